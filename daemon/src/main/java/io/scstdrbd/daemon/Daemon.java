@@ -1,0 +1,152 @@
+package io.scstdrbd.daemon;
+
+import io.scstdrbd.backend.control.BackendManager;
+import io.scstdrbd.backend.spi.BackendSpec;
+import io.scstdrbd.fuse.FuseExport;
+import io.scstdrbd.kernel.Kernel;
+import io.scstdrbd.kernel.module.KernelModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One storage node: builds the kernel and the modules from the options, starts them in order,
+ * and on SIGINT/SIGTERM stops them in reverse order. The only place where concrete modules are
+ * wired together.
+ */
+final class Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonOptions opts;
+    private final Kernel kernel;
+    private final BackendManager backends;
+    private final List<KernelModule> modules = new ArrayList<>();
+    private final List<KernelModule> started = new ArrayList<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    Daemon(DaemonOptions opts) {
+        this.opts = opts;
+        this.kernel = new Kernel(opts.fuseRoot());
+        this.backends = new BackendManager(kernel, BackendManager.installedHandlers(), this::requestStop);
+        // init order; exit runs in reverse, so FUSE is unmounted before anything below it stops
+        modules.add(backends);
+        modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
+    }
+
+    /** Checks that can fail without side effects (run before detaching or mounting). */
+    static void validate(DaemonOptions opts) throws UsageException {
+        BackendManager probe = new BackendManager(null, BackendManager.installedHandlers(), null);
+        for (BackendSpec b : opts.backends()) {
+            try {
+                probe.check(b);
+            } catch (io.scstdrbd.kernel.errno.KernelException e) {
+                throw new UsageException("backend " + b.name() + ": " + e.getMessage());
+            }
+        }
+        Path root = Path.of(opts.fuseRoot());
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new UsageException("--fuse-root: " + root + " exists and is not a directory");
+        }
+        for (String f : new String[] {opts.scstConf(), opts.iscsiConf()}) {
+            if (f != null && !Files.isReadable(Path.of(f))) {
+                throw new UsageException("cannot read configuration file " + f);
+            }
+        }
+    }
+
+    /** Runs until stopped; returns the exit status. */
+    int run() {
+        installSignalHandlers();
+        try {
+            for (KernelModule m : modules) {
+                LOG.info("starting {}", m.name());
+                m.init();
+                started.add(m);
+                if (m == backends) {
+                    for (BackendSpec b : opts.backends()) {
+                        backends.add(b);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.error("start-up failed: {}", e.toString());
+            System.err.println("scst-drbd: start-up failed: " + e.getMessage());
+            stopModules();
+            kernel.close();
+            return 1;
+        }
+        writePidFile();
+        LOG.info("scst-drbd {} ready: FUSE root {}, devices {}", Main.version(), opts.fuseRoot(),
+                kernel.devices().list().stream().map(d -> d.name()).toList());
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("shutting down");
+        stopModules();
+        kernel.close();
+        removePidFile();
+        LOG.info("scst-drbd stopped");
+        return 0;
+    }
+
+    void requestStop() {
+        if (stopping.compareAndSet(false, true)) {
+            stopRequested.countDown();
+        } else {
+            LOG.info("shutdown already in progress");
+        }
+    }
+
+    private void stopModules() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            KernelModule m = started.get(i);
+            try {
+                LOG.info("stopping {}", m.name());
+                m.exit();
+            } catch (Exception e) {
+                LOG.error("stopping {} failed", m.name(), e);
+            }
+        }
+        started.clear();
+    }
+
+    @SuppressWarnings("sunapi")
+    private void installSignalHandlers() {
+        for (String sig : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
+                LOG.info("received SIG{}", s.getName());
+                requestStop();
+            });
+        }
+    }
+
+    private void writePidFile() {
+        if (opts.pidFile() == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(opts.pidFile()), ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            LOG.warn("cannot write pid file {}: {}", opts.pidFile(), e.getMessage());
+        }
+    }
+
+    private void removePidFile() {
+        if (opts.pidFile() != null) {
+            try {
+                Files.deleteIfExists(Path.of(opts.pidFile()));
+            } catch (IOException e) {
+                LOG.warn("cannot remove pid file {}: {}", opts.pidFile(), e.getMessage());
+            }
+        }
+    }
+}
