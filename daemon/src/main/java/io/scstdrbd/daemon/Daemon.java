@@ -133,10 +133,14 @@ final class Daemon {
     @SuppressWarnings("sunapi")
     private void installSignalHandlers() {
         for (String sig : new String[] {"INT", "TERM"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
+            sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
                 LOG.info("received SIG{}", s.getName());
                 requestStop();
             });
+            if (old == sun.misc.SignalHandler.SIG_IGN) {
+                // a shell starting a background job makes it ignore SIGINT; the JVM keeps it ignored
+                LOG.info("SIG{} is ignored (started in the background); stop the daemon with SIGTERM", sig);
+            }
         }
     }
 
