@@ -76,8 +76,9 @@ final class Daemon {
                 }
             }
         } catch (Exception e) {
-            LOG.error("start-up failed: {}", e.toString());
-            System.err.println("scst-drbd: start-up failed: " + e.getMessage());
+            // one line, on stderr (the log file when detached); the stack only at DEBUG
+            LOG.debug("start-up failed", e);
+            System.err.println("scst-drbd: start-up failed: " + (e.getMessage() != null ? e.getMessage() : e));
             stopModules();
             kernel.close();
             return 1;
