@@ -50,7 +50,6 @@ final class FileOps {
         this.warnings = warnings;
     }
 
-
     boolean open(FuseRequest req) {
         if (req.rejectShortBody(OpenIn.SIZE, warnings)) {
             return false;

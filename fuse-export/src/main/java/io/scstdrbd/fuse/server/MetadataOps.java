@@ -202,7 +202,6 @@ final class MetadataOps {
         return parent != null ? parent.id() : FuseTree.ROOT_ID;
     }
 
-
     void releasedir(FuseRequest req) {
         if (req.rejectShortBody(ReleaseIn.SIZE, warnings)) {
             return;
