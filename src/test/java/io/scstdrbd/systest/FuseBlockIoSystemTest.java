@@ -180,11 +180,11 @@ class FuseBlockIoSystemTest {
     private static void fioVerify(Path node) {
         Cmd.run("fio", "--name=verify4k", "--filename=" + node, "--direct=1", "--ioengine=libaio", "--iodepth=16",
                 "--rw=randwrite", "--bs=4k", "--size=16M", "--verify=crc32c", "--do_verify=1",
-                "--verify_fatal=1").ok();
+                "--verify_fatal=1", "--verify_state_save=0").ok();
         Cmd.run("fio", "--name=verify1m", "--filename=" + node, "--direct=1", "--ioengine=libaio", "--iodepth=4",
-                "--rw=write", "--bs=1M", "--size=32M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1").ok();
+                "--rw=write", "--bs=1M", "--size=32M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0").ok();
         Cmd.run("fio", "--name=unaligned", "--filename=" + node, "--ioengine=psync", "--rw=randrw",
-                "--bs=3333", "--size=8M", "--offset=7", "--verify=md5", "--do_verify=1", "--verify_fatal=1").ok();
+                "--bs=3333", "--size=8M", "--offset=7", "--verify=md5", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0").ok();
     }
 
     @Test
