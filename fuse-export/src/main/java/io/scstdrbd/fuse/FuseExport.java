@@ -120,13 +120,19 @@ public final class FuseExport implements KernelModule {
         List<FuseChannel> channels = new ArrayList<>();
         channels.add(mount.primary());
         for (int i = 1; i < readers; i++) {
-            channels.add(mount.cloneChannel());
+            try {
+                channels.add(mount.cloneChannel());
+            } catch (KernelException e) {
+                // a kernel without FUSE_DEV_IOC_CLONE: fewer readers, still correct
+                LOG.warn("FUSE reader {} of {} not started: {}", i + 1, readers, e.getMessage());
+                break;
+            }
         }
         dispatcher.onInit(() -> notifications.enable(mount.primary()));
         server = new FuseServer(dispatcher, Math.max(32, 8 * readers), this::disconnected);
         server.start(channels);
         Runtime.getRuntime().addShutdownHook(exitHook);
-        LOG.info("FUSE tree at {}: {} reader threads", mount.target(), readers);
+        LOG.info("FUSE tree at {}: {} reader threads", mount.target(), channels.size());
     }
 
     @Override
