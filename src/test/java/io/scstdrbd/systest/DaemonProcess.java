@@ -415,6 +415,9 @@ public final class DaemonProcess implements AutoCloseable {
     /** mkdir -p and mount {@code node} (a loop mount of the FUSE file) at {@code mountPoint}. */
     public Path mount(Path node, Path mountPoint) {
         Cmd.run("mkdir", "-p", mountPoint.toString()).ok();
+        if (isMounted(mountPoint)) {
+            Cmd.run("umount", "-l", mountPoint.toString()); // left over by an aborted earlier run
+        }
         track(mountPoint);
         Cmd.run("mount", node.toString(), mountPoint.toString()).ok();
         return mountPoint;
