@@ -149,6 +149,22 @@ public final class VirtualDevice {
         return s == null ? 0 : s.capacity() >>> blockShift;
     }
 
+    /**
+     * Logical blocks per physical block as a power of two (READ CAPACITY(16) LBPPBE): 3 for a
+     * 512-byte vdisk over a backend with 4 KiB pages.
+     */
+    public int lbppbe() {
+        Storage s = storage;
+        if (s == null) {
+            return 0;
+        }
+        int phys = s.physicalBlockSize();
+        if (phys <= options.blockSize() || Integer.bitCount(phys) != 1) {
+            return 0;
+        }
+        return Math.min(15, Integer.numberOfTrailingZeros(phys) - blockShift);
+    }
+
     /** True if the backend can deallocate blocks (logical block provisioning, LBPME). */
     public boolean thinProvisioned() {
         Storage s = storage;
