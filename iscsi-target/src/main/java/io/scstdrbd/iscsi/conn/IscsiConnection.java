@@ -794,8 +794,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         try {
             t.write.onDataOut(h, p.data());
         } catch (PduFormatException e) {
-            protocolError(p.bhs(), e.rejectReason(), e.getMessage() + " (" + t + ")");
-            return;
+            // the framing is intact: fail this command (the core answers it with CHECK CONDITION)
+            // and keep the connection
+            LOG.warn("{}: {}: {}; the command fails", peer, t, e.getMessage());
+            t.write.fail();
+            if (t.dataCallback != null) {
+                DataOutCallback cb = t.dataCallback;
+                t.dataCallback = null;
+                cb.failed("data-out sequence error: " + e.getMessage());
+            }
         }
         progress(t);
     }
@@ -817,6 +824,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         if (t.write == null || length > t.edtl) {
             cb.failed("the initiator announced no such data-out (EDTL " + t.edtl + ", W bit "
                     + (t.write != null) + ")");
+            return;
+        }
+        if (t.write.failed()) {
+            cb.failed("data-out sequence error");
             return;
         }
         t.dataCallback = cb;

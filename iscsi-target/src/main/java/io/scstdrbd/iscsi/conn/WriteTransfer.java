@@ -62,6 +62,7 @@ final class WriteTransfer {
     private int r2tSN;
     private int r2tsSent;
     private boolean dataReleased;
+    private boolean failed;
 
     /**
      * @param immediate   immediate data (ownership passes here), may be empty
@@ -108,6 +109,10 @@ final class WriteTransfer {
     }
 
     private void accept(DataOut h, ByteBuf data) throws PduFormatException {
+        if (failed) {
+            data.release(); // the rest of a broken sequence is dropped
+            return;
+        }
         int len = data.readableBytes();
         long off = h.bufferOffset() & 0xffffffffL;
         if (off + len > edtl) {
@@ -237,7 +242,7 @@ final class WriteTransfer {
 
     /** All wanted bytes are in. */
     boolean complete() {
-        return wanted >= 0 && covered == wanted;
+        return !failed && wanted >= 0 && covered == wanted;
     }
 
     /** No Data-Out is still expected from the initiator: a response may be sent. */
@@ -277,6 +282,23 @@ final class WriteTransfer {
         }
         segments.clear();
         dataReleased = true;
+    }
+
+    /**
+     * The initiator broke the data sequence: the data is dropped, nothing more is solicited or
+     * expected, and later Data-Out for the command is ignored.
+     */
+    void fail() {
+        releaseData();
+        failed = true;
+        bursts.clear();
+        unsolicitedOpen = false;
+        gapStart = -1;
+        nextR2tOffset = Long.MAX_VALUE;
+    }
+
+    boolean failed() {
+        return failed;
     }
 
     /** Frees every buffer held. */
