@@ -5,6 +5,9 @@ import io.scstdrbd.backend.spi.BackendSpec;
 import io.scstdrbd.fuse.FuseExport;
 import io.scstdrbd.kernel.Kernel;
 import io.scstdrbd.kernel.module.KernelModule;
+import io.scstdrbd.scst.ScstModule;
+import io.scstdrbd.scst.ScstOptions;
+import io.scstdrbd.scst.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ final class Daemon {
     private final DaemonOptions opts;
     private final Kernel kernel;
     private final BackendManager backends;
+    private final ScstModule scst;
     private final List<KernelModule> modules = new ArrayList<>();
     private final List<KernelModule> started = new ArrayList<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -36,7 +40,10 @@ final class Daemon {
         this.kernel = new Kernel(opts.fuseRoot());
         this.backends = new BackendManager(kernel, BackendManager.installedHandlers(), this::requestStop);
         // init order; exit runs in reverse, so FUSE is unmounted before anything below it stops
+        this.scst = new ScstModule(kernel, new ScstOptions(opts.scstConf() == null ? null : Path.of(opts.scstConf()),
+                Path.of(opts.scstStateDir()), 4));
         modules.add(backends);
+        modules.add(scst); // after the backends it opens; exits before them
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
     }
 
@@ -57,6 +64,13 @@ final class Daemon {
         for (String f : new String[] {opts.scstConf(), opts.iscsiConf()}) {
             if (f != null && !Files.isReadable(Path.of(f))) {
                 throw new UsageException("cannot read configuration file " + f);
+            }
+        }
+        if (opts.scstConf() != null) {
+            try {
+                ScstModule.check(Path.of(opts.scstConf()));
+            } catch (ConfigException e) {
+                throw new UsageException(e.getMessage());
             }
         }
     }
