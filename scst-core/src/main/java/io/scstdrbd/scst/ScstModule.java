@@ -118,7 +118,8 @@ public final class ScstModule implements KernelModule {
         long mem = Runtime.getRuntime().maxMemory() >> 20;
         kernel.params().add(NAME, ModuleParam.ofLong("scst_max_cmd_mem", mem / 4, 1, Long.MAX_VALUE, false));
         kernel.params().add(NAME, ModuleParam.ofLong("scst_max_dev_cmd_mem", mem / 10, 1, Long.MAX_VALUE, false));
-        kernel.params().add(NAME, ModuleParam.ofLong("forcibly_close_sessions", 0, 0, 1, true));
+        ModuleParam forcibly = kernel.params().add(NAME, ModuleParam.ofLong("forcibly_close_sessions", 0, 0, 1, true));
+        target.setForciblyCloseSessions(() -> forcibly.longValue() != 0);
     }
 
     @Override

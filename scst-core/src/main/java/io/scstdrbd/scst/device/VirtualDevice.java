@@ -150,19 +150,21 @@ public final class VirtualDevice {
     }
 
     /**
-     * Logical blocks per physical block as a power of two (READ CAPACITY(16) LBPPBE): 3 for a
-     * 512-byte vdisk over a backend with 4 KiB pages.
+     * Logical blocks per physical block (Block Limits OPTIMAL TRANSFER LENGTH GRANULARITY and
+     * OPTIMAL UNMAP GRANULARITY): 8 for a 512-byte vdisk over a backend with 4 KiB pages.
+     * READ CAPACITY(16) keeps LBPPBE at 0, as procfs-era SCST did: initiators then treat
+     * every logical block as its own allocation unit.
      */
-    public int lbppbe() {
+    public int blocksPerPhysicalBlock() {
         Storage s = storage;
         if (s == null) {
-            return 0;
+            return 1;
         }
         int phys = s.physicalBlockSize();
         if (phys <= options.blockSize() || Integer.bitCount(phys) != 1) {
-            return 0;
+            return 1;
         }
-        return Math.min(15, Integer.numberOfTrailingZeros(phys) - blockShift);
+        return Math.min(1 << 15, phys >> blockShift);
     }
 
     /** True if the backend can deallocate blocks (logical block provisioning, LBPME). */

@@ -193,7 +193,7 @@ public final class InquiryHandler implements Handler {
         BigEndian.put16(b, 2, 0x3c);
         int bs = dev.blockSize();
         b[5] = (byte) limits.maxCompareAndWriteBlocks();
-        int lbppb = 1 << dev.lbppbe();
+        int lbppb = dev.blocksPerPhysicalBlock();
         BigEndian.put16(b, 6, lbppb);
         BigEndian.put32(b, 8, limits.maxTransferBytes() / bs);
         BigEndian.put32(b, 12, limits.optimalTransferBytes() / bs);

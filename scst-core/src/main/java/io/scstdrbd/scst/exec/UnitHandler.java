@@ -66,15 +66,16 @@ public final class UnitHandler implements Handler {
             task.good();
             return;
         }
+        if (dev.removalPrevented()) {
+            // while any nexus prevents removal the medium can be neither ejected nor (re)loaded
+            throw ScsiException.of(ScsiError.MEDIUM_REMOVAL_PREVENTED);
+        }
         if (c.start()) {
             if (!dev.mediumLoaded()) {
                 dev.setMediumLoaded(true);
                 dev.broadcastUnitAttention(ScsiError.MEDIUM_MAY_HAVE_CHANGED, task.nexus());
             }
         } else {
-            if (dev.removalPrevented()) {
-                throw ScsiException.of(ScsiError.MEDIUM_REMOVAL_PREVENTED);
-            }
             dev.setMediumLoaded(false);
         }
         task.good();
