@@ -2,7 +2,6 @@ package io.scstdrbd.scst.proc;
 
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.errno.KernelException;
-import io.scstdrbd.kernel.proc.ModuleParam;
 import io.scstdrbd.kernel.proc.ProcFs;
 import io.scstdrbd.kernel.proc.ProcNode;
 import io.scstdrbd.scst.ScstModule;
@@ -405,9 +404,5 @@ public final class ScstProcTree {
                 procfs.register(dir + "/addr_method", ProcNode.readOnly(() -> requireGroup(g).addressMethod() + "\n"));
             }
         }
-    }
-
-    static String paramValue(ModuleParam p) {
-        return p.stringValue();
     }
 }
