@@ -150,8 +150,24 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     // ---------------------------------------------------------------- lifecycle
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            activate();
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        activate();
+        ctx.fireChannelActive();
+    }
+
+    private void activate() {
+        if (login != null) {
+            return;
+        }
         createdNanos = now();
         lastReceiveNanos = createdNanos;
         if (ctx.channel().remoteAddress() != null) {
@@ -160,7 +176,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         login = new LoginNegotiator(portal.config(), portal.random());
         tick = ctx.executor().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         LOG.debug("{}: connected", peer);
-        ctx.fireChannelActive();
     }
 
     @Override
