@@ -54,7 +54,6 @@ import io.scstdrbd.scst.fabric.TaskAttribute;
 import io.scstdrbd.scst.fabric.TaskManagementFunction;
 import io.scstdrbd.scst.fabric.TaskManagementResult;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -124,8 +123,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     private volatile int activeCommands;
 
     private ScheduledFuture<?> tick;
-    private long lastReceiveNanos = System.nanoTime();
-    private final long createdNanos = System.nanoTime();
+    private long lastReceiveNanos;
+    private long createdNanos;
     private int pingTtt = RESERVED;
     private long pingSentNanos;
 
@@ -151,15 +150,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     // ---------------------------------------------------------------- lifecycle
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            activate();
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        activate();
+        ctx.fireChannelActive();
+    }
+
+    private void activate() {
+        if (login != null) {
+            return;
+        }
+        createdNanos = now();
+        lastReceiveNanos = createdNanos;
         if (ctx.channel().remoteAddress() != null) {
             peer = ctx.channel().remoteAddress().toString();
         }
         login = new LoginNegotiator(portal.config(), portal.random());
         tick = ctx.executor().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         LOG.debug("{}: connected", peer);
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -272,8 +288,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         state = next;
     }
 
+    /** The event loop's clock (a mock in tests). */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
     private void tick() {
-        long now = System.nanoTime();
+        long now = now();
         if (state == State.LOGIN || state == State.LOGIN_FINISHING) {
             if (now - createdNanos > TimeUnit.MILLISECONDS.toNanos(portal.loginTimeoutMillis())) {
                 LOG.warn("{}: login not completed within {} ms, closing", peer, portal.loginTimeoutMillis());
@@ -322,7 +343,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         InboundPdu p = (InboundPdu) msg;
-        lastReceiveNanos = System.nanoTime();
+        lastReceiveNanos = now();
         pingTtt = RESERVED; // any PDU shows the initiator is alive
         try {
             switch (state) {
@@ -760,7 +781,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
                 throw new PduFormatException("F bit clear on a command without the W bit");
             }
             IscsiTask t = new IscsiTask(this, h.itt(), h.lun(), Luns.decode(h.lun()), h.cmdSN(), h.immediate(), cdb,
-                    TaskAttribute.fromIscsi(h.attr()), dir, edtl, readLength);
+                    TaskAttribute.fromIscsi(h.attr()), dir, edtl, readLength, now());
             if (h.write() && edtl > 0) {
                 ownsData = false;
                 t.write = new WriteTransfer(edtl, data, h.finalFlag(), params);
@@ -1035,7 +1056,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
             if (k.key().equals("SendTargets")) {
                 List<Pair> a = SendTargets.answer(portal.config(), k.value(),
                         session.discovery() ? null : session.identity().targetName(),
-                        (InetSocketAddress) ctx.channel().localAddress());
+                        ctx.channel().localAddress());
                 if (a == null) {
                     out.add(new Pair("SendTargets", "Reject"));
                 } else {

@@ -40,7 +40,7 @@ final class IscsiTask implements FabricCommand {
     final long edtl;
     /** Expected read length of a bidirectional command (AHS), else equal to {@code edtl} for reads. */
     final long readLength;
-    final long startNanos = System.nanoTime();
+    final long startNanos;
 
     State state = State.HELD;
     WriteTransfer write;
@@ -49,7 +49,8 @@ final class IscsiTask implements FabricCommand {
     ScsiResponse response;
 
     IscsiTask(IscsiConnection conn, int itt, long lunField, long lun, int cmdSN, boolean immediate, byte[] cdb,
-              TaskAttribute attribute, DataDirection direction, long edtl, long readLength) {
+              TaskAttribute attribute, DataDirection direction, long edtl, long readLength, long startNanos) {
+        this.startNanos = startNanos;
         this.conn = conn;
         this.itt = itt;
         this.lunField = lunField;

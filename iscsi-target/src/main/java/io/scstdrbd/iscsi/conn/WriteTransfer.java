@@ -119,6 +119,7 @@ final class WriteTransfer {
             throw new PduFormatException("Data-Out offset " + off + " + " + len + " beyond EDTL " + edtl,
                     Reject.INVALID_PDU_FIELD);
         }
+        // every check comes before any state changes: a rejected PDU leaves the transfer as it was
         if (h.ttt() == PduHeader.RESERVED_TAG) {
             if (!unsolicitedOpen) {
                 throw new PduFormatException("unsolicited Data-Out not expected");
@@ -131,6 +132,7 @@ final class WriteTransfer {
                 throw new PduFormatException("unsolicited Data-Out at offset " + off + " length " + len
                         + " (expected offset " + unsolicitedNext + ", end " + unsolicitedEnd + ")");
             }
+            checkOverlap(off, len);
             unsolicitedDataSN++;
             unsolicitedNext = off + len;
             store(off, data);
@@ -159,20 +161,21 @@ final class WriteTransfer {
             throw new PduFormatException("Data-Out offset " + off + " length " + len + " outside the R2T burst "
                     + b.offset + "+" + b.length);
         }
+        checkOverlap(off, len);
+        if (h.finalFlag() && b.received + len != b.length) {
+            throw new PduFormatException("Data-Out F bit after " + (b.received + len) + " of " + b.length
+                    + " bytes");
+        }
         b.nextDataSN++;
         b.received += len;
         store(off, data);
         if (b.received == b.length) {
             bursts.remove(h.ttt());
-        } else if (h.finalFlag()) {
-            throw new PduFormatException("Data-Out F bit after " + b.received + " of " + b.length + " bytes");
         }
     }
 
-    private void store(long off, ByteBuf data) throws PduFormatException {
-        int len = data.readableBytes();
+    private void checkOverlap(long off, int len) throws PduFormatException {
         if (len == 0) {
-            data.release();
             return;
         }
         Map.Entry<Long, ByteBuf> below = segments.floorEntry(off);
@@ -181,8 +184,13 @@ final class WriteTransfer {
                 || (above != null && above.getKey() < off + len)) {
             throw new PduFormatException("Data-Out at offset " + off + " overlaps data already received");
         }
-        if (dataReleased || (wanted >= 0 && off >= wanted)) {
-            data.release(); // beyond what the command transfers: received and dropped
+    }
+
+    /** Keeps (or, beyond what the command transfers, drops) checked data. Takes ownership. */
+    private void store(long off, ByteBuf data) {
+        int len = data.readableBytes();
+        if (len == 0 || dataReleased || (wanted >= 0 && off >= wanted)) {
+            data.release();
             return;
         }
         segments.put(off, data);

@@ -6,6 +6,7 @@ import io.scstdrbd.iscsi.login.LoginNegotiator;
 import io.scstdrbd.iscsi.login.TextParameters.Pair;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class SendTargets {
      * @return the response pairs, or null when the value is invalid here
      */
     public static List<Pair> answer(IscsiConfig config, String value, String sessionTarget,
-                                    InetSocketAddress portal) {
+                                    SocketAddress portal) {
         List<TargetConfig> chosen = new ArrayList<>();
         if (value.equals("All")) {
             chosen.addAll(config.targets());
@@ -44,7 +45,8 @@ public final class SendTargets {
             }
         }
         List<Pair> out = new ArrayList<>();
-        String address = portalAddress(portal);
+        String address = portal instanceof InetSocketAddress inet ? portalAddress(inet)
+                : portal + "," + LoginNegotiator.PORTAL_GROUP_TAG;
         for (TargetConfig t : chosen) {
             out.add(new Pair("TargetName", t.name()));
             out.add(new Pair("TargetAddress", address));

@@ -33,10 +33,13 @@ public final class CmdSnWindow {
     }
 
     public Position position(int cmdSN) {
+        if (!SerialNumber.lessOrEqual(cmdSN, maxCmdSN)) {
+            return Position.OUTSIDE; // beyond MaxCmdSN (a closed window ends at ExpCmdSN - 1)
+        }
         if (cmdSN == expCmdSN) {
             return Position.IN_ORDER;
         }
-        if (SerialNumber.lessThan(expCmdSN, cmdSN) && SerialNumber.lessOrEqual(cmdSN, maxCmdSN)) {
+        if (SerialNumber.lessThan(expCmdSN, cmdSN)) {
             return Position.AHEAD;
         }
         return Position.OUTSIDE;
