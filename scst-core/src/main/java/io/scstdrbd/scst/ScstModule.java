@@ -85,16 +85,17 @@ public final class ScstModule implements KernelModule {
                 options.fileIoThreads());
         ExecContext ctx = new ExecContext(buffers, mgmt, target, () -> vdisks.all());
         target.setCommandTable(new CommandTable(ctx, Limits.DEFAULT));
-        apply(config);
+        // the embedded default claims tcmu000/tcmu001 only while an initiator is logged in
+        apply(config, options.scstConf() == null);
         publishParams();
         proc = new ScstProcTree(kernel.procfs(), this);
         proc.register();
         LOG.info("SCSI target core {} ready: {} vdisk(s), groups {}", VERSION, vdisks.all().size(), acl.groupNames());
     }
 
-    private void apply(ScstConfig config) throws KernelException {
+    private void apply(ScstConfig config, boolean onDemand) throws KernelException {
         for (VdiskOptions o : config.devices()) {
-            vdisks.open(o);
+            vdisks.open(o, onDemand);
         }
         for (ScstConfig.Group g : config.groups()) {
             if (!AccessControl.DEFAULT_GROUP.equals(g.name())) {

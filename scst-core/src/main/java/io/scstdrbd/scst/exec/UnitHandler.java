@@ -42,9 +42,18 @@ public final class UnitHandler implements Handler {
         }
     }
 
-    /** Returns (and clears) a pending unit attention, else NO SENSE (SPC-4 6.39). */
+    /**
+     * Returns (and clears) a pending unit attention; else the condition a medium access would
+     * meet (sanitize in progress, no medium); else NO SENSE (SPC-4 6.39).
+     */
     static void requestSense(Task task, RequestSenseCdb c) {
         ScsiError ua = task.nexus().takeUnitAttention();
+        VirtualDevice dev = task.device();
+        if (ua == null && dev.sanitizing()) {
+            ua = ScsiError.LOGICAL_UNIT_NOT_READY_SANITIZE_IN_PROGRESS;
+        } else if (ua == null && !dev.mediumPresent()) {
+            ua = ScsiError.MEDIUM_NOT_PRESENT;
+        }
         byte[] data;
         if (ua != null) {
             data = SenseFormat.encode(SenseData.of(ua), c.descriptor());

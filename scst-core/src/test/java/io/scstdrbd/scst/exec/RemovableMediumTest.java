@@ -53,6 +53,19 @@ class RemovableMediumTest {
     }
 
     @Test
+    void requestSenseReportsTheMissingMedium() throws Exception {
+        assertEquals(0, a.in(0, Cdb.startStop(true, false), 0).status());
+        io.scstdrbd.scst.testing.TestCommand.Result r = a.in(0, Cdb.requestSense(252), 252);
+        assertEquals(0, r.status());
+        assertEquals(18, r.data().length);
+        assertEquals(0x02, r.data()[2]);
+        assertEquals(0x3a, r.data()[12]);
+        a.in(0, Cdb.startStop(true, true), 0);
+        r = a.in(0, Cdb.requestSense(252), 252);
+        assertEquals(0, r.data()[2], "NO SENSE once the medium is back");
+    }
+
+    @Test
     void preventedRemovalFailsEjectFromAnyNexus() throws Exception {
         assertEquals(0, a.in(0, Cdb.preventAllow(true), 0).status());
         assertEquals(0x5302, a.in(0, Cdb.startStop(true, false), 0).ascq());
