@@ -211,12 +211,15 @@ public final class VdiskManager implements DeviceListener {
 
         @Override
         public void lastNexusGone(VirtualDevice d) {
-            synchronized (VdiskManager.this) {
-                if (d.attached() && d.nexuses().isEmpty()) {
-                    d.detach("claimed when an initiator logs in");
-                    LOG.info("vdisk {}: released its device after the last logout", d.name());
+            // sessions end on transport threads; letting go of a device may wait (DRBD demotes)
+            background.execute(() -> {
+                synchronized (VdiskManager.this) {
+                    if (d.attached() && d.nexuses().isEmpty()) {
+                        d.detach("claimed when an initiator logs in");
+                        LOG.info("vdisk {}: released its device after the last logout", d.name());
+                    }
                 }
-            }
+            });
         }
     };
 
