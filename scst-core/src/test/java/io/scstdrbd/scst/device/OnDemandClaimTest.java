@@ -48,6 +48,10 @@ class OnDemandClaimTest {
         s.close();
         assertEquals("scst:disk_tcmu000", fabric.kernel.devices().writerOf("tcmu000"), "b is still logged in");
         t.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fabric.kernel.devices().writerOf("tcmu000") != null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertNull(fabric.kernel.devices().writerOf("tcmu000"), "released after the last logout");
     }
 
