@@ -539,6 +539,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         window = new CmdSnWindow(loginCmdSN, settings.queuedCommands());
         session = new IscsiSession(id, tsih, scsi, params, this);
         portal.sessions().add(session);
+        LOG.info("{}: {} logged in{}: {}", peer, session,
+                login.chapUser() != null ? " (CHAP user " + login.chapUser() + ")" : "", params);
         sendLogin(h, true, step.csg().code(), step.nsg().code(), tsih, step.keys(), LoginStatus.SUCCESS);
         // digests and the negotiated segment size apply from the next PDU on
         limits.headerDigest = params.headerDigest();
@@ -546,8 +548,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         limits.maxDataSegmentLength = params.maxRecvDataSegmentLength();
         move(State.FULL_FEATURE);
         flushNow();
-        LOG.info("{}: {} logged in{}: {}", peer, session,
-                login.chapUser() != null ? " (CHAP user " + login.chapUser() + ")" : "", params);
     }
 
     private void sendLogin(LoginRequest h, boolean transit, int csg, int nsg, int tsih, List<Pair> keys,
