@@ -256,6 +256,10 @@ final class RawIscsi implements AutoCloseable {
         }
     }
 
+    void setTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
