@@ -95,10 +95,13 @@ final class RawIscsi implements AutoCloseable {
         String[] base = {"InitiatorName=" + initiator, "TargetName=" + target, "SessionType=Normal",
             "HeaderDigest=None", "DataDigest=None", "InitialR2T=No", "ImmediateData=Yes", "MaxBurstLength=262144",
             "FirstBurstLength=65536", "MaxRecvDataSegmentLength=65536", "MaxOutstandingR2T=1"};
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        out.write(loginPdu(isid, cmdSN, text(all)));
+        Map<String, String> offer = new LinkedHashMap<>();
+        for (String[] list : new String[][] {base, extra}) {
+            for (String kv : list) {
+                offer.put(kv.substring(0, kv.indexOf('=')), kv); // an extra key replaces the default offer
+            }
+        }
+        out.write(loginPdu(isid, cmdSN, text(offer.values().toArray(new String[0]))));
         out.flush();
         Pdu r = read();
         if (r.opcode() != 0x23) {
