@@ -234,7 +234,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // backpressure: an initiator that does not read its responses gets no new commands read
-        if (state == State.FULL_FEATURE && !draining) {
+        if (state == State.FULL_FEATURE) {
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
@@ -242,14 +242,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
 
     private volatile boolean draining;
 
-    /** Stops reading new PDUs (shutdown drain); commands in progress still complete. */
-    public void stopReading() {
-        runOnLoop(() -> {
-            draining = true;
-            if (ctx != null) {
-                ctx.channel().config().setAutoRead(false);
-            }
-        });
+    /**
+     * Shutdown drain: new SCSI commands are answered BUSY; commands in progress (and the Data-Out
+     * they still need) complete.
+     */
+    public void drain() {
+        runOnLoop(() -> draining = true);
     }
 
     @Override
@@ -539,6 +537,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         window = new CmdSnWindow(loginCmdSN, settings.queuedCommands());
         session = new IscsiSession(id, tsih, scsi, params, this);
         portal.sessions().add(session);
+        LOG.info("{}: {} logged in{}: {}", peer, session,
+                login.chapUser() != null ? " (CHAP user " + login.chapUser() + ")" : "", params);
         sendLogin(h, true, step.csg().code(), step.nsg().code(), tsih, step.keys(), LoginStatus.SUCCESS);
         // digests and the negotiated segment size apply from the next PDU on
         limits.headerDigest = params.headerDigest();
@@ -546,8 +546,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         limits.maxDataSegmentLength = params.maxRecvDataSegmentLength();
         move(State.FULL_FEATURE);
         flushNow();
-        LOG.info("{}: {} logged in{}: {}", peer, session,
-                login.chapUser() != null ? " (CHAP user " + login.chapUser() + ")" : "", params);
     }
 
     private void sendLogin(LoginRequest h, boolean transit, int csg, int nsg, int tsih, List<Pair> keys,
@@ -722,6 +720,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         if (session.discovery()) {
             p.release();
             protocolError(p.bhs(), Reject.PROTOCOL_ERROR, "SCSI command in a discovery session");
+            return;
+        }
+        if (draining && pos == CmdSnWindow.Position.IN_ORDER) {
+            // the target is stopping: no new work; the initiator may retry elsewhere or later
+            p.release();
+            if (!h.immediate()) {
+                window.acceptCompleted();
+            }
+            send(new ScsiResponsePdu(false, false, false, false, 0, ScsiResponse.BUSY, h.itt(), 0, statSN++,
+                    expCmdSN(), maxCmdSN(), 0, 0, 0), null);
             return;
         }
         if (tasks.containsKey(h.itt())) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The iSCSI target (iSCSI-SCST's place in the original): a portal serving the configured targets
- * over the SCSI target core. Stopping it closes the login gate, stops reading new commands, lets
+ * over the SCSI target core. Stopping it closes the login gate, answers new commands BUSY, lets
  * the commands in progress finish (bounded), then closes every session.
  *
  * <p>Threading: {@link #init} and {@link #exit} run on the daemon's lifecycle thread and block.
@@ -97,7 +97,7 @@ public final class IscsiModule implements KernelModule {
         sessions.closeLogins();
         portal.stopAccepting();
         for (IscsiConnection c : portal.connections()) {
-            c.stopReading();
+            c.drain();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
         while (System.nanoTime() < deadline && busy() > 0) {

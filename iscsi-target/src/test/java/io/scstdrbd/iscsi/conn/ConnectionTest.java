@@ -600,4 +600,21 @@ class ConnectionTest {
         ScsiResponsePdu s = status(60);
         assertEquals(2, s.status(), "variable-length CDB: ILLEGAL REQUEST from the core, not a dropped PDU");
     }
+
+    @Test
+    void drainAnswersNewCommandsBusyAndFinishesRunningOnes() throws Exception {
+        target();
+        loginOk("ImmediateData=No", "InitialR2T=Yes");
+        byte[] payload = pattern(4096, 9);
+        t.send(cmd(70, false, true, 4096, cdb(0x2a, 0, 8), true), null);
+        R2t r = t.expect(R2t.class);
+        t.conn.drain();
+        t.ch.runPendingTasks();
+        t.send(cmd(71, false, false, 0, cdb(0, 0, 0), true), null);
+        ScsiResponsePdu busy = status(71);
+        assertEquals(0x08, busy.status());
+        t.send(new DataOut(true, LUN0, 70, r.ttt(), t.expStatSN, 0, 0), payload);
+        assertEquals(0, status(70).status(), "the write in progress still gets its data and completes");
+        assertArrayEquals(payload, java.util.Arrays.copyOf(t.core.lun(0), 4096));
+    }
 }

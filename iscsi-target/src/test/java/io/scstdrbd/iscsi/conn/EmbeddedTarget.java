@@ -47,6 +47,7 @@ final class EmbeddedTarget implements AutoCloseable {
     }
 
     final EmbeddedChannel ch;
+    final IscsiConnection conn;
     final RamScsiCore core;
     final SessionRegistry sessions;
     boolean headerDigest;
@@ -58,11 +59,11 @@ final class EmbeddedTarget implements AutoCloseable {
     EmbeddedTarget(IscsiConfig config, RamScsiCore core, SessionRegistry sessions) {
         this.core = core;
         this.sessions = sessions;
-        IscsiConnection c = new IscsiConnection(new PortalContext(config, core, sessions, Runnable::run,
+        conn = new IscsiConnection(new PortalContext(config, core, sessions, Runnable::run,
                 new SecureRandom(), 30_000));
         ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(c.newDecoder(), c);
+        ch.pipeline().addLast(conn.newDecoder(), conn);
     }
 
     /** Sends a PDU (header digest and data digest when switched on). */
