@@ -140,6 +140,11 @@ public final class DaemonProcess implements AutoCloseable {
                 cmd.add(b);
             }
             cmd.addAll(args);
+            if (!args.contains("--iscsi-listen")) {
+                // never the shared default 3260: tests run next to other daemons
+                cmd.add("--iscsi-listen");
+                cmd.add("127.0.0.1:" + freeLoopbackPort());
+            }
             return cmd;
         }
 

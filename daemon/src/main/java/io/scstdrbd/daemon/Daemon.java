@@ -3,8 +3,14 @@ package io.scstdrbd.daemon;
 import io.scstdrbd.backend.control.BackendManager;
 import io.scstdrbd.backend.spi.BackendSpec;
 import io.scstdrbd.fuse.FuseExport;
+import io.scstdrbd.iscsi.config.IscsiConfig;
+import io.scstdrbd.iscsi.config.IscsiConfigParser;
+import io.scstdrbd.iscsi.target.IscsiModule;
 import io.scstdrbd.kernel.Kernel;
 import io.scstdrbd.kernel.module.KernelModule;
+import io.scstdrbd.scst.ScstModule;
+import io.scstdrbd.scst.ScstOptions;
+import io.scstdrbd.scst.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +32,7 @@ final class Daemon {
     private final DaemonOptions opts;
     private final Kernel kernel;
     private final BackendManager backends;
+    private final ScstModule scst;
     private final List<KernelModule> modules = new ArrayList<>();
     private final List<KernelModule> started = new ArrayList<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -36,8 +43,42 @@ final class Daemon {
         this.kernel = new Kernel(opts.fuseRoot());
         this.backends = new BackendManager(kernel, BackendManager.installedHandlers(), this::requestStop);
         // init order; exit runs in reverse, so FUSE is unmounted before anything below it stops
+        this.scst = new ScstModule(kernel, new ScstOptions(opts.scstConf() == null ? null : Path.of(opts.scstConf()),
+                Path.of(opts.scstStateDir()), 4));
         modules.add(backends);
+        modules.add(scst); // after the backends it opens; exits before them
+        // the iSCSI target exits before the SCSI core: no new logins, drain, close the sessions
+        modules.add(new IscsiModule(scst.core(), iscsiConfig(opts), opts.iscsiListen(), 0));
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
+    }
+
+    /** The iSCSI configuration: --iscsi-conf, else one target named after the node. */
+    private static IscsiConfig iscsiConfig(DaemonOptions opts) {
+        if (opts.iscsiConf() == null) {
+            return IscsiConfig.singleTarget(IscsiModule.defaultTargetName(nodeName(opts)));
+        }
+        try {
+            return IscsiConfigParser.parse(Path.of(opts.iscsiConf()));
+        } catch (io.scstdrbd.iscsi.config.ConfigException e) {
+            throw new IllegalStateException(e.getMessage(), e); // validate() has already read it
+        }
+    }
+
+    /** --node, else the host name (as the kernel knows it: no name service lookup). */
+    static String nodeName(DaemonOptions opts) {
+        if (opts.node() != null) {
+            return opts.node();
+        }
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isEmpty() ? env : "localhost";
     }
 
     /** Checks that can fail without side effects (run before detaching or mounting). */
@@ -57,6 +98,20 @@ final class Daemon {
         for (String f : new String[] {opts.scstConf(), opts.iscsiConf()}) {
             if (f != null && !Files.isReadable(Path.of(f))) {
                 throw new UsageException("cannot read configuration file " + f);
+            }
+        }
+        if (opts.scstConf() != null) {
+            try {
+                ScstModule.check(Path.of(opts.scstConf()));
+            } catch (ConfigException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        if (opts.iscsiConf() != null) {
+            try {
+                IscsiConfigParser.parse(Path.of(opts.iscsiConf()));
+            } catch (io.scstdrbd.iscsi.config.ConfigException e) {
+                throw new UsageException(e.getMessage());
             }
         }
     }

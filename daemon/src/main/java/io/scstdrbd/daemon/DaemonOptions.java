@@ -26,7 +26,8 @@ record DaemonOptions(
         String pidFile,
         String logFile,
         String logLevel,
-        int fuseThreads) {
+        int fuseThreads,
+        String scstStateDir) {
 
     static final String DEFAULT_FUSE_ROOT = "/UMCfuse";
     static final int DEFAULT_ISCSI_PORT = 3260;
@@ -50,6 +51,8 @@ record DaemonOptions(
             "                            a storage backend; repeatable; replaces the default set",
             "                            e.g. tcmu000:ram:/tmp/cfg1:1G  r2:ram:@:256M  f0:file:/var/lib/disk.img",
             "  --scst-conf FILE          SCST configuration ([HANDLER]/[GROUP]/[ASSIGNMENT] format)",
+            "  --scst-state-dir DIR      SCST state: persistent reservations, saved mode pages",
+            "                            (default /var/lib/scst)",
             "  --iscsi-conf FILE         iSCSI target configuration (iscsi-scstd.conf format)",
             "  --iscsi-listen HOST:PORT  iSCSI portal (default 127.0.0.1:3260)",
             "  --node NAME               this node's name in DRBD resource files (default: host name)",
@@ -72,6 +75,7 @@ record DaemonOptions(
         List<BackendSpec> backends = new ArrayList<>();
         String scstConf = null;
         String iscsiConf = null;
+        String scstStateDir = "/var/lib/scst";
         InetSocketAddress listen = null;
         String node = null;
         String pidFile = null;
@@ -123,6 +127,12 @@ record DaemonOptions(
                 case "--scst-conf":
                     scstConf = value != null ? value : arg(args, ++i, a);
                     break;
+                case "--scst-state-dir":
+                    scstStateDir = value != null ? value : arg(args, ++i, a);
+                    if (!scstStateDir.startsWith("/")) {
+                        throw new UsageException("--scst-state-dir: '" + scstStateDir + "' is not an absolute path");
+                    }
+                    break;
                 case "--iscsi-conf":
                     iscsiConf = value != null ? value : arg(args, ++i, a);
                     break;
@@ -171,7 +181,7 @@ record DaemonOptions(
             listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_ISCSI_PORT);
         }
         return new DaemonOptions(fg, help, version, fuseRoot, List.copyOf(backends), scstConf, iscsiConf, listen,
-                node, pidFile, logFile, logLevel, fuseThreads);
+                node, pidFile, logFile, logLevel, fuseThreads, scstStateDir);
     }
 
     private static String arg(String[] args, int i, String opt) throws UsageException {

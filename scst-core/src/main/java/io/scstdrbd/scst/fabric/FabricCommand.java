@@ -10,7 +10,10 @@ import java.nio.ByteBuffer;
  * <p>Threading: the core calls {@link #receiveData}, {@link #respond} and {@link #aborted} from
  * its own threads or from a backend's completion thread; implementations must not block (hand
  * the work to the connection's event loop). Exactly one of {@link #respond} or {@link #aborted}
- * is called per command, after any {@link #receiveData} has completed.
+ * is called per command. {@link #respond} comes after any {@link #receiveData} has completed;
+ * {@link #aborted} may also come while a {@link #receiveData} is still outstanding (task
+ * management aborted the command while the initiator was sending data): the transport then stops
+ * collecting that command's data and frees it; a later call of the callback is ignored.
  *
  * <p>Ownership: buffers given to {@link DataOutCallback#received} stay owned by the transport and
  * must stay valid until the core calls {@link #respond} or {@link #aborted}; after that the
@@ -39,7 +42,9 @@ public interface FabricCommand {
      * The core needs the command's write data: the first {@code length} bytes of data-out
      * ({@code length} never exceeds {@link #expectedDataLength()}). The transport collects
      * immediate, unsolicited and solicited (R2T) data, then calls {@code done}. Called at most
-     * once per command.
+     * once per command. Data the initiator sends beyond {@code length} (EDTL larger than the
+     * CDB's transfer length) is received and dropped by the transport; the residual is reported
+     * from {@link ScsiResponse#transferLength()}.
      */
     void receiveData(long length, DataOutCallback done);
 
