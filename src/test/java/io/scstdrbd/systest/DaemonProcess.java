@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class DaemonProcess implements AutoCloseable {
     /** Where FUSE roots and ext4 mount points of system tests live. */
-    public static final Path SCRATCH = Path.of("/tmp/fuse-h");
+    public static final Path SCRATCH = scratchRoot();
     private static final Pattern READY = Pattern.compile("scst-drbd \\S+ ready: ");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -46,6 +46,16 @@ public final class DaemonProcess implements AutoCloseable {
     private final Process process;
     private final List<Path> tracked = new ArrayList<>();
     private Integer exitStatus;
+
+    /**
+     * Mount points and images live under /tmp/scst-drbd-systest-HASH, HASH from the checkout's
+     * path, so two checkouts can run the suite at once on one machine without sharing mounts.
+     */
+    private static Path scratchRoot() {
+        String top = System.getProperty("scstdrbd.top", ".");
+        String key = Path.of(top).toAbsolutePath().normalize().toString();
+        return Path.of("/tmp/scst-drbd-systest-" + Integer.toHexString(key.hashCode()));
+    }
 
     private DaemonProcess(Builder spec, Path log, Process process) {
         this.spec = spec;
