@@ -75,6 +75,7 @@ public final class DaemonProcess implements AutoCloseable {
         private boolean rootFromEnv;
         private final List<String> backends = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
+        private boolean defaultPortal;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private Duration readyTimeout = Duration.ofSeconds(60);
@@ -124,6 +125,12 @@ public final class DaemonProcess implements AutoCloseable {
         }
 
         /** Do not wait for the ready line (for start-up failures). */
+        /** Keep the daemon's default iSCSI portal (127.0.0.1:3260) instead of a free port. */
+        public Builder defaultPortal() {
+            defaultPortal = true;
+            return this;
+        }
+
         public Builder noWait() {
             this.waitReady = false;
             return this;
@@ -150,7 +157,7 @@ public final class DaemonProcess implements AutoCloseable {
                 cmd.add(b);
             }
             cmd.addAll(args);
-            if (!args.contains("--iscsi-listen")) {
+            if (!args.contains("--iscsi-listen") && !defaultPortal) {
                 // never the shared default 3260: tests run next to other daemons
                 cmd.add("--iscsi-listen");
                 cmd.add("127.0.0.1:" + freeLoopbackPort());
