@@ -571,7 +571,8 @@ STAT_AT(fstatat64, struct stat64)
 
 static int zero_out(int fd, uint64_t off, uint64_t len)
 {
-	static const char zeros[65536];
+	/* aligned: drbdmeta opens its device with O_DIRECT */
+	static const char zeros[65536] __attribute__((aligned(4096)));
 	while (len > 0) {
 		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
 		ssize_t w = pwrite(fd, zeros, n, (off_t)off);
