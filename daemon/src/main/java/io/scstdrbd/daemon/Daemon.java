@@ -94,8 +94,19 @@ final class Daemon {
         stopModules();
         kernel.close();
         removePidFile();
+        reportLeakedThreads();
         LOG.info("scst-drbd stopped");
         return 0;
+    }
+
+    /** Every module joins its threads at exit; a non-daemon thread still alive here is a leak. */
+    private static void reportLeakedThreads() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != Thread.currentThread() && t.isAlive() && !t.isDaemon()
+                    && !t.getName().equals("DestroyJavaVM")) {
+                LOG.warn("thread {} is still running at exit (leaked by a module)", t.getName());
+            }
+        }
     }
 
     void requestStop() {

@@ -1,7 +1,10 @@
 package io.scstdrbd.kernel;
 
+import io.scstdrbd.kernel.block.DeviceNumbers;
 import io.scstdrbd.kernel.block.DeviceRegistry;
+import io.scstdrbd.kernel.block.PartitionsProcNode;
 import io.scstdrbd.kernel.block.SysBlockNodes;
+import io.scstdrbd.kernel.errno.KernelException;
 import io.scstdrbd.kernel.genl.GenlBus;
 import io.scstdrbd.kernel.helper.UsermodeHelper;
 import io.scstdrbd.kernel.proc.ModuleParams;
@@ -17,6 +20,7 @@ import java.util.Map;
 public final class Kernel implements AutoCloseable {
     private final String fsRoot;
     private final DeviceRegistry devices;
+    private final DeviceNumbers deviceNumbers;
     private final ProcFs procfs;
     private final ModuleParams params;
     private final WorkQueues workQueues;
@@ -32,6 +36,13 @@ public final class Kernel implements AutoCloseable {
         this.fsRoot = fsRoot;
         this.devices = new DeviceRegistry(fsRoot);
         this.procfs = new ProcFs();
+        this.deviceNumbers = new DeviceNumbers();
+        devices.addListener(deviceNumbers);
+        try {
+            procfs.register(PartitionsProcNode.PATH, new PartitionsProcNode(devices, deviceNumbers));
+        } catch (KernelException e) {
+            throw new IllegalStateException(e);
+        }
         this.params = new ModuleParams(procfs);
         this.workQueues = new WorkQueues();
         this.timers = new KernelTimers();
@@ -46,6 +57,11 @@ public final class Kernel implements AutoCloseable {
 
     public DeviceRegistry devices() {
         return devices;
+    }
+
+    /** Device numbers (major:minor) of the registered devices, as proc/partitions shows them. */
+    public DeviceNumbers deviceNumbers() {
+        return deviceNumbers;
     }
 
     public ProcFs procfs() {
