@@ -932,12 +932,32 @@ public final class DrbdNode {
         if (name.isEmpty()) {
             throw new AdmException(err, "open(\"" + path + "\") failed with -" + Errno.ENOENT);
         }
-        try {
-            return registry.open(name.get(), OpenMode.READ_WRITE, holder);
-        } catch (KernelException e) {
-            throw new AdmException(err, "open(\"" + path + "\") failed with -" + e.errno());
+        long deadline = System.currentTimeMillis() + FUSE_RELEASE_WAIT_MS;
+        while (true) {
+            try {
+                return registry.open(name.get(), OpenMode.READ_WRITE, holder);
+            } catch (KernelException e) {
+                // A FUSE file (drbdmeta's apply-al just before attach) is released asynchronously,
+                // after the tool's close(2) returned: give that release a moment, as a real block
+                // device close would already have happened.
+                String writer = registry.writerOf(name.get());
+                if (e.errno() != Errno.EBUSY || writer == null || !writer.startsWith("fuse ")
+                        || System.currentTimeMillis() > deadline) {
+                    throw new AdmException(err, "open(\"" + path + "\") failed with -" + e.errno());
+                }
+            }
+            withoutLock(() -> {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
+
+    /** How long attach waits for a FUSE holder of the backing device to be released. */
+    static final long FUSE_RELEASE_WAIT_MS = 3000;
 
     /** ATTACH. */
     public AdmResult attach(AdmTarget t, NlStruct given) throws AdmException {
