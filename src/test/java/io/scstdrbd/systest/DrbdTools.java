@@ -105,6 +105,12 @@ public final class DrbdTools {
      */
     public static Path writeResource(Path file, String res, Path backingNode, int minor, int port, String extra)
             throws IOException {
+        return writeResource(file, res, backingNode, minor, port, extra, "");
+    }
+
+    /** As above, with {@code diskOptions} added to the disk section (e.g. "al-extents 67;"). */
+    public static Path writeResource(Path file, String res, Path backingNode, int minor, int port, String extra,
+            String diskOptions) throws IOException {
         String conf = "resource " + res + " {\n"
                 + extra
                 + "    on " + host() + " {\n"
@@ -123,7 +129,8 @@ public final class DrbdTools {
                 + "\t    disk\t\t\"" + backingNode + "\";\n"
                 + "\t    meta-disk\t\tinternal;\n"
                 + "\t}\n    }\n"
-                + "    disk {\n\tc-plan-ahead\t\t0;\n\tresync-rate\t\t40000K;\n\tc-min-rate\t\t0k;\n    }\n"
+                + "    disk {\n\tc-plan-ahead\t\t0;\n\tresync-rate\t\t40000K;\n\tc-min-rate\t\t0k;\n"
+                + (diskOptions.isEmpty() ? "" : "\t" + diskOptions + "\n") + "    }\n"
                 + "}\n";
         Files.createDirectories(file.getParent());
         Files.writeString(file, conf);

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     private static final Logger LOG = LoggerFactory.getLogger(DrbdBlockDevice.class);
-    static final Set<DeviceCapability> CAPS = EnumSet.of(DeviceCapability.FLUSH, DeviceCapability.FUA,
-            DeviceCapability.WRITE_ZEROES);
+    /** Zeroing and discards are cut at extent boundaries, with this many pieces in flight. */
+    static final int RANGE_WINDOW = 8;
 
     private final DrbdNode node;
     private final Device device;
@@ -72,9 +72,21 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         return device.sizeSectors() << Bio.SECTOR_SHIFT;
     }
 
+    /** FLUSH and FUA always; WRITE_ZEROES and DISCARD when the attached backing device has them. */
     @Override
     public Set<DeviceCapability> capabilities() {
-        return CAPS;
+        EnumSet<DeviceCapability> c = EnumSet.of(DeviceCapability.FLUSH, DeviceCapability.FUA);
+        LocalDisk l = device.ldev();
+        if (l != null) {
+            BlockDevice b = l.backing().device();
+            for (DeviceCapability x : new DeviceCapability[] {DeviceCapability.WRITE_ZEROES, DeviceCapability.DISCARD,
+                DeviceCapability.DISCARD_ZEROES}) {
+                if (b.hasCapability(x)) {
+                    c.add(x);
+                }
+            }
+        }
+        return c;
     }
 
     @Override
@@ -175,10 +187,98 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             bio.complete(Errno.EIO);
             return;
         }
-        if (bio.op() == BioOp.DISCARD) {
-            bio.complete(Errno.EOPNOTSUPP);
-            return;
+        if (bio.op() == BioOp.DISCARD || bio.op() == BioOp.WRITE_ZEROES) {
+            DeviceCapability need = bio.op() == BioOp.DISCARD ? DeviceCapability.DISCARD : DeviceCapability.WRITE_ZEROES;
+            if (!l.backing().device().hasCapability(need)) {
+                bio.complete(Errno.EOPNOTSUPP);
+                return;
+            }
+            if (ActivityLog.extentOf(bio.sector())
+                    != ActivityLog.extentOf(bio.sector() + (bio.size() >> Bio.SECTOR_SHIFT) - 1)) {
+                // a range over many extents would need more AL slots than exist: one extent at a time
+                new RangeSplit(bio).start();
+                return;
+            }
         }
+        writeOne(bio, l);
+    }
+
+    /** Runs a zeroing or discard range as per-extent pieces, a few at a time, then completes it. */
+    private final class RangeSplit {
+        private final Bio parent;
+        private final long end;
+        private long next;
+        private int inFlight;
+        private int firstError;
+        private boolean pumping;
+        private boolean again;
+
+        RangeSplit(Bio parent) {
+            this.parent = parent;
+            this.next = parent.sector();
+            this.end = parent.sector() + (parent.size() >> Bio.SECTOR_SHIFT);
+        }
+
+        void start() {
+            pump();
+        }
+
+        /** Submits pieces up to the window; completions that arrive meanwhile loop here instead of recursing. */
+        private void pump() {
+            synchronized (this) {
+                if (pumping) {
+                    again = true;
+                    return;
+                }
+                pumping = true;
+            }
+            while (true) {
+                List<Bio> go = new ArrayList<>();
+                boolean done;
+                synchronized (this) {
+                    again = false;
+                    while (inFlight < RANGE_WINDOW && next < end) {
+                        long extentEnd = (next / ActivityLog.EXTENT_SECTORS + 1) * ActivityLog.EXTENT_SECTORS;
+                        long stop = Math.min(end, extentEnd);
+                        long bytes = (stop - next) << Bio.SECTOR_SHIFT;
+                        go.add(parent.op() == BioOp.DISCARD ? Bio.discard(next, bytes, this::pieceDone)
+                                : Bio.writeZeroes(next, bytes, parent.flags(), this::pieceDone));
+                        inFlight++;
+                        next = stop;
+                    }
+                    done = inFlight == 0 && next >= end;
+                    if (go.isEmpty() && !done && !again) {
+                        pumping = false;
+                        return;
+                    }
+                }
+                if (done) {
+                    parent.complete(firstError);
+                    return;
+                }
+                LocalDisk l = device.ldev();
+                for (Bio b : go) {
+                    if (l == null) {
+                        b.complete(Errno.EIO);
+                    } else {
+                        writeOne(b, l);
+                    }
+                }
+            }
+        }
+
+        private void pieceDone(Bio b, int errno) {
+            synchronized (this) {
+                inFlight--;
+                if (errno != 0 && firstError == 0) {
+                    firstError = errno;
+                }
+            }
+            pump();
+        }
+    }
+
+    private void writeOne(Bio bio, LocalDisk l) {
         MetaData md = l.md();
         ActivityLog al = md.activityLog();
         int first = ActivityLog.extentOf(bio.sector());
