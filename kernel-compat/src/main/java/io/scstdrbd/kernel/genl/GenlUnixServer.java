@@ -236,6 +236,7 @@ public final class GenlUnixServer implements AutoCloseable {
                                 describe(), h.length(), NetlinkHeader.SIZE, MAX_MESSAGE);
                         hdr.flip();
                         deliver(GenlBus.errorMessage(h, hdr, -err), false);
+                        lostFraming();
                         break;
                     }
                     ByteBuffer msg = ByteBuffer.allocate(h.length()).order(NetlinkHeader.ORDER);
@@ -254,6 +255,40 @@ public final class GenlUnixServer implements AutoCloseable {
                 }
             }
             finishAfterDrain();
+        }
+
+        /**
+         * After a message whose length cannot be trusted: let the error reply out, end our side
+         * (the client reads EOF after it), and swallow what the client still sends for a moment,
+         * so that closing does not reset the connection before the client has read the reply.
+         */
+        private void lostFraming() {
+            long deadline = System.currentTimeMillis() + 2000;
+            synchronized (queue) {
+                while (!queue.isEmpty() && System.currentTimeMillis() < deadline) {
+                    try {
+                        queue.wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            try {
+                ch.shutdownOutput();
+                ByteBuffer sink = ByteBuffer.allocate(4096);
+                long swallowed = 0;
+                while (swallowed < MAX_MESSAGE && System.currentTimeMillis() < deadline) {
+                    sink.clear();
+                    int n = ch.read(sink);
+                    if (n < 0) {
+                        break;
+                    }
+                    swallowed += n;
+                }
+            } catch (IOException e) {
+                LOG.debug("{}: while discarding input: {}", describe(), e.getMessage());
+            }
         }
 
         private boolean readFully(ByteBuffer b) throws IOException {
