@@ -21,6 +21,7 @@ public final class FileBlockDevice implements BlockDevice, AutoCloseable {
     private final long capacity;
     public final AtomicInteger writes = new AtomicInteger();
     public final AtomicInteger flushes = new AtomicInteger();
+    public final AtomicInteger fuaWrites = new AtomicInteger();
     public volatile int failWritesWith;
 
     public FileBlockDevice(String name, Path file, long capacity) throws IOException {
@@ -45,7 +46,7 @@ public final class FileBlockDevice implements BlockDevice, AutoCloseable {
 
     @Override
     public Set<DeviceCapability> capabilities() {
-        return EnumSet.of(DeviceCapability.FLUSH, DeviceCapability.FUA);
+        return EnumSet.of(DeviceCapability.FLUSH, DeviceCapability.FUA, DeviceCapability.WRITE_ZEROES);
     }
 
     @Override
@@ -76,7 +77,21 @@ public final class FileBlockDevice implements BlockDevice, AutoCloseable {
                     }
                 }
                 if (bio.hasFlag(Bio.FUA)) {
+                    fuaWrites.incrementAndGet();
                     ch.force(false);
+                }
+            } else if (bio.op() == BioOp.WRITE_ZEROES) {
+                if (failWritesWith != 0) {
+                    bio.complete(failWritesWith);
+                    return;
+                }
+                writes.incrementAndGet();
+                ByteBuffer z = ByteBuffer.allocate(64 << 10);
+                for (long left = bio.size(); left > 0; ) {
+                    z.clear().limit((int) Math.min(left, z.capacity()));
+                    int n = ch.write(z, pos);
+                    pos += n;
+                    left -= n;
                 }
             } else if (bio.op() == BioOp.FLUSH) {
                 flushes.incrementAndGet();

@@ -111,6 +111,14 @@ public final class TestNode implements AutoCloseable {
             try (Stream<Path> s = Files.walk(root)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+            // the shim keeps drbd-utils' lock and state files next to the socket: <socket>.d
+            String sock = io.scstdrbd.kernel.genl.GenlSocketPath.forRoot(root.toString()).toString();
+            Path state = Path.of(sock.substring(0, sock.length() - ".genl".length()) + ".d");
+            if (Files.exists(state)) {
+                try (Stream<Path> s = Files.walk(state)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 }
