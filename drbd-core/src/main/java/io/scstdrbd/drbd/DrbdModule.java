@@ -72,7 +72,16 @@ public final class DrbdModule implements KernelModule {
         };
     }
 
+    /** The node name drbdadm uses by default: uname -n. */
     static String hostName() {
+        try {
+            String h = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (java.io.IOException e) {
+            // not Linux: fall back to the resolver's idea
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
@@ -105,7 +114,13 @@ public final class DrbdModule implements KernelModule {
     private java.util.concurrent.CompletableFuture<Integer> runHelper(String cmd, String resource,
             Map<String, String> env) {
         List<String> argv = new ArrayList<>(List.of(proc.usermodeHelper(), cmd, resource));
-        return kernel.usermodeHelper().call(argv, env, Duration.ofMinutes(10));
+        Map<String, String> e = env;
+        if (!nodeName.equals(hostName())) {
+            // drbdadm picks the "on <host>" section by host name; a daemon with --node tells it which
+            e = new java.util.LinkedHashMap<>(env);
+            e.put("__DRBD_NODE__", nodeName);
+        }
+        return kernel.usermodeHelper().call(argv, e, Duration.ofMinutes(10));
     }
 
     /** The helper drbdadm is started as: the scst-drbd wrapper when installed (so it reaches this daemon). */

@@ -164,17 +164,42 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         }));
     }
 
+    /**
+     * A flush completes when the backing device and every connected peer have made the earlier
+     * writes durable (a peer gets it through its driver, which sends it as a flush/barrier).
+     */
     private void flush(Bio bio) {
         LocalDisk l = device.ldev();
-        if (l == null) {
-            bio.complete(device.resource().role() == Role.PRIMARY ? 0 : Errno.EIO);
+        List<PeerDevice> peers = new ArrayList<>();
+        for (PeerDevice pd : device.peerDevices()) {
+            if (pd.repl().code() >= ReplicationState.ESTABLISHED.code() && driverOf(pd) != null) {
+                peers.add(pd);
+            }
+        }
+        if (l == null && peers.isEmpty()) {
+            bio.complete(Errno.EIO);
             return;
         }
-        device.lowerPending.incrementAndGet();
-        l.backing().submit(bio.withCallback((b, errno) -> {
-            device.lowerPending.decrementAndGet();
-            bio.complete(errno);
-        }));
+        AtomicInteger pending = new AtomicInteger((l == null ? 0 : 1) + peers.size());
+        AtomicInteger firstError = new AtomicInteger();
+        io.scstdrbd.kernel.block.BioCallback part = (b, errno) -> {
+            if (errno != 0) {
+                firstError.compareAndSet(0, errno);
+            }
+            if (pending.decrementAndGet() == 0) {
+                bio.complete(firstError.get());
+            }
+        };
+        if (l != null) {
+            device.lowerPending.incrementAndGet();
+            l.backing().submit(Bio.flush((b, errno) -> {
+                device.lowerPending.decrementAndGet();
+                part.done(b, errno);
+            }));
+        }
+        for (PeerDevice pd : peers) {
+            driverOf(pd).replicate(pd, Bio.flush((b, e) -> { }), part);
+        }
     }
 
     private void write(Bio bio) {

@@ -40,7 +40,9 @@ public interface ConnectionDriver {
     }
 
     /**
-     * Replicates a local application write (this node is Primary) to the peer. Called only while
+     * Replicates a local application write (this node is Primary) to the peer: a WRITE,
+     * WRITE_ZEROES or DISCARD (FUA and PREFLUSH flags included), or an empty FLUSH that must make
+     * every earlier write durable on the peer before {@code done} (sent as a flush/barrier). Called only while
      * the peer device is Established or beyond; {@code done} receives 0 when the peer has the
      * data as the wire protocol requires (C: written, B: received, A: sent), or an errno. The
      * bio's segments stay valid until {@code done} runs. A driver that cannot replicate marks
