@@ -27,6 +27,10 @@ public final class TestNode implements AutoCloseable {
     private final List<FileBlockDevice> devices = new ArrayList<>();
 
     public TestNode(String tag) throws Exception {
+        this(tag, ReplicationFactory.NONE);
+    }
+
+    public TestNode(String tag, ReplicationFactory replication) throws Exception {
         Path base = Path.of("/tmp/drbd-h");
         Files.createDirectories(base);
         root = Files.createTempDirectory(base, tag + "-");
@@ -35,7 +39,7 @@ public final class TestNode implements AutoCloseable {
         Files.createDirectories(root.resolve("sys/block"));
         kernel = new Kernel(root.toString());
         host = Run.of("uname", "-n").out.strip();
-        drbd = new DrbdModule(kernel, host, ReplicationFactory.NONE);
+        drbd = new DrbdModule(kernel, host, replication);
         drbd.init();
         Files.writeString(root.resolve("proc/drbd"), drbd.proc().banner());
     }
