@@ -75,8 +75,17 @@ BYTES=$(stat -c %s "$ROOT/dev/drbd1")
 
 run() { # name device fio-args...
   local name=$1 dev=$2; shift 2
-  fio --name="$name" --filename="$dev" --size="$BYTES" --direct=1 --ioengine=libaio --time_based \
-      --runtime="$RUNTIME" --group_reporting --output-format=json "$@" >"$OUT/$name.json"
+  # fio opens a FUSE node (a "regular file" to it) twice; the FUSE export admits one writer per
+  # device and releases asynchronously, so a run can start with EBUSY: retry it once
+  for attempt in 1 2; do
+    if fio --name="$name" --filename="$dev" --size="$BYTES" --direct=1 --ioengine=libaio --time_based \
+        --fallocate=none --runtime="$RUNTIME" --group_reporting --output-format=json "$@" >"$OUT/$name.json" \
+        && ! grep -q "^fio: " "$OUT/$name.json"; then
+      return 0
+    fi
+    sleep 3
+  done
+  die "fio failed: $(head -3 "$OUT/$name.json")"
 }
 value() { # json-file rw field
   python3 -c "import json,sys; j=json.load(open(sys.argv[1]))['jobs'][0][sys.argv[2]]; print(j[sys.argv[3]])" "$@"
