@@ -2,6 +2,8 @@ package io.scstdrbd.daemon;
 
 import io.scstdrbd.backend.control.BackendManager;
 import io.scstdrbd.backend.spi.BackendSpec;
+import io.scstdrbd.drbd.DrbdModule;
+import io.scstdrbd.drbd.model.ReplicationFactory;
 import io.scstdrbd.fuse.FuseExport;
 import io.scstdrbd.iscsi.config.IscsiConfig;
 import io.scstdrbd.iscsi.config.IscsiConfigParser;
@@ -46,7 +48,9 @@ final class Daemon {
         this.scst = new ScstModule(kernel, new ScstOptions(opts.scstConf() == null ? null : Path.of(opts.scstConf()),
                 Path.of(opts.scstStateDir()), 4));
         modules.add(backends);
-        modules.add(scst); // after the backends it opens; exits before them
+        // DRBD sits on the backends; SCSI (and FUSE) sit on DRBD
+        modules.add(new DrbdModule(kernel, opts.node(), ReplicationFactory.NONE));
+        modules.add(scst); // after the devices it opens; exits before them
         // the iSCSI target exits before the SCSI core: no new logins, drain, close the sessions
         modules.add(new IscsiModule(scst.core(), iscsiConfig(opts), opts.iscsiListen(), 0));
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));

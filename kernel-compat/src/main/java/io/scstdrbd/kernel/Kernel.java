@@ -3,7 +3,9 @@ package io.scstdrbd.kernel;
 import io.scstdrbd.kernel.block.DeviceNumbers;
 import io.scstdrbd.kernel.block.DeviceRegistry;
 import io.scstdrbd.kernel.block.PartitionsProcNode;
+import io.scstdrbd.kernel.block.SysBlockNodes;
 import io.scstdrbd.kernel.errno.KernelException;
+import io.scstdrbd.kernel.genl.GenlBus;
 import io.scstdrbd.kernel.helper.UsermodeHelper;
 import io.scstdrbd.kernel.proc.ModuleParams;
 import io.scstdrbd.kernel.proc.ProcFs;
@@ -24,6 +26,7 @@ public final class Kernel implements AutoCloseable {
     private final WorkQueues workQueues;
     private final KernelTimers timers;
     private final UsermodeHelper usermodeHelper;
+    private final GenlBus genl;
 
     /**
      * @param fsRoot the FUSE root, e.g. {@code /UMCfuse}; also passed to usermode helpers as
@@ -44,6 +47,8 @@ public final class Kernel implements AutoCloseable {
         this.workQueues = new WorkQueues();
         this.timers = new KernelTimers();
         this.usermodeHelper = new UsermodeHelper(Map.of("UMC_FS_ROOT", fsRoot));
+        this.genl = new GenlBus();
+        this.devices.addListener(new SysBlockNodes(procfs));
     }
 
     public String fsRoot() {
@@ -77,6 +82,11 @@ public final class Kernel implements AutoCloseable {
 
     public UsermodeHelper usermodeHelper() {
         return usermodeHelper;
+    }
+
+    /** The generic-netlink bus (families such as "drbd" register here). */
+    public GenlBus genl() {
+        return genl;
     }
 
     /** Stops timers and work queues (after every module has exited). */
