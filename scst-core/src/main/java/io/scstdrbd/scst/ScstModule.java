@@ -85,16 +85,17 @@ public final class ScstModule implements KernelModule {
                 options.fileIoThreads());
         ExecContext ctx = new ExecContext(buffers, mgmt, target, () -> vdisks.all());
         target.setCommandTable(new CommandTable(ctx, Limits.DEFAULT));
-        apply(config);
+        // the embedded default claims tcmu000/tcmu001 only while an initiator is logged in
+        apply(config, options.scstConf() == null);
         publishParams();
         proc = new ScstProcTree(kernel.procfs(), this);
         proc.register();
         LOG.info("SCSI target core {} ready: {} vdisk(s), groups {}", VERSION, vdisks.all().size(), acl.groupNames());
     }
 
-    private void apply(ScstConfig config) throws KernelException {
+    private void apply(ScstConfig config, boolean onDemand) throws KernelException {
         for (VdiskOptions o : config.devices()) {
-            vdisks.open(o);
+            vdisks.open(o, onDemand);
         }
         for (ScstConfig.Group g : config.groups()) {
             if (!AccessControl.DEFAULT_GROUP.equals(g.name())) {
@@ -118,7 +119,8 @@ public final class ScstModule implements KernelModule {
         long mem = Runtime.getRuntime().maxMemory() >> 20;
         kernel.params().add(NAME, ModuleParam.ofLong("scst_max_cmd_mem", mem / 4, 1, Long.MAX_VALUE, false));
         kernel.params().add(NAME, ModuleParam.ofLong("scst_max_dev_cmd_mem", mem / 10, 1, Long.MAX_VALUE, false));
-        kernel.params().add(NAME, ModuleParam.ofLong("forcibly_close_sessions", 0, 0, 1, true));
+        ModuleParam forcibly = kernel.params().add(NAME, ModuleParam.ofLong("forcibly_close_sessions", 0, 0, 1, true));
+        target.setForciblyCloseSessions(() -> forcibly.longValue() != 0);
     }
 
     @Override

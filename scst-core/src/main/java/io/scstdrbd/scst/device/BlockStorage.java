@@ -30,6 +30,11 @@ public final class BlockStorage implements Storage {
     }
 
     @Override
+    public int physicalBlockSize() {
+        return handle.device().physicalBlockSize();
+    }
+
+    @Override
     public void submit(Bio bio) {
         handle.submit(bio);
     }

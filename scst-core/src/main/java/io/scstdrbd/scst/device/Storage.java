@@ -20,6 +20,11 @@ public interface Storage extends AutoCloseable {
     /** FLUSH, DISCARD, DISCARD_ZEROES, WRITE_ZEROES, READ_ONLY as the backend offers them. */
     Set<DeviceCapability> capabilities();
 
+    /** Preferred I/O unit in bytes (a RAM or 4Kn backend: 4096); at least 512. */
+    default int physicalBlockSize() {
+        return Bio.SECTOR_SIZE;
+    }
+
     void submit(Bio bio);
 
     /** Short description for listings (the path). */

@@ -60,14 +60,29 @@ public final class VdiskManager implements DeviceListener {
     }
 
     /** Creates a vdisk and attaches its storage if it is there. EEXIST for a taken name. */
-    public synchronized VirtualDevice open(VdiskOptions o) throws KernelException {
+    public VirtualDevice open(VdiskOptions o) throws KernelException {
+        return open(o, false);
+    }
+
+    /**
+     * Creates a vdisk. With {@code onDemand} it claims its block device only while at least one
+     * initiator is logged in to a LUN of it, and lets go when the last one leaves: the embedded
+     * default node uses this so that tcmu000/tcmu001 stay free for FUSE writers and DRBD until
+     * iSCSI is used. Devices of scst.conf and proc writes are claimed at once, as SCST does.
+     */
+    public synchronized VirtualDevice open(VdiskOptions o, boolean onDemand) throws KernelException {
         if (devices.containsKey(o.name())) {
             throw new KernelException(Errno.EEXIST, "virtual device " + o.name() + " already exists");
         }
         VirtualDevice d = new VirtualDevice(o, modeDir == null ? null : modeDir.resolve(o.name()),
                 prDir == null ? null : prDir.resolve(o.name()));
         devices.put(o.name(), d);
-        attach(d);
+        if (onDemand) {
+            d.setDemandListener(demand);
+            d.detach("claimed when an initiator logs in");
+        } else {
+            attach(d);
+        }
         LOG.info("vdisk {} opened over {} ({}){}", o.name(), o.nullio() ? "NULLIO" : o.filename(), o.codes(),
                 d.attached() ? "" : ": not attached: " + d.detachReason());
         return d;
@@ -127,6 +142,16 @@ public final class VdiskManager implements DeviceListener {
         }
     }
 
+    /** Size in bytes for listings: the storage's, or the unclaimed in-process device's, or 0. */
+    public long sizeOf(VirtualDevice d) {
+        Storage s = d.storage();
+        if (s != null) {
+            return s.capacity();
+        }
+        String name = inProcessName(d.options().filename());
+        return name == null ? 0 : registry.lookup(name).map(BlockDevice::capacity).orElse(0L);
+    }
+
     /** The registry name a path refers to, or null for a path outside {@code <fsroot>/dev/}. */
     String inProcessName(String path) {
         String prefix = registry.fsRoot() + "/dev/";
@@ -172,6 +197,32 @@ public final class VdiskManager implements DeviceListener {
         }
     }
 
+    private final VirtualDevice.DemandListener demand = new VirtualDevice.DemandListener() {
+        @Override
+        public void firstNexus(VirtualDevice d) {
+            synchronized (VdiskManager.this) {
+                if (!d.attached() && devices.get(d.name()) == d) {
+                    attach(d);
+                    LOG.info("vdisk {}: {} on first login", d.name(),
+                            d.attached() ? "claimed its device" : "cannot claim its device (" + d.detachReason() + ")");
+                }
+            }
+        }
+
+        @Override
+        public void lastNexusGone(VirtualDevice d) {
+            // sessions end on transport threads; letting go of a device may wait (DRBD demotes)
+            background.execute(() -> {
+                synchronized (VdiskManager.this) {
+                    if (d.attached() && d.nexuses().isEmpty()) {
+                        d.detach("claimed when an initiator logs in");
+                        LOG.info("vdisk {}: released its device after the last logout", d.name());
+                    }
+                }
+            });
+        }
+    };
+
     private ExecutorService fileIo() {
         if (fileIo == null) {
             fileIo = Executors.newFixedThreadPool(fileIoThreads, new NamedThreadFactory("scst-fileio", true));
@@ -184,6 +235,9 @@ public final class VdiskManager implements DeviceListener {
         background.execute(() -> {
             synchronized (this) {
                 for (VirtualDevice d : devices.values()) {
+                    if (d.onDemand() && d.nexuses().isEmpty()) {
+                        continue;
+                    }
                     if (!d.attached() && device.name().equals(inProcessName(d.options().filename()))) {
                         attach(d);
                         if (d.attached()) {

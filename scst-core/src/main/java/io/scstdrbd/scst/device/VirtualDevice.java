@@ -39,6 +39,15 @@ public final class VirtualDevice {
     private volatile boolean sanitizing;
     private volatile boolean sanitizeFailed;
     private volatile String detachReason = "not attached yet";
+    /** Claims its storage only while an initiator is logged in (see {@link VdiskManager#open(VdiskOptions, boolean)}). */
+    private volatile DemandListener demand;
+
+    /** Told when the first nexus appears and the last one goes (on-demand devices). */
+    public interface DemandListener {
+        void firstNexus(VirtualDevice d);
+
+        void lastNexusGone(VirtualDevice d);
+    }
 
     /**
      * @param modeFile where saved mode pages live, or null
@@ -149,6 +158,24 @@ public final class VirtualDevice {
         return s == null ? 0 : s.capacity() >>> blockShift;
     }
 
+    /**
+     * Logical blocks per physical block (Block Limits OPTIMAL TRANSFER LENGTH GRANULARITY and
+     * OPTIMAL UNMAP GRANULARITY): 8 for a 512-byte vdisk over a backend with 4 KiB pages.
+     * READ CAPACITY(16) keeps LBPPBE at 0, as procfs-era SCST did: initiators then treat
+     * every logical block as its own allocation unit.
+     */
+    public int blocksPerPhysicalBlock() {
+        Storage s = storage;
+        if (s == null) {
+            return 1;
+        }
+        int phys = s.physicalBlockSize();
+        if (phys <= options.blockSize() || Integer.bitCount(phys) != 1) {
+            return 1;
+        }
+        return Math.min(1 << 15, phys >> blockShift);
+    }
+
     /** True if the backend can deallocate blocks (logical block provisioning, LBPME). */
     public boolean thinProvisioned() {
         Storage s = storage;
@@ -233,12 +260,36 @@ public final class VirtualDevice {
 
     // ---- nexuses and unit attentions ----
 
+    /** Claims storage on demand: called by the vdisk handler for devices it attaches lazily. */
+    void setDemandListener(DemandListener l) {
+        this.demand = l;
+    }
+
+    public boolean onDemand() {
+        return demand != null;
+    }
+
     public void addNexus(ItlNexus n) {
-        nexuses.add(n);
+        boolean first;
+        synchronized (nexuses) {
+            first = nexuses.isEmpty();
+            nexuses.add(n);
+        }
+        DemandListener l = demand;
+        if (first && l != null) {
+            l.firstNexus(this);
+        }
     }
 
     public void removeNexus(ItlNexus n) {
-        nexuses.remove(n);
+        boolean last;
+        synchronized (nexuses) {
+            last = nexuses.remove(n) && nexuses.isEmpty();
+        }
+        DemandListener l = demand;
+        if (last && l != null) {
+            l.lastNexusGone(this);
+        }
     }
 
     public Set<ItlNexus> nexuses() {

@@ -24,16 +24,10 @@ public final class CapacityHandler implements Handler {
         byte[] b = new byte[32];
         BigEndian.put64(b, 0, last);
         BigEndian.put32(b, 8, dev.blockSize());
-        // byte 12: no protection; byte 13: LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT
-        b[13] = (byte) lbppbe(dev);
+        // byte 12: no protection; byte 13: LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT stays 0
         if (dev.thinProvisioned()) {
             b[14] = (byte) (0x80 | (dev.discardZeroes() ? 0x40 : 0)); // LBPME, LBPRZ
         }
         DataIn.respond(task, b, c.allocationLength());
-    }
-
-    /** Logical blocks per physical block, as a power of two (4 KiB physical blocks under 512-byte LBAs). */
-    static int lbppbe(VirtualDevice dev) {
-        return 0;
     }
 }

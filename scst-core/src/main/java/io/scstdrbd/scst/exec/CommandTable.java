@@ -108,6 +108,18 @@ public final class CommandTable {
             addSa(Opcodes.PERSISTENT_RESERVE_OUT, sa, "PERSISTENT RESERVE OUT",
                     String.format("5f %02x ff 00 00 ff ff ff ff 00", sa), a, 0, pr);
         }
+        Handler copy = new CopyHandler(ctx);
+        addSa(Opcodes.EXTENDED_COPY, Opcodes.SA_EXTENDED_COPY_LID1, "EXTENDED COPY(LID1)",
+                "83 00 00 00 00 00 00 00 00 00 ff ff ff ff 00 00", w, MEDIUM | WRITES, copy);
+        addSa(Opcodes.RECEIVE_COPY_RESULTS, Opcodes.SA_RECEIVE_COPY_STATUS_LID1, "RECEIVE COPY STATUS(LID1)",
+                "84 00 ff 00 00 00 00 00 00 00 ff ff ff ff 00 00", a, 0, copy);
+        addSa(Opcodes.RECEIVE_COPY_RESULTS, Opcodes.SA_RECEIVE_COPY_OPERATING_PARAMETERS,
+                "RECEIVE COPY OPERATING PARAMETERS", "84 03 00 00 00 00 00 00 00 00 ff ff ff ff 00 00", a, 0, copy);
+        Handler sanitize = new SanitizeHandler(buf);
+        for (int sa : new int[] {0x01, 0x02, 0x1f}) {
+            addSa(Opcodes.SANITIZE, sa, "SANITIZE", String.format("48 %02x 00 00 00 00 00 ff ff 00", 0x80 | sa), w,
+                    MEDIUM | WRITES, sanitize);
+        }
         addSa(Opcodes.MAINTENANCE_IN, Opcodes.SA_REPORT_SUPPORTED_OPCODES, "REPORT SUPPORTED OPERATION CODES",
                 "a3 0c 87 ff ff ff ff ff ff ff 00 00", a, info, report);
         addSa(Opcodes.MAINTENANCE_IN, Opcodes.SA_REPORT_SUPPORTED_TMFS, "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS",

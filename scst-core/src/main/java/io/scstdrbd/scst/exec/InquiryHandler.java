@@ -109,6 +109,7 @@ public final class InquiryHandler implements Handler {
                 b[1] = (byte) 0xb1;
                 BigEndian.put16(b, 2, 0x3c);
                 BigEndian.put16(b, 4, 1); // non-rotating medium
+                b[7] = 0x40;              // WABEREQ 01b: reads after a block erase succeed
                 return b;
             }
             case 0xb2: {
@@ -126,13 +127,21 @@ public final class InquiryHandler implements Handler {
         }
     }
 
+    /** The designation descriptors with LU association: T10 vendor id and NAA (also EXTENDED COPY's targets). */
+    public static java.util.List<byte[]> luDesignators(VirtualDevice dev) {
+        ByteArrayOutputStream t10 = new ByteArrayOutputStream();
+        designator(t10, 0x02, 0x01,
+                (padded(vendor(dev), 8) + dev.options().t10DevId()).getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream naa = new ByteArrayOutputStream();
+        designator(naa, 0x01, 0x03, dev.identity().naa());
+        return java.util.List.of(t10.toByteArray(), naa.toByteArray());
+    }
+
     static byte[] deviceIdentification(VirtualDevice dev, SessionKey key) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // T10 vendor identification, LU: vendor + T10 device id
-        byte[] t10 = (padded(vendor(dev), 8) + dev.options().t10DevId()).getBytes(StandardCharsets.US_ASCII);
-        designator(out, 0x02, 0x01, t10);
-        // NAA locally assigned, LU
-        designator(out, 0x01, 0x03, dev.identity().naa());
+        for (byte[] d : luDesignators(dev)) {
+            out.writeBytes(d);
+        }
         if (key != null) {
             // relative target port, target port, iSCSI
             byte[] rtp = new byte[4];
@@ -184,14 +193,15 @@ public final class InquiryHandler implements Handler {
         BigEndian.put16(b, 2, 0x3c);
         int bs = dev.blockSize();
         b[5] = (byte) limits.maxCompareAndWriteBlocks();
-        BigEndian.put16(b, 6, 1);
+        int lbppb = dev.blocksPerPhysicalBlock();
+        BigEndian.put16(b, 6, lbppb);
         BigEndian.put32(b, 8, limits.maxTransferBytes() / bs);
         BigEndian.put32(b, 12, limits.optimalTransferBytes() / bs);
         BigEndian.put32(b, 16, limits.maxTransferBytes() / bs);
         if (dev.thinProvisioned()) {
             BigEndian.put32(b, 20, limits.maxUnmapBlocks());
             BigEndian.put32(b, 24, limits.maxUnmapDescriptors());
-            BigEndian.put32(b, 28, 1);
+            BigEndian.put32(b, 28, lbppb);
         }
         BigEndian.put64(b, 36, limits.maxWriteSameBytes() / bs);
         BigEndian.put32(b, 44, limits.maxAtomicBytes() / bs);

@@ -14,5 +14,6 @@ package io.scstdrbd.scst.exec;
 public record Limits(int maxTransferBytes, int optimalTransferBytes, int maxUnmapBlocks, int maxUnmapDescriptors,
                      long maxWriteSameBytes, int maxCompareAndWriteBlocks, int maxAtomicBytes) {
 
-    public static final Limits DEFAULT = new Limits(8 << 20, 1 << 20, 1 << 20, 4095, 1L << 40, 255, 1 << 20);
+    /** 32 MiB transfers: 65536 blocks of 512 bytes, the largest transfer libiscsi's tests use. */
+    public static final Limits DEFAULT = new Limits(32 << 20, 1 << 20, 1 << 20, 4095, 1L << 40, 255, 1 << 20);
 }

@@ -42,9 +42,18 @@ public final class UnitHandler implements Handler {
         }
     }
 
-    /** Returns (and clears) a pending unit attention, else NO SENSE (SPC-4 6.39). */
+    /**
+     * Returns (and clears) a pending unit attention; else the condition a medium access would
+     * meet (sanitize in progress, no medium); else NO SENSE (SPC-4 6.39).
+     */
     static void requestSense(Task task, RequestSenseCdb c) {
         ScsiError ua = task.nexus().takeUnitAttention();
+        VirtualDevice dev = task.device();
+        if (ua == null && dev.sanitizing()) {
+            ua = ScsiError.LOGICAL_UNIT_NOT_READY_SANITIZE_IN_PROGRESS;
+        } else if (ua == null && !dev.mediumPresent()) {
+            ua = ScsiError.MEDIUM_NOT_PRESENT;
+        }
         byte[] data;
         if (ua != null) {
             data = SenseFormat.encode(SenseData.of(ua), c.descriptor());
@@ -66,15 +75,16 @@ public final class UnitHandler implements Handler {
             task.good();
             return;
         }
+        if (dev.removalPrevented()) {
+            // while any nexus prevents removal the medium can be neither ejected nor (re)loaded
+            throw ScsiException.of(ScsiError.MEDIUM_REMOVAL_PREVENTED);
+        }
         if (c.start()) {
             if (!dev.mediumLoaded()) {
                 dev.setMediumLoaded(true);
                 dev.broadcastUnitAttention(ScsiError.MEDIUM_MAY_HAVE_CHANGED, task.nexus());
             }
         } else {
-            if (dev.removalPrevented()) {
-                throw ScsiException.of(ScsiError.MEDIUM_REMOVAL_PREVENTED);
-            }
             dev.setMediumLoaded(false);
         }
         task.good();

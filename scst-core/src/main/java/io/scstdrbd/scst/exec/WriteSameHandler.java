@@ -10,8 +10,9 @@ import io.scstdrbd.scst.tm.Task;
 import java.nio.ByteBuffer;
 
 /**
- * WRITE SAME(10/16) (SBC-3 5.41, 5.42). A zero block with UNMAP on a thin LU that reads back
- * zeroes becomes a DISCARD; other zero blocks become WRITE_ZEROES where the backend has it;
+ * WRITE SAME(10/16) (SBC-3 5.41, 5.42). With the UNMAP bit on a thin LU the range is
+ * deallocated (a DISCARD; SBC lets the device server unmap instead of writing, and deallocated
+ * blocks then read as LBPRZ says); zero blocks become WRITE_ZEROES where the backend has it;
  * anything else is written block by block from a replicated pattern buffer.
  */
 public final class WriteSameHandler implements Handler {
@@ -64,7 +65,7 @@ public final class WriteSameHandler implements Handler {
         task.receiveData(dev.blockSize(), (t, data) -> {
             if (n == 0) {
                 t.good();
-            } else if (Segments.allZero(data)) {
+            } else if (c.unmap() || Segments.allZero(data)) {
                 zeroes(t, c, n);
             } else {
                 pattern(t, c, n, data);
@@ -76,7 +77,7 @@ public final class WriteSameHandler implements Handler {
         VirtualDevice dev = t.device();
         if (blocks == 0) {
             t.good();
-        } else if (c.unmap() && dev.discardZeroes()) {
+        } else if (c.unmap()) {
             MediumIo.discard(t, c.lba(), blocks, t::good);
         } else if (dev.hasCapability(DeviceCapability.WRITE_ZEROES)) {
             MediumIo.writeZeroes(t, c.lba(), blocks, t::good);

@@ -13,4 +13,16 @@ public interface ScsiTargetCore {
      * others see the Default group's, and one with no LUNs sees none.
      */
     ScsiSession openSession(SessionKey key);
+
+    /**
+     * Opens a session the core may end on its own: after a TARGET COLD RESET (which ends every
+     * session of the target, RFC 7143 11.5.1) and when an admin removes the initiator from its
+     * group while {@code forcibly_close_sessions} is set. The core then calls
+     * {@code forcedClose} once, from any thread; the transport drops the connection (without a
+     * response to outstanding commands) and calls {@link ScsiSession#close()} as on connection
+     * loss. Transports that cannot end sessions use {@link #openSession(SessionKey)}.
+     */
+    default ScsiSession openSession(SessionKey key, Runnable forcedClose) {
+        return openSession(key);
+    }
 }

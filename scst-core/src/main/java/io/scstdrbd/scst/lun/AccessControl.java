@@ -42,6 +42,10 @@ public final class AccessControl {
         listeners.add(l);
     }
 
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
     /** The group an initiator belongs to. */
     public GroupView groupFor(String initiatorName) {
         Map<String, GroupView> s = snapshot;

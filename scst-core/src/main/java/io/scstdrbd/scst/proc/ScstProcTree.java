@@ -2,7 +2,6 @@ package io.scstdrbd.scst.proc;
 
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.errno.KernelException;
-import io.scstdrbd.kernel.proc.ModuleParam;
 import io.scstdrbd.kernel.proc.ProcFs;
 import io.scstdrbd.kernel.proc.ProcNode;
 import io.scstdrbd.scst.ScstModule;
@@ -37,6 +36,7 @@ public final class ScstProcTree {
     private final ScstModule module;
     private final Set<String> groupDirs = new HashSet<>();
     private volatile int threads;
+    private final AccessControl.Listener groupListener = this::syncGroupsQuietly;
 
     public ScstProcTree(ProcFs procfs, ScstModule module) {
         this.procfs = procfs;
@@ -56,11 +56,15 @@ public final class ScstProcTree {
         procfs.register(ROOT + "/vdisk/type", ProcNode.readOnly(() -> "0 - Direct-access device (e.g., magnetic disk)\n"));
         procfs.mkdir(ROOT + "/groups");
         syncGroups();
-        module.accessControl().addListener(this::syncGroupsQuietly);
+        module.accessControl().addListener(groupListener);
     }
 
     public void unregister() {
+        module.accessControl().removeListener(groupListener);
         procfs.unregisterTree(ROOT);
+        synchronized (this) {
+            groupDirs.clear();
+        }
     }
 
     // ---- listings ----
@@ -98,7 +102,7 @@ public final class ScstProcTree {
             while (opts.length() < 16) {
                 opts.append(' ');
             }
-            long sizeMb = d.attached() ? d.storage().capacity() >> 20 : 0;
+            long sizeMb = module.vdisks().sizeOf(d) >> 20;
             sb.append(String.format("%-17s %-11d %-12d", o.name(), sizeMb, o.blockSize())).append(opts)
                     .append(String.format("%-45s %-16s%n", o.nullio() ? "none" : o.filename(), o.t10DevId()));
         }
@@ -405,9 +409,5 @@ public final class ScstProcTree {
                 procfs.register(dir + "/addr_method", ProcNode.readOnly(() -> requireGroup(g).addressMethod() + "\n"));
             }
         }
-    }
-
-    static String paramValue(ModuleParam p) {
-        return p.stringValue();
     }
 }

@@ -24,7 +24,8 @@ public enum ScsiError {
     INVALID_FIELD_IN_INFORMATION_UNIT(SenseKey.ILLEGAL_REQUEST, 0x0e, 0x03),
     // COPY ABORTED (EXTENDED COPY)
     COPY_TARGET_DEVICE_NOT_REACHABLE(SenseKey.COPY_ABORTED, 0x0d, 0x02),
-    COPY_LBA_OUT_OF_RANGE(SenseKey.COPY_ABORTED, 0x21, 0x00),
+    /** A copy segment reaches past a copy target's capacity (no more specific code is used). */
+    COPY_ABORTED_RANGE(SenseKey.COPY_ABORTED, 0x00, 0x00),
     COPY_READ_ERROR(SenseKey.COPY_ABORTED, 0x11, 0x00),
     COPY_WRITE_ERROR(SenseKey.COPY_ABORTED, 0x0c, 0x00),
     // DATA PROTECT

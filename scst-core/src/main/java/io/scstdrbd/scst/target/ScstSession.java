@@ -37,11 +37,27 @@ final class ScstSession implements ScsiSession, TaskOwner {
     private volatile Map<Long, ItlNexus> lunTable = Map.of();
     private volatile List<Long> lunList = List.of();
     private volatile boolean closed;
+    private final Runnable forcedClose;
 
-    ScstSession(ScstTarget target, SessionKey key, long id) {
+    ScstSession(ScstTarget target, SessionKey key, long id, Runnable forcedClose) {
         this.target = target;
         this.key = key;
         this.id = id;
+        this.forcedClose = forcedClose;
+    }
+
+    /**
+     * Asks the transport to end this session (it then calls {@link #close()}); false if the
+     * transport cannot end sessions on request.
+     */
+    boolean forceClose(String why) {
+        if (forcedClose == null || closed) {
+            return false;
+        }
+        org.slf4j.LoggerFactory.getLogger(ScstSession.class).info("ending session {} of {}: {}", id,
+                key.initiatorPortName(), why);
+        forcedClose.run();
+        return true;
     }
 
     @Override

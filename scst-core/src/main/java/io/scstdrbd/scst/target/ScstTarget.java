@@ -29,6 +29,7 @@ public final class ScstTarget implements ScsiTargetCore, ExecContext.TaskAborter
     private final AtomicLong ids = new AtomicLong();
     private final TaskManagement tm = new TaskManagement(this);
     private volatile Dispatcher dispatcher;
+    private volatile java.util.function.BooleanSupplier forciblyCloseSessions = () -> false;
 
     public ScstTarget(AccessControl acl) {
         this.acl = acl;
@@ -38,6 +39,20 @@ public final class ScstTarget implements ScsiTargetCore, ExecContext.TaskAborter
     /** Installs the command table (built after the target because handlers need the target as aborter). */
     public void setCommandTable(CommandTable table) {
         this.dispatcher = table == null ? null : new Dispatcher(table);
+    }
+
+    /** SCST's forcibly_close_sessions: end (rather than re-map) sessions whose group changes. */
+    public void setForciblyCloseSessions(java.util.function.BooleanSupplier s) {
+        this.forciblyCloseSessions = s;
+    }
+
+    /** Ends the sessions of a target other than {@code except} (TARGET COLD RESET). */
+    void endSessions(String targetName, ScstSession except) {
+        for (ScstSession s : sessionsOf(targetName)) {
+            if (s != except) {
+                s.forceClose("target cold reset");
+            }
+        }
     }
 
     Dispatcher dispatcher() {
@@ -54,13 +69,18 @@ public final class ScstTarget implements ScsiTargetCore, ExecContext.TaskAborter
 
     @Override
     public ScsiSession openSession(SessionKey key) {
+        return openSession(key, null);
+    }
+
+    @Override
+    public ScsiSession openSession(SessionKey key, Runnable forcedClose) {
         if (key == null || key.initiatorName() == null || key.initiatorPortName() == null) {
             throw new IllegalArgumentException("session key without initiator name");
         }
         if (dispatcher == null) {
             throw new IllegalStateException("the SCSI target core is not running");
         }
-        ScstSession s = new ScstSession(this, key, ids.incrementAndGet());
+        ScstSession s = new ScstSession(this, key, ids.incrementAndGet(), forcedClose);
         s.refresh(acl.groupFor(key.initiatorName()), true);
         sessions.add(s);
         LOG.info("session {} opened for {} in group {} with {} LUN(s)", s.id(), key.initiatorPortName(), s.groupName(),
@@ -105,9 +125,15 @@ public final class ScstTarget implements ScsiTargetCore, ExecContext.TaskAborter
 
     private void remapSessions() {
         for (ScstSession s : sessions) {
-            if (!s.isClosed()) {
-                s.refresh(acl.groupFor(s.key().initiatorName()), false);
+            if (s.isClosed()) {
+                continue;
             }
+            var g = acl.groupFor(s.key().initiatorName());
+            if (!g.name().equals(s.groupName()) && forciblyCloseSessions.getAsBoolean() && s.forceClose(
+                    "moved from group " + s.groupName() + " to " + g.name())) {
+                continue;
+            }
+            s.refresh(g, false);
         }
     }
 

@@ -75,9 +75,16 @@ final class TaskManagement {
                         devs.add(n.device());
                     }
                 }
-                resetDevices(List.copyOf(devs), null, f == TaskManagementFunction.TARGET_COLD_RESET
-                                ? ScsiError.POWER_ON_OCCURRED : ScsiError.POWER_ON_RESET,
-                        () -> done.accept(TaskManagementResult.FUNCTION_COMPLETE));
+                boolean cold = f == TaskManagementFunction.TARGET_COLD_RESET;
+                resetDevices(List.copyOf(devs), null, cold ? ScsiError.POWER_ON_OCCURRED : ScsiError.POWER_ON_RESET,
+                        () -> {
+                            done.accept(TaskManagementResult.FUNCTION_COMPLETE);
+                            if (cold) {
+                                // a cold reset ends every session of the target; the issuer's
+                                // transport ends its own after sending the response
+                                target.endSessions(s.key().targetName(), s);
+                            }
+                        });
                 return;
             }
             case QUERY_TASK: {

@@ -24,6 +24,8 @@ public final class ItlNexus {
     /** Fast path: read without the lock on every command. */
     private volatile boolean uaPending;
     private volatile boolean preventRemoval;
+    /** EXTENDED COPY results by list identifier: {status, segments processed, KiB copied}. */
+    private final java.util.Map<Integer, long[]> copyResults = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ItlNexus(TaskOwner owner, SessionKey key, long sessionId, VirtualDevice device, long lun,
                     boolean readOnly) {
@@ -130,6 +132,11 @@ public final class ItlNexus {
 
     public void setPreventRemoval(boolean prevent) {
         this.preventRemoval = prevent;
+    }
+
+    /** Results of EXTENDED COPY commands of this nexus, for RECEIVE COPY RESULTS. */
+    public java.util.Map<Integer, long[]> copyResults() {
+        return copyResults;
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class Task {
     private final TaskBody body;
     private State state = State.NEW;
     private boolean aborted;
+    private boolean detachOnAbort;
     private List<Runnable> abortWaiters;
 
     // owned by the TaskSet (guarded by its lock)
@@ -238,6 +239,14 @@ public final class Task {
     }
 
     /**
+     * The command's work goes on after an abort (SANITIZE keeps sanitizing): an abort then ends
+     * the task at once instead of waiting for the work, whose later completion is dropped.
+     */
+    public synchronized void detachOnAbort() {
+        detachOnAbort = true;
+    }
+
+    /**
      * Aborts the task. {@code whenDone} runs once the transport has been told (immediately for
      * a task that is blocked or waiting for data-out, after the current I/O otherwise).
      *
@@ -257,6 +266,9 @@ public final class Task {
                 abortWaiters.add(whenDone);
             }
             s = state;
+            if (s == State.RUNNING && detachOnAbort) {
+                s = State.DATA_OUT; // handled like a task waiting for data: finish now
+            }
         }
         if (s == State.BLOCKED) {
             if (device().taskSet().removeBlocked(this)) {
