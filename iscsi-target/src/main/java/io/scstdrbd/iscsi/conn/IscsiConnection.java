@@ -133,10 +133,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
 
-    private final ByteArrayOutputStream textIn = new ByteArrayOutputStream();
-    private byte[] textOut;
-    private int textOutPos;
-    private int textOutTtt = RESERVED;
+    private final TextExchange text = new TextExchange();
 
     public IscsiConnection(PortalContext portal) {
         this.portal = portal;
@@ -961,39 +958,26 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
             r.release().run();
             return;
         }
-        long expected = t.direction == DataDirection.READ ? t.edtl : t.direction == DataDirection.BIDIRECTIONAL
-                ? t.readLength : t.edtl;
-        long base = r.residualBase();
-        boolean overflow = base > expected;
-        boolean underflow = base < expected;
-        int residual = (int) Math.min(0xffffffffL, overflow ? base - expected : underflow ? expected - base : 0);
+        long expected = t.direction == DataDirection.BIDIRECTIONAL ? t.readLength : t.edtl;
+        Residual res = Residual.of(r.residualBase(), expected);
         long readLimit = t.direction == DataDirection.READ || t.direction == DataDirection.BIDIRECTIONAL
                 ? t.readLength : 0;
         long send = Math.min(r.dataLength(), readLimit);
         boolean good = r.status() == ScsiResponse.GOOD || r.status() == ScsiResponse.CONDITION_MET;
+        // status rides on the last Data-In unless there is sense data (RFC 7143 11.7.4)
         boolean piggyback = send > 0 && r.sense() == null && good && t.direction == DataDirection.READ;
         int dataSN = 0;
         if (send > 0) {
-            ByteBuf all = Unpooled.wrappedBuffer(r.data());
-            int maxXmit = params.maxXmitDataSegmentLength();
-            int maxBurst = params.maxBurstLength();
-            long off = 0;
-            long seqLeft = maxBurst;
-            ChannelPromise last = null;
-            while (off < send) {
-                int len = (int) Math.min(Math.min(maxXmit, send - off), seqLeft);
-                boolean end = off + len == send;
-                boolean seqEnd = end || seqLeft - len == 0;
-                boolean s = end && piggyback;
-                DataIn d = new DataIn(seqEnd, false, s && overflow, s && underflow, s, s ? r.status() : 0, 0, t.itt,
-                        RESERVED, s ? statSN++ : statSN, expCmdSN(), maxCmdSN(), dataSN++, (int) off,
-                        s ? residual : 0);
-                if (end) {
-                    last = ctx.newPromise();
-                }
-                writer.write(ctx, d, all.retainedSlice((int) off, len), end ? last : ctx.voidPromise());
-                off += len;
-                seqLeft = seqEnd ? maxBurst : seqLeft - len;
+            ByteBuf all = Unpooled.wrappedBuffer(r.data()); // views of the core's buffers, no copy
+            ChannelPromise last = ctx.newPromise();
+            for (DataInPlan.Segment seg : DataInPlan.of(send, params.maxXmitDataSegmentLength(),
+                    params.maxBurstLength())) {
+                boolean s = seg.last() && piggyback;
+                DataIn d = new DataIn(seg.finalFlag(), false, s && res.overflow(), s && res.underflow(), s,
+                        s ? r.status() : 0, 0, t.itt, RESERVED, s ? statSN++ : statSN, expCmdSN(), maxCmdSN(),
+                        dataSN++, (int) seg.offset(), s ? res.count() : 0);
+                writer.write(ctx, d, all.retainedSlice((int) seg.offset(), seg.length()),
+                        seg.last() ? last : ctx.voidPromise());
             }
             all.release();
             Runnable release = r.release();
@@ -1009,8 +993,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
                 BigEndian.put16(sense, 0, r.sense().length);
                 System.arraycopy(r.sense(), 0, sense, 2, r.sense().length);
             }
-            send(new ScsiResponsePdu(false, false, overflow, underflow, 0, r.status(), t.itt, 0, statSN++, expCmdSN(),
-                    maxCmdSN(), dataSN + r2ts, 0, residual), sense);
+            send(new ScsiResponsePdu(false, false, res.overflow(), res.underflow(), 0, r.status(), t.itt, 0, statSN++,
+                    expCmdSN(), maxCmdSN(), dataSN + r2ts, 0, res.count()), sense);
         }
     }
 
@@ -1029,72 +1013,36 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     private void onText(InboundPdu p, TextRequest h) {
         byte[] data = ByteBufUtil.getBytes(p.data());
         p.release();
-        if (h.ttt() != RESERVED) {
-            if (h.ttt() != textOutTtt || textOut == null) {
-                protocolError(p.bhs(), Reject.INVALID_PDU_FIELD, "Text Request with unknown TTT");
-                return;
-            }
-            sendTextChunk(h);
-            return;
-        }
-        textOut = null;
-        textOutTtt = RESERVED;
-        if (textIn.size() + data.length > 64 * 1024) {
-            protocolError(p.bhs(), Reject.PROTOCOL_ERROR, "Text request longer than 64 KiB");
-            return;
-        }
-        textIn.write(data, 0, data.length);
-        if (h.cont()) {
-            textOutTtt = newTtt();
-            send(new TextResponse(false, false, 0, h.itt(), textOutTtt, statSN++, expCmdSN(), maxCmdSN()), null);
-            textOut = new byte[0];
-            return;
-        }
-        List<Pair> keys;
+        TextExchange.Reply reply;
         try {
-            keys = TextParameters.decode(textIn.toByteArray());
+            reply = text.request(h, data, this::answerText, params.maxXmitDataSegmentLength(), this::newTtt);
         } catch (PduFormatException e) {
-            textIn.reset();
-            protocolError(p.bhs(), Reject.PROTOCOL_ERROR, e.getMessage());
+            protocolError(p.bhs(), e.rejectReason(), e.getMessage());
             return;
         }
-        textIn.reset();
+        send(new TextResponse(reply.finalFlag(), reply.cont(), 0, h.itt(), reply.ttt(), statSN++, expCmdSN(),
+                maxCmdSN()), reply.data());
+    }
+
+    /** Answers the keys of a Text Request: SendTargets; login-only keys are refused. */
+    private List<Pair> answerText(List<Pair> keys) {
         List<Pair> out = new ArrayList<>();
         for (Pair k : keys) {
             if (k.key().equals("SendTargets")) {
                 List<Pair> a = SendTargets.answer(portal.config(), k.value(),
-                        session.discovery() ? null : session.identity().targetName(),
-                        ctx.channel().localAddress());
+                        session.discovery() ? null : session.identity().targetName(), ctx.channel().localAddress());
                 if (a == null) {
                     out.add(new Pair("SendTargets", "Reject"));
                 } else {
                     out.addAll(a);
                 }
             } else if (NegotiationKey.byWireName(k.key()) != null) {
-                out.add(new Pair(k.key(), "Reject")); // login-only keys
+                out.add(new Pair(k.key(), "Reject")); // negotiated at login only
             } else {
                 out.add(new Pair(k.key(), "NotUnderstood"));
             }
         }
-        textOut = TextParameters.encode(out);
-        textOutPos = 0;
-        sendTextChunk(h);
-    }
-
-    private void sendTextChunk(TextRequest h) {
-        int n = Math.min(textOut.length - textOutPos, params.maxXmitDataSegmentLength());
-        byte[] chunk = java.util.Arrays.copyOfRange(textOut, textOutPos, textOutPos + n);
-        textOutPos += n;
-        boolean more = textOutPos < textOut.length;
-        int ttt = RESERVED;
-        if (more) {
-            ttt = newTtt();
-            textOutTtt = ttt;
-        } else {
-            textOut = null;
-            textOutTtt = RESERVED;
-        }
-        send(new TextResponse(!more, more, 0, h.itt(), ttt, statSN++, expCmdSN(), maxCmdSN()), chunk);
+        return out;
     }
 
     private void onTaskManagement(TaskMgmtRequest h) {
