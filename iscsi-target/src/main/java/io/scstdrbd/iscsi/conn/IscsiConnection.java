@@ -34,7 +34,6 @@ import io.scstdrbd.iscsi.pdu.R2t;
 import io.scstdrbd.iscsi.pdu.Reject;
 import io.scstdrbd.iscsi.pdu.ScsiCommand;
 import io.scstdrbd.iscsi.pdu.ScsiResponsePdu;
-import io.scstdrbd.iscsi.pdu.SnackRequest;
 import io.scstdrbd.iscsi.pdu.TaskMgmtRequest;
 import io.scstdrbd.iscsi.pdu.TaskMgmtResponse;
 import io.scstdrbd.iscsi.pdu.TextRequest;
@@ -43,19 +42,16 @@ import io.scstdrbd.iscsi.session.CmdSnWindow;
 import io.scstdrbd.iscsi.session.IscsiSession;
 import io.scstdrbd.iscsi.session.SessionConnection;
 import io.scstdrbd.iscsi.session.SessionIdentity;
-import io.scstdrbd.iscsi.session.SessionRegistry;
 import io.scstdrbd.kernel.bytes.BigEndian;
 import io.scstdrbd.scst.fabric.DataDirection;
 import io.scstdrbd.scst.fabric.FabricCommand.DataOutCallback;
 import io.scstdrbd.scst.fabric.ScsiResponse;
 import io.scstdrbd.scst.fabric.ScsiSession;
-import io.scstdrbd.scst.fabric.SessionKey;
 import io.scstdrbd.scst.fabric.TaskAttribute;
 import io.scstdrbd.scst.fabric.TaskManagementFunction;
 import io.scstdrbd.scst.fabric.TaskManagementResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -464,60 +460,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
 
     /** Opens (or reinstates) the session off the event loop, then sends the final login response. */
     private void openSession(LoginRequest h, LoginNegotiator.Step step) {
-        String initiator = login.initiatorName();
-        long isid = login.isid();
-        String target = login.targetName();
-        boolean discovery = login.discovery();
-        SessionIdentity id = new SessionIdentity(initiator, isid, target);
+        SessionIdentity id = new SessionIdentity(login.initiatorName(), login.isid(), login.targetName());
         int maxSessions = login.target() != null ? (int) login.target().settings().get(TargetParam.MAX_SESSIONS) : 0;
         NegotiatedParameters negotiated = login.parameters();
-        portal.loginExecutor().execute(() -> {
-            SessionRegistry.Reservation r = null;
-            ScsiSession scsi = null;
-            try {
-                if (h.tsih() != 0) {
-                    IscsiSession existing = portal.sessions().find(h.tsih());
-                    if (existing == null || !existing.identity().equals(id)) {
-                        throw new LoginException(LoginStatus.SESSION_DOES_NOT_EXIST,
-                                "TSIH " + h.tsih() + " names no session of " + id);
+        SessionOpener.open(portal, id, h.tsih(), maxSessions, login.initiatorName(), login.targetName(), peer,
+                new SessionOpener.Callback() {
+                    @Override
+                    public void opened(int tsih, ScsiSession scsi) {
+                        runOnLoop(() -> finishLogin(h, step, id, tsih, scsi, negotiated));
                     }
-                }
-                r = portal.sessions().reserve(id, maxSessions, h.tsih());
-                if (r.replaced() != null) {
-                    LOG.info("{}: reinstating {}", peer, r.replaced());
-                    r.replaced().close();
-                    r.replaced().connection().terminate("session reinstated by a new login");
-                }
-                if (!discovery) {
-                    String port = SessionIdentity.initiatorPortName(initiator, isid);
-                    scsi = portal.core().openSession(new SessionKey("iscsi", target, initiator, port,
-                            transportId(initiator, isid), LoginNegotiator.PORTAL_GROUP_TAG));
-                }
-                SessionRegistry.Reservation res = r;
-                ScsiSession s = scsi;
-                runOnLoop(() -> finishLogin(h, step, id, res.tsih(), s, negotiated));
-            } catch (LoginException e) {
-                int tsih = r != null ? r.tsih() : -1;
-                runOnLoop(() -> {
-                    if (tsih >= 0) {
-                        portal.sessions().cancel(tsih);
+
+                    @Override
+                    public void failed(LoginException e) {
+                        runOnLoop(() -> loginFailed(h, e));
                     }
-                    loginFailed(h, e);
                 });
-            } catch (RuntimeException e) {
-                LOG.error("{}: opening the session failed", peer, e);
-                if (scsi != null) {
-                    scsi.close();
-                }
-                int tsih = r != null ? r.tsih() : -1;
-                runOnLoop(() -> {
-                    if (tsih >= 0) {
-                        portal.sessions().cancel(tsih);
-                    }
-                    loginFailed(h, new LoginException(LoginStatus.TARGET_ERROR, e.toString()));
-                });
-            }
-        });
     }
 
     private void finishLogin(LoginRequest h, LoginNegotiator.Step step, SessionIdentity id, int tsih,
@@ -553,17 +510,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
                 max, status.statusClass(), status.detail());
         LOG.debug("{}: login response T {} CSG {} NSG {} status {}: {}", peer, transit, csg, nsg, status, keys);
         send(r, TextParameters.encode(keys));
-    }
-
-    /** SPC-4 TransportID of an iSCSI initiator port (format 01b: name,i,0xISID). */
-    static byte[] transportId(String initiatorName, long isid) {
-        byte[] name = SessionIdentity.initiatorPortName(initiatorName, isid).getBytes(StandardCharsets.UTF_8);
-        int len = (name.length + 1 + 3) & ~3; // NUL-terminated, padded to 4
-        byte[] t = new byte[4 + len];
-        t[0] = (byte) 0x45; // format 01b, protocol identifier 5 (iSCSI)
-        BigEndian.put16(t, 2, len);
-        System.arraycopy(name, 0, t, 4, name.length);
-        return t;
     }
 
     // ---------------------------------------------------------------- full feature phase
