@@ -1,7 +1,7 @@
 # Guest scenario (shared/vm harness): ErrorRecoveryLevel 0 session recovery. Logs in, writes 4 MiB,
 # signals the host (/mnt/host/phase1), waits while the host restarts the target (/mnt/host/phase2),
 # then writes 4 MiB more, which needs the initiator to have logged in again. Results: md5a, md5b.
-# Environment: ISCSI_PORT, TARGET_IQN.
+# Environment: ISCSI_PORT, TARGET_IQN, IDLE_S (seconds to stay idle before phase1).
 set -u
 . "${VM_LIB:-/mnt/ctl/lib.sh}"
 PORTAL=10.0.2.2:$ISCSI_PORT
@@ -17,6 +17,7 @@ wait_until 5 test -b "$DISK" || die "no $DISK"
 dd if=/dev/urandom of=/tmp/a bs=1M count=4 2>/dev/null
 dd if=/tmp/a of="$DISK" bs=1M count=4 oflag=direct 2>/dev/null || die "write a"
 result md5a "$(md5sum < /tmp/a | cut -c1-32)"
+sleep "${IDLE_S:-0}"   # an idle session: the target's NOP-In pings must be answered
 touch /mnt/host/phase1
 log "waiting for the host to restart the target"
 wait_file 120 /mnt/host/phase2 || die "no phase2"

@@ -51,6 +51,8 @@ class IscsiKernelInitiatorSystemTest {
         Path conf = dir.resolve("iscsi-scstd.conf");
         Files.writeString(conf, String.join("\n",
                 "Target " + PLAIN,
+                "\tNopInInterval 1",
+                "\tNopInTimeout 3",
                 "Target " + CHAP,
                 "\tIncomingUser guestuser guestsecret123",
                 "\tOutgoingUser kerneltarget targetsecret456",
@@ -122,9 +124,11 @@ class IscsiKernelInitiatorSystemTest {
         assertEquals(r.get("md5"), hostMd5(name), "the data the guest wrote is on the host");
     }
 
+    /** Also answers NOP-In pings: the plain target pings every second and wants the answer within 3 s. */
     @Test
     void plain() throws Exception {
         check("kplain", scenario("kplain", PLAIN));
+        assertEquals(0, daemon.countLog("no answer to NOP-In"), daemon.tail());
     }
 
     @Test
@@ -146,7 +150,8 @@ class IscsiKernelInitiatorSystemTest {
 
     /**
      * ErrorRecoveryLevel 0 session recovery: the target is restarted under a logged-in kernel
-     * initiator, which logs in again by itself; writes before and after land on the host.
+     * initiator, which logs in again by itself; writes before and after land on the host. Before
+     * that the session idles while the target pings it with NOP-In every second.
      */
     @Test
     void sessionRecoveryAcrossATargetRestart() throws Exception {
@@ -162,16 +167,19 @@ class IscsiKernelInitiatorSystemTest {
         try (var in = IscsiKernelInitiatorSystemTest.class.getResourceAsStream("/vm/iscsi-recovery.sh")) {
             Files.write(script, in.readAllBytes());
         }
+        String iqn = "iqn.2024-01.io.scst-drbd:recovery";
+        Path conf = work.resolve("iscsi-scstd.conf");
+        Files.writeString(conf, "Target " + iqn + "\n\tNopInInterval 1\n\tNopInTimeout 3\n");
         DaemonProcess.Builder b = DaemonProcess.builder("iscsi-recovery").fuseRoot(work.resolve("root"))
                 .backend("tcmu000:ram:" + lun + ":64M")
-                .arg("--iscsi-listen", "127.0.0.1:" + port, "--node", "recovery", "--scst-state-dir",
-                        work.resolve("state").toString());
-        String iqn = "iqn.2024-01.io.scst-drbd:recovery";
+                .arg("--iscsi-listen", "127.0.0.1:" + port, "--iscsi-conf", conf.toString(), "--log-level", "DEBUG",
+                        "--scst-state-dir", work.resolve("state").toString());
         DaemonProcess first = b.start();
         Process guest = null;
         try {
             ProcessBuilder pb = new ProcessBuilder("python3", vm.resolve("run-guest.py").toString(), "--name", "krec",
                     "--quiet", "--share", share.toString(), "--timeout", "300", "-e", "ISCSI_PORT=" + port,
+                    "-e", "IDLE_S=5",
                     "-e", "TARGET_IQN=" + iqn, script.toString());
             pb.environment().putAll(vmEnv);
             pb.environment().put("VM_LOG_DIR", work.toString());
@@ -184,6 +192,9 @@ class IscsiKernelInitiatorSystemTest {
             }
             assertTrue(Files.exists(share.resolve("phase1")), "the guest logged in and wrote:\n"
                     + Files.readString(work.resolve("guest.out")));
+            // while the guest idled, the target pinged it every second and got its answers
+            assertTrue(first.countLog("idle, NOP-In ping") >= 2, first.tail());
+            assertEquals(0, first.countLog("no answer to NOP-In"), first.tail());
             first.stop();
             first.close();
             first = null;

@@ -320,6 +320,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         if (now - lastReceiveNanos > TimeUnit.SECONDS.toNanos(interval)) {
             pingTtt = newTtt();
             pingSentNanos = now;
+            LOG.debug("{}: idle, NOP-In ping TTT 0x{}", peer, Integer.toHexString(pingTtt));
             send(new NopIn(0, RESERVED, pingTtt, statSN, expCmdSN(), maxCmdSN()), null);
         }
     }
