@@ -50,6 +50,10 @@ public final class ReadWriteHandler implements Handler {
                 if (bytes > limits.maxAtomicBytes()) {
                     throw ScsiException.invalidCdbField(12, -1);
                 }
+                if (task.expectedDataLength() < bytes) {
+                    // an atomic write is all or nothing: no partial write of what the EDTL covers
+                    throw ScsiException.invalidCdbField(12, -1);
+                }
                 MediumIo.checkRange(dev, c.lba(), c.blocks());
                 write(task, c, bytes);
                 break;

@@ -180,6 +180,19 @@ class DataCommandsTest {
     }
 
     @Test
+    void writeAtomicIsAllOrNothing() throws Exception {
+        byte[] cdb = Cdb.rw16(0x9c, 50, 0, 0);
+        cdb[10] = 0;
+        cdb[11] = 0;
+        cdb[12] = 0;
+        cdb[13] = 2; // transfer length 2 (bytes 12-13)
+        assertEquals(0, s.out(0, cdb, fill(2 * BS, 7)).status());
+        assertArrayEquals(fill(2 * BS, 7), blocks(thin, 50, 2));
+        assertEquals(0x2400, s.run(0, cdb, fill(2 * BS, 8), BS).ascq(), "no partial atomic write");
+        assertArrayEquals(fill(2 * BS, 7), blocks(thin, 50, 2));
+    }
+
+    @Test
     void protectionFieldsAreInvalid() throws Exception {
         assertEquals(0x2400, s.in(0, Cdb.rw10(0x28, 0, 1, 0x20), BS).ascq());
         assertEquals(0x2400, s.out(0, Cdb.rw10(0x2a, 0, 1, 0x40), new byte[BS]).ascq());
