@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * suite), LUN 2 REMOVABLE (the NoMedia suite). No test may fail or hang.
  */
 class ConformanceSystemTest {
-    static final Path ROOT = Path.of("/tmp/scst-h/conformance-root");
+    static final Path ROOT = DaemonProcess.SCRATCH.resolve("conformance-root");
     /**
      * At this writing: 209 passed, 21 skipped (11 SANITIZE without -S, 4 MultipathIO without a
      * second path, 5 that need LBPPB > 1, ReadOnly on a writable LUN). With the LUN's URL given

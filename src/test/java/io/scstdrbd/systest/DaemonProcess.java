@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class DaemonProcess implements AutoCloseable {
     /** Where FUSE roots and ext4 mount points of system tests live. */
-    public static final Path SCRATCH = Path.of("/tmp/fuse-h");
+    public static final Path SCRATCH = scratchRoot();
     private static final Pattern READY = Pattern.compile("scst-drbd \\S+ ready: ");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -46,6 +46,16 @@ public final class DaemonProcess implements AutoCloseable {
     private final Process process;
     private final List<Path> tracked = new ArrayList<>();
     private Integer exitStatus;
+
+    /**
+     * Mount points and images live under /tmp/scst-drbd-systest-HASH, HASH from the checkout's
+     * path, so two checkouts can run the suite at once on one machine without sharing mounts.
+     */
+    private static Path scratchRoot() {
+        String top = System.getProperty("scstdrbd.top", ".");
+        String key = Path.of(top).toAbsolutePath().normalize().toString();
+        return Path.of("/tmp/scst-drbd-systest-" + Integer.toHexString(key.hashCode()));
+    }
 
     private DaemonProcess(Builder spec, Path log, Process process) {
         this.spec = spec;
@@ -65,6 +75,7 @@ public final class DaemonProcess implements AutoCloseable {
         private boolean rootFromEnv;
         private final List<String> backends = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
+        private boolean defaultPortal;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private Duration readyTimeout = Duration.ofSeconds(60);
@@ -114,6 +125,12 @@ public final class DaemonProcess implements AutoCloseable {
         }
 
         /** Do not wait for the ready line (for start-up failures). */
+        /** Keep the daemon's default iSCSI portal (127.0.0.1:3260) instead of a free port. */
+        public Builder defaultPortal() {
+            defaultPortal = true;
+            return this;
+        }
+
         public Builder noWait() {
             this.waitReady = false;
             return this;
@@ -140,6 +157,11 @@ public final class DaemonProcess implements AutoCloseable {
                 cmd.add(b);
             }
             cmd.addAll(args);
+            if (!args.contains("--iscsi-listen") && !defaultPortal) {
+                // never the shared default 3260: tests run next to other daemons
+                cmd.add("--iscsi-listen");
+                cmd.add("127.0.0.1:" + freeLoopbackPort());
+            }
             return cmd;
         }
 

@@ -77,6 +77,11 @@ class FuseTreeSystemTest {
             rm = write("dev/tcmur", "remove ram002");
         } while (rm.exit() != 0 && System.nanoTime() < deadline);
         rm.ok();
+        // the kernel learns of the removal through an asynchronous notification
+        long vanishBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (Files.exists(ram2) && System.nanoTime() < vanishBy) {
+            Thread.sleep(20);
+        }
         assertFalse(Files.exists(ram2), "the node vanished");
         assertFalse(Cmd.run("ls", daemon.path("dev").toString()).ok().output().contains("ram002"));
         assertFalse(cat("proc/partitions").contains("ram002"));

@@ -24,7 +24,7 @@ class IscsiDefaultNodeSystemTest {
         String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
         String iqn = "iqn.2024-01.io.scst-drbd:" + host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.\\-]", "-");
         Path root = IscsiTestSupport.scratch("default").resolve("root");
-        try (DaemonProcess d = DaemonProcess.builder("iscsi-default").fuseRoot(root).start()) {
+        try (DaemonProcess d = DaemonProcess.builder("iscsi-default").fuseRoot(root).defaultPortal().start()) {
             d.waitForLog("iSCSI portal /127.0.0.1:3260", Duration.ofSeconds(30));
             String ls = Cmd.run("iscsi-ls", "-s", "iscsi://127.0.0.1/").ok().output();
             assertEquals(List.of(iqn), IscsiTestSupport.targets(ls), ls);

@@ -15,7 +15,7 @@ final class IscsiTestSupport {
     /** The iSCSI tests' own ports are 13260-13299 (3260 only for the default node). */
     static final int PORT_BASE = 13260;
     /** Scratch space of the iSCSI tests (FUSE roots, work files). */
-    static final Path SCRATCH = Path.of("/tmp/iscsi-h/systest");
+    static final Path SCRATCH = DaemonProcess.SCRATCH.resolve("iscsi");
 
     private IscsiTestSupport() {
     }
