@@ -51,6 +51,8 @@ class IscsiKernelInitiatorSystemTest {
         Path conf = dir.resolve("iscsi-scstd.conf");
         Files.writeString(conf, String.join("\n",
                 "Target " + PLAIN,
+                "\tNopInInterval 1",
+                "\tNopInTimeout 3",
                 "Target " + CHAP,
                 "\tIncomingUser guestuser guestsecret123",
                 "\tOutgoingUser kerneltarget targetsecret456",
@@ -122,9 +124,11 @@ class IscsiKernelInitiatorSystemTest {
         assertEquals(r.get("md5"), hostMd5(name), "the data the guest wrote is on the host");
     }
 
+    /** Also answers NOP-In pings: the plain target pings every second and wants the answer within 3 s. */
     @Test
     void plain() throws Exception {
         check("kplain", scenario("kplain", PLAIN));
+        assertEquals(0, daemon.countLog("no answer to NOP-In"), daemon.tail());
     }
 
     @Test
@@ -142,5 +146,87 @@ class IscsiKernelInitiatorSystemTest {
                 "ISCSI_NODE_OPTS=node.conn[0].iscsi.HeaderDigest=CRC32C node.conn[0].iscsi.DataDigest=CRC32C"));
         assertTrue(daemon.countLog("kernel-digest TSIH \\d+ logged in.*HeaderDigest=CRC32C DataDigest=CRC32C") > 0,
                 daemon.tail());
+    }
+
+    /**
+     * ErrorRecoveryLevel 0 session recovery: the target is restarted under a logged-in kernel
+     * initiator, which logs in again by itself; writes before and after land on the host. Before
+     * that the session idles while the target pings it with NOP-In every second.
+     */
+    @Test
+    void sessionRecoveryAcrossATargetRestart() throws Exception {
+        int port = IscsiTestSupport.freePort(IscsiTestSupport.PORT_BASE + 8);
+        Path work = IscsiTestSupport.scratch("kernel-recovery");
+        Path share = work.resolve("share");
+        Files.createDirectories(share);
+        Files.deleteIfExists(share.resolve("phase1"));
+        Files.deleteIfExists(share.resolve("phase2"));
+        Path lun = work.resolve("lun.img");
+        Files.deleteIfExists(lun);
+        Path script = work.resolve("iscsi-recovery.sh");
+        try (var in = IscsiKernelInitiatorSystemTest.class.getResourceAsStream("/vm/iscsi-recovery.sh")) {
+            Files.write(script, in.readAllBytes());
+        }
+        String iqn = "iqn.2024-01.io.scst-drbd:recovery";
+        Path conf = work.resolve("iscsi-scstd.conf");
+        Files.writeString(conf, "Target " + iqn + "\n\tNopInInterval 1\n\tNopInTimeout 3\n");
+        DaemonProcess.Builder b = DaemonProcess.builder("iscsi-recovery").fuseRoot(work.resolve("root"))
+                .backend("tcmu000:ram:" + lun + ":64M")
+                .arg("--iscsi-listen", "127.0.0.1:" + port, "--iscsi-conf", conf.toString(), "--log-level", "DEBUG",
+                        "--scst-state-dir", work.resolve("state").toString());
+        DaemonProcess first = b.start();
+        Process guest = null;
+        try {
+            ProcessBuilder pb = new ProcessBuilder("python3", vm.resolve("run-guest.py").toString(), "--name", "krec",
+                    "--quiet", "--share", share.toString(), "--timeout", "300", "-e", "ISCSI_PORT=" + port,
+                    "-e", "IDLE_S=5",
+                    "-e", "TARGET_IQN=" + iqn, script.toString());
+            pb.environment().putAll(vmEnv);
+            pb.environment().put("VM_LOG_DIR", work.toString());
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(work.resolve("guest.out").toFile());
+            guest = pb.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (!Files.exists(share.resolve("phase1")) && guest.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(Files.exists(share.resolve("phase1")), "the guest logged in and wrote:\n"
+                    + Files.readString(work.resolve("guest.out")));
+            // while the guest idled, the target pinged it every second and got its answers
+            assertTrue(first.countLog("idle, NOP-In ping") >= 2, first.tail());
+            assertEquals(0, first.countLog("no answer to NOP-In"), first.tail());
+            first.stop();
+            first.close();
+            first = null;
+            try (DaemonProcess second = b.start()) {
+                Files.writeString(share.resolve("phase2"), "go");
+                assertTrue(guest.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "guest finished");
+                assertEquals(0, guest.exitValue(), Files.readString(work.resolve("guest.out")) + "\n"
+                        + second.tail());
+                assertTrue(second.countLog("krec,i,0x\\S+ -> " + iqn + " TSIH \\d+ logged in") > 0,
+                        "the initiator logged in again:\n" + second.tail());
+                second.stop();
+            }
+            Map<String, String> r = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(work.resolve("krec.results"))) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    r.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            byte[] img = Files.readAllBytes(lun);
+            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            md5.update(img, 0, 4 << 20);
+            assertEquals(r.get("md5a"), java.util.HexFormat.of().formatHex(md5.digest()), "written before");
+            md5.update(img, 8 << 20, 4 << 20);
+            assertEquals(r.get("md5b"), java.util.HexFormat.of().formatHex(md5.digest()), "written after recovery");
+        } finally {
+            if (guest != null && guest.isAlive()) {
+                guest.destroyForcibly();
+            }
+            if (first != null) {
+                first.close();
+            }
+        }
     }
 }

@@ -107,4 +107,19 @@ class IscsiSeedConfigSystemTest {
             d.stop();
         }
     }
+
+    @Test
+    void aBadIscsiConfigurationStopsTheDaemonWithTheLine() throws Exception {
+        DaemonProcess.requireRoot();
+        Path dir = IscsiTestSupport.scratch("seed-bad");
+        Path conf = dir.resolve("iscsi-scstd.conf");
+        Files.writeString(conf, "Target iqn.2024-01.io.scst-drbd:bad\n\tMaxConnections 4\n");
+        try (DaemonProcess d = DaemonProcess.builder("iscsi-badconf").fuseRoot(dir.resolve("root"))
+                .backend("tcmu000:ram:@:1M").arg("--iscsi-conf", conf.toString()).noWait().start()) {
+            assertEquals(2, d.awaitExit(Duration.ofSeconds(60)), d.tail());
+            assertTrue(d.logText().contains("scst-drbd: " + conf + ":2: MaxConnections 4 is out of range 1..1"),
+                    d.tail());
+            assertTrue(!DaemonProcess.isMounted(dir.resolve("root")), "nothing was mounted");
+        }
+    }
 }

@@ -89,6 +89,19 @@ class IscsiToolsSystemTest {
         assertTrue(cap.contains("268435456"), cap);
     }
 
+    /** The workspace's own round-trip script, when this checkout sits in the workspace. */
+    @Test
+    void sharedQemuRoundTripScript() {
+        Path shared = IscsiTestSupport.shared();
+        org.junit.jupiter.api.Assumptions.assumeTrue(shared != null
+                && Files.isExecutable(shared.resolve("tools/iscsi/qemu-roundtrip.sh")), "no shared/tools/iscsi here");
+        Cmd.Result r = Cmd.run(Duration.ofMinutes(5), Map.of("ISCSI_NO_INSTALL", "1"),
+                shared.resolve("tools/iscsi/qemu-roundtrip.sh").toString(), IscsiTestSupport.url(PORT, IQN, 1),
+                "-s", "32");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("8 passed, 0 failed"), r.output());
+    }
+
     @Test
     void qemuRoundTrip() throws Exception {
         roundTrip(1, null);

@@ -51,9 +51,10 @@ final class Daemon {
         // DRBD sits on the backends; SCSI (and FUSE) sit on DRBD
         modules.add(new DrbdModule(kernel, opts.node(), ReplicationFactory.NONE));
         modules.add(scst); // after the devices it opens; exits before them
-        // the iSCSI target exits before the SCSI core: no new logins, drain, close the sessions
-        modules.add(new IscsiModule(scst.core(), iscsiConfig(opts), opts.iscsiListen(), 0));
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
+        // the portal opens last, when everything it serves is up, and exits first: no new logins,
+        // drain, close the sessions, before the SCSI core and the devices go away
+        modules.add(new IscsiModule(scst.core(), iscsiConfig(opts), opts.iscsiListen(), 0));
     }
 
     /** The iSCSI configuration: --iscsi-conf, else one target named after the node. */

@@ -34,7 +34,6 @@ import io.scstdrbd.iscsi.pdu.R2t;
 import io.scstdrbd.iscsi.pdu.Reject;
 import io.scstdrbd.iscsi.pdu.ScsiCommand;
 import io.scstdrbd.iscsi.pdu.ScsiResponsePdu;
-import io.scstdrbd.iscsi.pdu.SnackRequest;
 import io.scstdrbd.iscsi.pdu.TaskMgmtRequest;
 import io.scstdrbd.iscsi.pdu.TaskMgmtResponse;
 import io.scstdrbd.iscsi.pdu.TextRequest;
@@ -43,19 +42,16 @@ import io.scstdrbd.iscsi.session.CmdSnWindow;
 import io.scstdrbd.iscsi.session.IscsiSession;
 import io.scstdrbd.iscsi.session.SessionConnection;
 import io.scstdrbd.iscsi.session.SessionIdentity;
-import io.scstdrbd.iscsi.session.SessionRegistry;
 import io.scstdrbd.kernel.bytes.BigEndian;
 import io.scstdrbd.scst.fabric.DataDirection;
 import io.scstdrbd.scst.fabric.FabricCommand.DataOutCallback;
 import io.scstdrbd.scst.fabric.ScsiResponse;
 import io.scstdrbd.scst.fabric.ScsiSession;
-import io.scstdrbd.scst.fabric.SessionKey;
 import io.scstdrbd.scst.fabric.TaskAttribute;
 import io.scstdrbd.scst.fabric.TaskManagementFunction;
 import io.scstdrbd.scst.fabric.TaskManagementResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,10 +129,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
 
-    private final ByteArrayOutputStream textIn = new ByteArrayOutputStream();
-    private byte[] textOut;
-    private int textOutPos;
-    private int textOutTtt = RESERVED;
+    private final TextExchange text = new TextExchange();
 
     public IscsiConnection(PortalContext portal) {
         this.portal = portal;
@@ -327,6 +320,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
         if (now - lastReceiveNanos > TimeUnit.SECONDS.toNanos(interval)) {
             pingTtt = newTtt();
             pingSentNanos = now;
+            LOG.debug("{}: idle, NOP-In ping TTT 0x{}", peer, Integer.toHexString(pingTtt));
             send(new NopIn(0, RESERVED, pingTtt, statSN, expCmdSN(), maxCmdSN()), null);
         }
     }
@@ -467,60 +461,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
 
     /** Opens (or reinstates) the session off the event loop, then sends the final login response. */
     private void openSession(LoginRequest h, LoginNegotiator.Step step) {
-        String initiator = login.initiatorName();
-        long isid = login.isid();
-        String target = login.targetName();
-        boolean discovery = login.discovery();
-        SessionIdentity id = new SessionIdentity(initiator, isid, target);
+        SessionIdentity id = new SessionIdentity(login.initiatorName(), login.isid(), login.targetName());
         int maxSessions = login.target() != null ? (int) login.target().settings().get(TargetParam.MAX_SESSIONS) : 0;
         NegotiatedParameters negotiated = login.parameters();
-        portal.loginExecutor().execute(() -> {
-            SessionRegistry.Reservation r = null;
-            ScsiSession scsi = null;
-            try {
-                if (h.tsih() != 0) {
-                    IscsiSession existing = portal.sessions().find(h.tsih());
-                    if (existing == null || !existing.identity().equals(id)) {
-                        throw new LoginException(LoginStatus.SESSION_DOES_NOT_EXIST,
-                                "TSIH " + h.tsih() + " names no session of " + id);
+        SessionOpener.open(portal, id, h.tsih(), maxSessions, login.initiatorName(), login.targetName(), peer,
+                new SessionOpener.Callback() {
+                    @Override
+                    public void opened(int tsih, ScsiSession scsi) {
+                        runOnLoop(() -> finishLogin(h, step, id, tsih, scsi, negotiated));
                     }
-                }
-                r = portal.sessions().reserve(id, maxSessions, h.tsih());
-                if (r.replaced() != null) {
-                    LOG.info("{}: reinstating {}", peer, r.replaced());
-                    r.replaced().close();
-                    r.replaced().connection().terminate("session reinstated by a new login");
-                }
-                if (!discovery) {
-                    String port = SessionIdentity.initiatorPortName(initiator, isid);
-                    scsi = portal.core().openSession(new SessionKey("iscsi", target, initiator, port,
-                            transportId(initiator, isid), LoginNegotiator.PORTAL_GROUP_TAG));
-                }
-                SessionRegistry.Reservation res = r;
-                ScsiSession s = scsi;
-                runOnLoop(() -> finishLogin(h, step, id, res.tsih(), s, negotiated));
-            } catch (LoginException e) {
-                int tsih = r != null ? r.tsih() : -1;
-                runOnLoop(() -> {
-                    if (tsih >= 0) {
-                        portal.sessions().cancel(tsih);
+
+                    @Override
+                    public void failed(LoginException e) {
+                        runOnLoop(() -> loginFailed(h, e));
                     }
-                    loginFailed(h, e);
                 });
-            } catch (RuntimeException e) {
-                LOG.error("{}: opening the session failed", peer, e);
-                if (scsi != null) {
-                    scsi.close();
-                }
-                int tsih = r != null ? r.tsih() : -1;
-                runOnLoop(() -> {
-                    if (tsih >= 0) {
-                        portal.sessions().cancel(tsih);
-                    }
-                    loginFailed(h, new LoginException(LoginStatus.TARGET_ERROR, e.toString()));
-                });
-            }
-        });
     }
 
     private void finishLogin(LoginRequest h, LoginNegotiator.Step step, SessionIdentity id, int tsih,
@@ -556,17 +511,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
                 max, status.statusClass(), status.detail());
         LOG.debug("{}: login response T {} CSG {} NSG {} status {}: {}", peer, transit, csg, nsg, status, keys);
         send(r, TextParameters.encode(keys));
-    }
-
-    /** SPC-4 TransportID of an iSCSI initiator port (format 01b: name,i,0xISID). */
-    static byte[] transportId(String initiatorName, long isid) {
-        byte[] name = SessionIdentity.initiatorPortName(initiatorName, isid).getBytes(StandardCharsets.UTF_8);
-        int len = (name.length + 1 + 3) & ~3; // NUL-terminated, padded to 4
-        byte[] t = new byte[4 + len];
-        t[0] = (byte) 0x45; // format 01b, protocol identifier 5 (iSCSI)
-        BigEndian.put16(t, 2, len);
-        System.arraycopy(name, 0, t, 4, name.length);
-        return t;
     }
 
     // ---------------------------------------------------------------- full feature phase
@@ -961,39 +905,26 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
             r.release().run();
             return;
         }
-        long expected = t.direction == DataDirection.READ ? t.edtl : t.direction == DataDirection.BIDIRECTIONAL
-                ? t.readLength : t.edtl;
-        long base = r.residualBase();
-        boolean overflow = base > expected;
-        boolean underflow = base < expected;
-        int residual = (int) Math.min(0xffffffffL, overflow ? base - expected : underflow ? expected - base : 0);
+        long expected = t.direction == DataDirection.BIDIRECTIONAL ? t.readLength : t.edtl;
+        Residual res = Residual.of(r.residualBase(), expected);
         long readLimit = t.direction == DataDirection.READ || t.direction == DataDirection.BIDIRECTIONAL
                 ? t.readLength : 0;
         long send = Math.min(r.dataLength(), readLimit);
         boolean good = r.status() == ScsiResponse.GOOD || r.status() == ScsiResponse.CONDITION_MET;
+        // status rides on the last Data-In unless there is sense data (RFC 7143 11.7.4)
         boolean piggyback = send > 0 && r.sense() == null && good && t.direction == DataDirection.READ;
         int dataSN = 0;
         if (send > 0) {
-            ByteBuf all = Unpooled.wrappedBuffer(r.data());
-            int maxXmit = params.maxXmitDataSegmentLength();
-            int maxBurst = params.maxBurstLength();
-            long off = 0;
-            long seqLeft = maxBurst;
-            ChannelPromise last = null;
-            while (off < send) {
-                int len = (int) Math.min(Math.min(maxXmit, send - off), seqLeft);
-                boolean end = off + len == send;
-                boolean seqEnd = end || seqLeft - len == 0;
-                boolean s = end && piggyback;
-                DataIn d = new DataIn(seqEnd, false, s && overflow, s && underflow, s, s ? r.status() : 0, 0, t.itt,
-                        RESERVED, s ? statSN++ : statSN, expCmdSN(), maxCmdSN(), dataSN++, (int) off,
-                        s ? residual : 0);
-                if (end) {
-                    last = ctx.newPromise();
-                }
-                writer.write(ctx, d, all.retainedSlice((int) off, len), end ? last : ctx.voidPromise());
-                off += len;
-                seqLeft = seqEnd ? maxBurst : seqLeft - len;
+            ByteBuf all = Unpooled.wrappedBuffer(r.data()); // views of the core's buffers, no copy
+            ChannelPromise last = ctx.newPromise();
+            for (DataInPlan.Segment seg : DataInPlan.of(send, params.maxXmitDataSegmentLength(),
+                    params.maxBurstLength())) {
+                boolean s = seg.last() && piggyback;
+                DataIn d = new DataIn(seg.finalFlag(), false, s && res.overflow(), s && res.underflow(), s,
+                        s ? r.status() : 0, 0, t.itt, RESERVED, s ? statSN++ : statSN, expCmdSN(), maxCmdSN(),
+                        dataSN++, (int) seg.offset(), s ? res.count() : 0);
+                writer.write(ctx, d, all.retainedSlice((int) seg.offset(), seg.length()),
+                        seg.last() ? last : ctx.voidPromise());
             }
             all.release();
             Runnable release = r.release();
@@ -1009,8 +940,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
                 BigEndian.put16(sense, 0, r.sense().length);
                 System.arraycopy(r.sense(), 0, sense, 2, r.sense().length);
             }
-            send(new ScsiResponsePdu(false, false, overflow, underflow, 0, r.status(), t.itt, 0, statSN++, expCmdSN(),
-                    maxCmdSN(), dataSN + r2ts, 0, residual), sense);
+            send(new ScsiResponsePdu(false, false, res.overflow(), res.underflow(), 0, r.status(), t.itt, 0, statSN++,
+                    expCmdSN(), maxCmdSN(), dataSN + r2ts, 0, res.count()), sense);
         }
     }
 
@@ -1029,72 +960,36 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
     private void onText(InboundPdu p, TextRequest h) {
         byte[] data = ByteBufUtil.getBytes(p.data());
         p.release();
-        if (h.ttt() != RESERVED) {
-            if (h.ttt() != textOutTtt || textOut == null) {
-                protocolError(p.bhs(), Reject.INVALID_PDU_FIELD, "Text Request with unknown TTT");
-                return;
-            }
-            sendTextChunk(h);
-            return;
-        }
-        textOut = null;
-        textOutTtt = RESERVED;
-        if (textIn.size() + data.length > 64 * 1024) {
-            protocolError(p.bhs(), Reject.PROTOCOL_ERROR, "Text request longer than 64 KiB");
-            return;
-        }
-        textIn.write(data, 0, data.length);
-        if (h.cont()) {
-            textOutTtt = newTtt();
-            send(new TextResponse(false, false, 0, h.itt(), textOutTtt, statSN++, expCmdSN(), maxCmdSN()), null);
-            textOut = new byte[0];
-            return;
-        }
-        List<Pair> keys;
+        TextExchange.Reply reply;
         try {
-            keys = TextParameters.decode(textIn.toByteArray());
+            reply = text.request(h, data, this::answerText, params.maxXmitDataSegmentLength(), this::newTtt);
         } catch (PduFormatException e) {
-            textIn.reset();
-            protocolError(p.bhs(), Reject.PROTOCOL_ERROR, e.getMessage());
+            protocolError(p.bhs(), e.rejectReason(), e.getMessage());
             return;
         }
-        textIn.reset();
+        send(new TextResponse(reply.finalFlag(), reply.cont(), 0, h.itt(), reply.ttt(), statSN++, expCmdSN(),
+                maxCmdSN()), reply.data());
+    }
+
+    /** Answers the keys of a Text Request: SendTargets; login-only keys are refused. */
+    private List<Pair> answerText(List<Pair> keys) {
         List<Pair> out = new ArrayList<>();
         for (Pair k : keys) {
             if (k.key().equals("SendTargets")) {
                 List<Pair> a = SendTargets.answer(portal.config(), k.value(),
-                        session.discovery() ? null : session.identity().targetName(),
-                        ctx.channel().localAddress());
+                        session.discovery() ? null : session.identity().targetName(), ctx.channel().localAddress());
                 if (a == null) {
                     out.add(new Pair("SendTargets", "Reject"));
                 } else {
                     out.addAll(a);
                 }
             } else if (NegotiationKey.byWireName(k.key()) != null) {
-                out.add(new Pair(k.key(), "Reject")); // login-only keys
+                out.add(new Pair(k.key(), "Reject")); // negotiated at login only
             } else {
                 out.add(new Pair(k.key(), "NotUnderstood"));
             }
         }
-        textOut = TextParameters.encode(out);
-        textOutPos = 0;
-        sendTextChunk(h);
-    }
-
-    private void sendTextChunk(TextRequest h) {
-        int n = Math.min(textOut.length - textOutPos, params.maxXmitDataSegmentLength());
-        byte[] chunk = java.util.Arrays.copyOfRange(textOut, textOutPos, textOutPos + n);
-        textOutPos += n;
-        boolean more = textOutPos < textOut.length;
-        int ttt = RESERVED;
-        if (more) {
-            ttt = newTtt();
-            textOutTtt = ttt;
-        } else {
-            textOut = null;
-            textOutTtt = RESERVED;
-        }
-        send(new TextResponse(!more, more, 0, h.itt(), ttt, statSN++, expCmdSN(), maxCmdSN()), chunk);
+        return out;
     }
 
     private void onTaskManagement(TaskMgmtRequest h) {
