@@ -475,6 +475,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter implemen
                     public void failed(LoginException e) {
                         runOnLoop(() -> loginFailed(h, e));
                     }
+
+                    @Override
+                    public void endedByCore() {
+                        terminate("the session was ended by a TARGET COLD RESET");
+                    }
                 });
     }
 

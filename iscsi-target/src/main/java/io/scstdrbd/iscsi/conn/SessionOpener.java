@@ -27,6 +27,12 @@ final class SessionOpener {
 
         /** Nothing was reserved or opened (or it has been undone). */
         void failed(LoginException e);
+
+        /**
+         * The SCSI core ended the nexus on its own (TARGET COLD RESET from another session):
+         * drop the connection without a logout, as RFC 7143 asks of a cold reset.
+         */
+        void endedByCore();
     }
 
     private SessionOpener() {
@@ -59,7 +65,8 @@ final class SessionOpener {
                 if (targetName != null) {
                     String port = SessionIdentity.initiatorPortName(initiatorName, id.isid());
                     scsi = portal.core().openSession(new SessionKey("iscsi", targetName, initiatorName, port,
-                            SessionIdentity.transportId(initiatorName, id.isid()), LoginNegotiator.PORTAL_GROUP_TAG));
+                            SessionIdentity.transportId(initiatorName, id.isid()), LoginNegotiator.PORTAL_GROUP_TAG),
+                            callback::endedByCore);
                 }
                 callback.opened(r.tsih(), scsi);
             } catch (LoginException e) {
