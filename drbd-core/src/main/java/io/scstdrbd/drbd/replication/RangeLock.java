@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Orders overlapping I/O on one volume: an operation on a sector range runs only when every
@@ -19,11 +20,11 @@ public final class RangeLock {
     public final class Range {
         final long start;
         final long end;
-        final Runnable onGrant;
+        final Consumer<Range> onGrant;
         boolean granted;
         boolean released;
 
-        Range(long start, long end, Runnable onGrant) {
+        Range(long start, long end, Consumer<Range> onGrant) {
             this.start = start;
             this.end = end;
             this.onGrant = onGrant;
@@ -41,10 +42,10 @@ public final class RangeLock {
     private final LinkedList<Range> ranges = new LinkedList<>();
 
     /**
-     * Requests sectors [sector, sector + sectors); {@code onGrant} runs once the range is free
+     * Requests sectors [sector, sector + sectors); {@code onGrant} gets the range once it is free
      * (possibly before this method returns).
      */
-    public Range acquire(long sector, long sectors, Runnable onGrant) {
+    public Range acquire(long sector, long sectors, Consumer<Range> onGrant) {
         Range r = new Range(sector, sector + Math.max(1, sectors), onGrant);
         boolean now;
         synchronized (this) {
@@ -59,7 +60,7 @@ public final class RangeLock {
             ranges.add(r);
         }
         if (now) {
-            onGrant.run();
+            onGrant.accept(r);
         }
         return r;
     }
@@ -93,7 +94,7 @@ public final class RangeLock {
             }
         }
         for (Range g : grant) {
-            g.onGrant.run();
+            g.onGrant.accept(g);
         }
     }
 

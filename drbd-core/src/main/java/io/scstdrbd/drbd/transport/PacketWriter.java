@@ -8,16 +8,17 @@ import io.scstdrbd.drbd.wire.HeaderFormat;
 import io.scstdrbd.drbd.wire.PacketCodec;
 import io.scstdrbd.drbd.wire.PacketType;
 import io.scstdrbd.drbd.wire.Payload;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes packets to one socket. Writes are queued without flushing; a flush is scheduled once per
  * burst on the socket's event loop (explicit flushing after each batch, never a wait for more
- * data). Thread-safe: writes may come from any thread and keep their order.
+ * data). Thread-safe: writes may come from any thread and keep their order. A writer must be the
+ * only one writing to its channel after the first packet (flush bookkeeping is per writer).
  */
 public final class PacketWriter {
     private final Channel ch;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Only touched on the channel's event loop. */
+    private boolean flushScheduled;
     private volatile HeaderFormat format = HeaderFormat.H80;
     private final Runnable flushTask = this::doFlush;
 
@@ -45,24 +46,31 @@ public final class PacketWriter {
                 || type == PacketType.INITIAL_META ? HeaderFormat.H80 : format;
         int dlen = data == null ? 0 : data.readableBytes();
         ByteBuf head = PacketCodec.encodeHead(ch.alloc(), f, type, volume, payload, dlen);
+        if (ch.eventLoop().inEventLoop()) {
+            writeOnLoop(head, data, promise);
+        } else {
+            // the write and the decision to flush must both happen on the channel's loop: a flush task
+            // queued from here could otherwise run before a write queued after it
+            ch.eventLoop().execute(() -> writeOnLoop(head, data, promise));
+        }
+        return promise;
+    }
+
+    private void writeOnLoop(ByteBuf head, ByteBuf data, ChannelPromise promise) {
         if (data == null) {
             ch.write(head, promise);
         } else {
             ch.write(head, ch.voidPromise());
             ch.write(data, promise);
         }
-        scheduleFlush();
-        return promise;
-    }
-
-    private void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
+        if (!flushScheduled) {
+            flushScheduled = true;
             ch.eventLoop().execute(flushTask);
         }
     }
 
     private void doFlush() {
-        flushScheduled.set(false);
+        flushScheduled = false;
         ch.flush();
     }
 

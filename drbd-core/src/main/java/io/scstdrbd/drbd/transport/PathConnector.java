@@ -323,6 +323,7 @@ public final class PathConnector {
     private final FrameSink sink = new FrameSink() {
         @Override
         public void frame(Channel ch, Frame f) {
+            LOG.trace("{}: connector rx {} from {}", name, f, ch.remoteAddress());
             onLoop(() -> {
                 if (handedTo != null) {
                     handedTo.frame(ch, f);

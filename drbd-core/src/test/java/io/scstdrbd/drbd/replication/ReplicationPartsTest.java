@@ -16,10 +16,10 @@ class ReplicationPartsTest {
     void rangeLockOrdersOverlappingRangesFifo() {
         RangeLock l = new RangeLock();
         List<String> order = new ArrayList<>();
-        RangeLock.Range a = l.acquire(0, 8, () -> order.add("a"));
-        RangeLock.Range b = l.acquire(4, 8, () -> order.add("b"));
-        RangeLock.Range c = l.acquire(100, 8, () -> order.add("c"));
-        RangeLock.Range d = l.acquire(6, 1, () -> order.add("d"));
+        RangeLock.Range a = l.acquire(0, 8, r -> order.add("a"));
+        RangeLock.Range b = l.acquire(4, 8, r -> order.add("b"));
+        RangeLock.Range c = l.acquire(100, 8, r -> order.add("c"));
+        RangeLock.Range d = l.acquire(6, 1, r -> order.add("d"));
         assertEquals(List.of("a", "c"), order);
         a.release();
         assertEquals(List.of("a", "c", "b"), order, "d waits behind b, which overlaps it");
