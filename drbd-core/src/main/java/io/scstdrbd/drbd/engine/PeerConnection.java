@@ -371,6 +371,8 @@ public final class PeerConnection {
             setState(ConnState.DISCONNECTING);
         }
         setState(ConnState.STANDALONE);
+        // a StandAlone node does not listen: the peer's attempts are refused and it retries at connect-int
+        releaseListener();
     }
 
     /** A connection failure that is retried: the state passes through {@code why} to Connecting. */
@@ -429,11 +431,14 @@ public final class PeerConnection {
         keepAliveTimer = null;
         peerAckTimer = null;
         boolean hadPath = dataCh != null;
-        if (dataCh != null) {
-            dataCh.close();
+        if (data != null) {
+            data.flushAndClose();
         }
-        if (metaCh != null) {
-            metaCh.close();
+        if (meta != null) {
+            // the data socket closes first: the peer reads everything sent on it (a refusal, a last
+            // P_PROTOCOL or authentication response) before it sees the end of the meta socket
+            PacketWriter m = meta;
+            res.loop().schedule(m::flushAndClose, 100, TimeUnit.MILLISECONDS);
         }
         dataCh = null;
         metaCh = null;

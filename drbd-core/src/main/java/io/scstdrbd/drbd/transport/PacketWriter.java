@@ -74,6 +74,17 @@ public final class PacketWriter {
         ch.flush();
     }
 
+    /**
+     * Closes the socket after everything written so far has been flushed (a plain close from another
+     * thread could overtake queued writes).
+     */
+    public void flushAndClose() {
+        ch.eventLoop().execute(() -> {
+            ch.flush();
+            ch.close();
+        });
+    }
+
     /** Whether the socket's outbound buffer is below its high-water mark. */
     public boolean isWritable() {
         return ch.isWritable();

@@ -64,6 +64,8 @@ public final class PathConnector {
     private boolean done;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> checkTimer;
+    /** Sockets lost before establishment in a row: the retry delay grows with it, up to connect-int. */
+    private int failures;
     private FrameSink handedTo;
 
     private static final class Sock {
@@ -292,6 +294,13 @@ public final class PathConnector {
         }, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Retry delay after a socket was lost: quick at first (crossed sockets), then up to connect-int. */
+    private long backoff() {
+        failures++;
+        long base = Math.min(settings.connectIntMs(), 50L << Math.min(failures, 10));
+        return base / 2 + random.nextInt((int) Math.max(1, base / 2));
+    }
+
     private long jittered(long ms) {
         long j = ms / 7;
         return Math.max(50, ms + (random.nextBoolean() ? j : -j));
@@ -371,7 +380,7 @@ public final class PathConnector {
                         checkTimer.cancel(false);
                         checkTimer = null;
                     }
-                    scheduleRetry(random.nextInt(200));
+                    scheduleRetry(backoff());
                 }
             });
         }
