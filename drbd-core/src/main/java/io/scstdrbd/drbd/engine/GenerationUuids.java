@@ -26,6 +26,14 @@ public final class GenerationUuids {
         this.current = current;
     }
 
+    /** An independent copy. */
+    public synchronized GenerationUuids copy() {
+        GenerationUuids g = new GenerationUuids(current);
+        g.bitmaps.putAll(bitmaps);
+        g.history.addAll(history);
+        return g;
+    }
+
     public synchronized long current() {
         return current;
     }

@@ -2,7 +2,7 @@ package io.scstdrbd.drbd.engine;
 
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
-import io.scstdrbd.kernel.block.DeviceHandle;
+import io.scstdrbd.kernel.block.Bio;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,14 +23,20 @@ public interface LocalVolume {
     /** Usable data sectors of the backing device (0 when diskless). */
     long dataSectors();
 
-    /** The open backing device; bio sector 0 is the first data sector. Null when diskless. */
-    DeviceHandle backing();
+    /** True while a backing disk is attached. */
+    boolean hasDisk();
+
+    /**
+     * I/O to the local backing device (sector 0 = first data sector): peer writes, resync reads
+     * and writes, flushes. Writes go through the activity log. Completes with ENODEV when diskless.
+     */
+    void submitLocal(Bio bio);
 
     DiskState diskState();
 
     void setDiskState(DiskState s);
 
-    GenerationUuids uuids();
+    UuidStore uuids();
 
     /** The out-of-sync bitmap kept for peer {@code nodeId} (created on first use). */
     PeerBitmap bitmap(int peerNodeId);

@@ -448,11 +448,9 @@ public final class PeerConnection {
         // writes not yet stable on the peer must be resynced
         if (tl != null) {
             for (TransferLog.Entry e : tl.clear()) {
-                PeerDevice pd = devices.get(((AppWrite) e.owner).volume.volume());
-                if (pd != null) {
-                    pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
-                }
-                peerPartLost((AppWrite) e.owner, e);
+                PeerDevice pd = (PeerDevice) e.owner;
+                pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
+                peerPartLost(e);
             }
             tl = null;
         }
@@ -515,9 +513,18 @@ public final class PeerConnection {
     private void newGenerationAfterLoss() {
         for (PeerDevice pd : devices.values()) {
             LocalVolume l = pd.volume().local();
-            if (l.diskState() == DiskState.UP_TO_DATE && l.uuids().bitmap(peerId) == 0) {
-                l.uuids().newCurrent(true, List.of(peerId), res.random());
-                LOG.info("{}/{}: lost the peer while Primary; new current UUID {}", tag, l.volume(), l.uuids());
+            if (l.diskState() != DiskState.UP_TO_DATE) {
+                continue;
+            }
+            boolean rotated = l.uuids().change(g -> {
+                if (g.bitmap(peerId) != 0) {
+                    return false;
+                }
+                g.newCurrent(true, List.of(peerId), res.random());
+                return true;
+            });
+            if (rotated) {
+                LOG.info("{}/{}: lost the peer while Primary; new current UUID {}", tag, l.volume(), l.uuids().view());
                 l.persist();
             }
         }
@@ -1246,38 +1253,78 @@ public final class PeerConnection {
 
     // ================================================================== data path: primary side
 
-    /** Sends an application write (on the loop). The peer part of {@code w} has been added. */
+    /** Sends an application write of the stand-alone engine (on the loop). The peer part of {@code w} was added. */
     void sendWrite(PeerDevice pd, AppWrite w) {
-        int size = (int) (w.sectors << Bio.SECTOR_SHIFT);
+        sendWrite(pd, w.bio, w.dagtagEnd, w::peerDone);
+    }
+
+    /**
+     * Replicates a write whose local part is handled elsewhere (the daemon's drbdN device): any
+     * thread. {@code done} gets true when the peer has the data as the protocol requires, false
+     * when the blocks were marked out of sync instead; the bio's segments are not touched after.
+     */
+    public void replicate(PeerDevice pd, Bio bio, java.util.function.Consumer<Boolean> done) {
+        long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
+        res.onLoop(() -> {
+            if (!isConnected() || !pd.repl().replicatesWrites()
+                    || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
+                pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
+                if (isConnected() && pd.repl().isPreparingSync()) {
+                    sendOutOfSync(pd, bio.sector(), (int) bio.size());
+                }
+                done.accept(false);
+                return;
+            }
+            // the range is held until the peer has the data, so a resync read of the same blocks on
+            // this node cannot overtake the write on the wire
+            pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
+                if (!isConnected() || tl == null) {
+                    range.release();
+                    pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
+                    done.accept(false);
+                    return;
+                }
+                long dag = res.advanceDagtag(sectors);
+                sendWrite(pd, bio, dag, ok -> {
+                    range.release();
+                    done.accept(ok);
+                });
+            }));
+        });
+    }
+
+    private void sendWrite(PeerDevice pd, Bio bio, long dagtagEnd, java.util.function.Consumer<Boolean> onDone) {
+        long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
+        int size = (int) bio.size();
         if (tl.currentEpochWrites() >= net.maxEpochSize()) {
             closeEpoch();
         }
-        long start = w.dagtagEnd - w.sectors;
+        long start = dagtagEnd - sectors;
         if (!dialect84() && lastSentDagtagEnd != start) {
             data.send(PacketType.DAGTAG, WireConstants.VOLUME_CONNECTION, new Dagtag(start));
         }
-        lastSentDagtagEnd = w.dagtagEnd;
-        TransferLog.Entry e = tl.add(w.sector, size, w.dagtagEnd, w);
+        lastSentDagtagEnd = dagtagEnd;
+        TransferLog.Entry e = tl.add(bio.sector(), size, dagtagEnd, pd);
         pd.trackUnacked(e.blockId, System.nanoTime());
         int flags = net.protocol().dpFlag();
-        if (w.bio.hasFlag(Bio.FUA)) {
+        if (bio.hasFlag(Bio.FUA)) {
             flags |= WireConstants.DP_FUA;
         }
-        if (w.bio.hasFlag(Bio.PREFLUSH)) {
+        if (bio.hasFlag(Bio.PREFLUSH)) {
             flags |= WireConstants.DP_FLUSH;
         }
-        if (w.bio.hasFlag(Bio.SYNC)) {
+        if (bio.hasFlag(Bio.SYNC)) {
             flags |= WireConstants.DP_RW_SYNC;
         }
         if (pd.repl().isSyncSource()) {
             flags |= WireConstants.DP_MAY_SET_IN_SYNC;
         }
-        ByteBuf payload = Unpooled.wrappedBuffer(w.bio.segments());
-        Bytes digest = integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(w.bio.segments()));
-        DataHeader h = new DataHeader(w.sector, e.blockId, nextSeq(), flags, digest);
+        ByteBuf payload = Unpooled.wrappedBuffer(bio.segments());
+        Bytes digest = integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(bio.segments()));
+        DataHeader h = new DataHeader(bio.sector(), e.blockId, nextSeq(), flags, digest);
         ChannelPromise sent = dataCh.newPromise();
         boolean needAck = net.protocol() != WireProtocol.A;
-        PeerPart part = new PeerPart(w, needAck);
+        PeerPart part = new PeerPart(onDone, needAck);
         parts.put(e.blockId, part);
         final int gen = generation;
         sent.addListener(f -> res.onLoop(() -> part.sent(gen == generation && f.isSuccess())));
@@ -1290,7 +1337,7 @@ public final class PeerConnection {
     private final Map<Long, PeerPart> parts = new HashMap<>();
 
     private final class PeerPart {
-        final AppWrite w;
+        final java.util.function.Consumer<Boolean> done;
         final boolean needAck;
         boolean sentDone;
         boolean sentOk;
@@ -1299,8 +1346,8 @@ public final class PeerConnection {
         boolean lost;
         boolean finished;
 
-        PeerPart(AppWrite w, boolean needAck) {
-            this.w = w;
+        PeerPart(java.util.function.Consumer<Boolean> done, boolean needAck) {
+            this.done = done;
             this.needAck = needAck;
         }
 
@@ -1325,15 +1372,15 @@ public final class PeerConnection {
             }
             if (lost) {
                 finished = true;
-                w.peerDone(false);
+                done.accept(false);
             } else if (!needAck || acked) {
                 finished = true;
-                w.peerDone(needAck ? ackOk : sentOk);
+                done.accept(needAck ? ackOk : sentOk);
             }
         }
     }
 
-    private void peerPartLost(AppWrite w, TransferLog.Entry e) {
+    private void peerPartLost(TransferLog.Entry e) {
         PeerPart part = parts.remove(e.blockId);
         if (part != null) {
             part.lost = true;
@@ -1393,10 +1440,7 @@ public final class PeerConnection {
         for (TransferLog.Entry e : stable) {
             parts.remove(e.blockId);
             dag = e.dagtag;
-            PeerDevice pd = devices.get(((AppWrite) e.owner).volume.volume());
-            if (pd != null) {
-                pd.untrackUnacked(e.blockId);
-            }
+            ((PeerDevice) e.owner).untrackUnacked(e.blockId);
         }
         while (!flushWaiters.isEmpty() && flushWaiters.firstKey() - a.barrier() <= 0) {
             flushWaiters.pollFirstEntry().getValue().forEach(Runnable::run);
@@ -1436,7 +1480,7 @@ public final class PeerConnection {
         if (e == null || part == null) {
             throw new ProtocolException(p.type() + " for unknown request 0x" + Long.toHexString(a.blockId()));
         }
-        PeerDevice pd = devices.get(((AppWrite) e.owner).volume.volume());
+        PeerDevice pd = (PeerDevice) e.owner;
         boolean ok = p.type() != PacketType.NEG_ACK;
         if (pd != null) {
             pd.untrackUnacked(e.blockId);
@@ -1554,11 +1598,11 @@ public final class PeerConnection {
             }
         };
         for (PeerDevice pd : l) {
-            var h = pd.volume().local().backing();
-            if (h == null) {
+            LocalVolume lv = pd.volume().local();
+            if (!lv.hasDisk()) {
                 one.run();
             } else {
-                h.submit(Bio.flush((bio, err) -> res.onLoop(one)));
+                lv.submitLocal(Bio.flush((bio, err) -> res.onLoop(one)));
             }
         }
         one.run();

@@ -38,7 +38,6 @@ import io.scstdrbd.drbd.wire.Uuids110;
 import io.scstdrbd.drbd.wire.Uuids84;
 import io.scstdrbd.drbd.wire.WireConstants;
 import io.scstdrbd.kernel.block.Bio;
-import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.errno.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -269,7 +268,7 @@ public final class PeerDevice {
     }
 
     void sendSizes() {
-        long d = local().backing() == null ? 0 : local().dataSectors();
+        long d = local().hasDisk() ? local().dataSectors() : 0;
         conn.dataWriter().send(PacketType.SIZES, vnr(),
                 new Sizes(d, 0, vol.agreedSectors(), WireConstants.MAX_BIO_SIZE, 0, 0, null));
     }
@@ -289,7 +288,7 @@ public final class PeerDevice {
     }
 
     void sendUuids() {
-        GenerationUuids u = local().uuids();
+        GenerationUuids u = local().uuids().view();
         long dirty = agreedBitmap().cardinality();
         if (conn.dialect84()) {
             List<Long> h = u.history();
@@ -409,7 +408,7 @@ public final class PeerDevice {
     }
 
     private void onSizes(Sizes s) {
-        long mine = local().backing() == null ? 0 : local().dataSectors();
+        long mine = local().hasDisk() ? local().dataSectors() : 0;
         long peer = s.dSize();
         long agreed = peer == 0 ? mine : mine == 0 ? peer : Math.min(mine, peer);
         if (s.uSize() > 0) {
@@ -521,7 +520,7 @@ public final class PeerDevice {
     // ================================================================== handshake
 
     private void runHandshake() {
-        Uuids me = local().uuids().snapshot(uuidFlags(), agreedBitmap().cardinality());
+        Uuids me = local().uuids().view().snapshot(uuidFlags(), agreedBitmap().cardinality());
         boolean aOrB = conn.net().protocol() != WireProtocol.C;
         UuidComparator.Context c = new UuidComparator.Context(conn.myNodeId(), peerId, conn.agreedVersion(),
                 conn.resolveConflicts(), local().crashedPrimary(),
@@ -537,9 +536,14 @@ public final class PeerDevice {
                 sb);
         decision = SyncHandshake.decide(in);
         decided = true;
-        LOG.info("{}: sync handshake: my UUIDs {}, peer {} -> {} ({}; {})", tag, local().uuids(),
+        LOG.info("{}: sync handshake: my UUIDs {}, peer {} -> {} ({}; {})", tag, local().uuids().view(),
                 String.format("%016X", peerUuids.current()), decision.outcome(), cmp.rule(), decision.reason());
-        local().uuids().apply(cmp.fixup(), peerId);
+        if (cmp.fixup() != io.scstdrbd.drbd.sync.uuid.UuidFixup.NONE) {
+            local().uuids().change(g -> {
+                g.apply(cmp.fixup(), peerId);
+                return null;
+            });
+        }
         for (String h : decision.helpers()) {
             conn.resource().handlers().run(h, peerId, vnr());
         }
@@ -634,9 +638,11 @@ public final class PeerDevice {
         if (repl != ReplState.WF_SYNC_UUID) {
             throw new ProtocolException("P_SYNC_UUID in replication state " + repl.displayName());
         }
-        GenerationUuids g = local().uuids();
-        g.setCurrent(u.uuid());
-        g.setBitmap(peerId, 0);
+        local().uuids().change(g -> {
+            g.setCurrent(u.uuid());
+            g.setBitmap(peerId, 0);
+            return null;
+        });
         local().persist();
         startResyncAsTarget();
     }
@@ -644,15 +650,21 @@ public final class PeerDevice {
     // ================================================================== resync as source
 
     private void startResyncAsSource() {
-        GenerationUuids g = local().uuids();
+        UuidStore g = local().uuids();
         if (conn.dialect84()) {
-            long syncUuid = g.newSyncUuid(peerId, conn.resource().random());
+            long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
             local().persist();
             setRepl(ReplState.SYNC_SOURCE);
             conn.dataWriter().send(PacketType.SYNC_UUID, vnr(), new SyncUuid(syncUuid));
         } else {
-            if (g.bitmap(peerId) == 0) {
-                g.setBitmap(peerId, g.current());
+            boolean set = g.change(u -> {
+                if (u.bitmap(peerId) != 0) {
+                    return false;
+                }
+                u.setBitmap(peerId, u.current());
+                return true;
+            });
+            if (set) {
                 local().persist();
             }
             setRepl(ReplState.SYNC_SOURCE);
@@ -678,7 +690,10 @@ public final class PeerDevice {
 
     private void finishResyncAsSource() {
         logResyncDone();
-        local().uuids().resyncFinishedAsSource(peerId);
+        local().uuids().change(u -> {
+            u.resyncFinishedAsSource(peerId);
+            return null;
+        });
         setRepl(ReplState.ESTABLISHED);
         setPeerDisk(DiskState.UP_TO_DATE);
         local().persist();
@@ -708,8 +723,7 @@ public final class PeerDevice {
     /** Reads local data for the peer: resync, remote read. Must hold no range (takes its own). */
     void serveRead(PacketType reply, PacketType neg, BlockRequest r, long echoId) throws ProtocolException {
         checkRequest(r);
-        DeviceHandle h = local().backing();
-        if (h == null || local().diskState().compareTo(DiskState.CONSISTENT) < 0) {
+        if (!local().hasDisk() || local().diskState().compareTo(DiskState.CONSISTENT) < 0) {
             conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
             return;
         }
@@ -751,7 +765,7 @@ public final class PeerDevice {
                 return;
             }
             ByteBuffer nio = buf.nioBuffer(0, size);
-            local().backing().submit(Bio.read(sector, new ByteBuffer[] {nio}, 0, (bio, errno) ->
+            local().submitLocal(Bio.read(sector, new ByteBuffer[] {nio}, 0, (bio, errno) ->
                     conn.resource().onLoop(() -> {
                         try {
                             if (gen != conn.generation() || !conn.isRunning()) {
@@ -775,7 +789,7 @@ public final class PeerDevice {
     private void serveChecksum(BlockRequest r) throws ProtocolException {
         checkRequest(r);
         DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().csumsAlg()).orElse(null);
-        if (alg == null || local().backing() == null) {
+        if (alg == null || !local().hasDisk()) {
             throw new ProtocolException("P_CSUM_RS_REQUEST without csums-alg");
         }
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {
@@ -822,8 +836,11 @@ public final class PeerDevice {
         if (failedSectors == 0) {
             setDisk(DiskState.UP_TO_DATE);
             List<Long> h = peerUuids == null ? List.of() : peerUuids.history();
-            local().uuids().resyncFinishedAsTarget(peerId, peerUuids == null ? local().uuids().current()
-                    : peerUuids.current(), h);
+            Uuids src = peerUuids;
+            local().uuids().change(u -> {
+                u.resyncFinishedAsTarget(peerId, src == null ? u.current() : src.current(), h);
+                return null;
+            });
         } else {
             LOG.error("{}: resync finished with {} sectors that could not be fetched; disk stays Inconsistent", tag,
                     failedSectors);
@@ -843,9 +860,8 @@ public final class PeerDevice {
 
     /** Writes data received from the peer (P_DATA); {@code done} gets the errno on the completing thread. */
     void receiveWrite(DataHeader h, ByteBuf data, IntConsumer done) {
-        DeviceHandle hd = local().backing();
         int size = data.readableBytes();
-        if (hd == null) {
+        if (!local().hasDisk()) {
             data.release();
             done.accept(Errno.EIO);
             return;
@@ -859,7 +875,7 @@ public final class PeerDevice {
         }
         final int bioFlags = flags;
         receivedSectors += size >>> 9;
-        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> hd.submit(Bio.write(h.sector(), data.nioBuffers(),
+        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitLocal(Bio.write(h.sector(), data.nioBuffers(),
                 bioFlags, (bio, errno) -> {
                     data.release();
                     range.release();
@@ -911,7 +927,7 @@ public final class PeerDevice {
     private void serveVerify(BlockRequest r) throws ProtocolException {
         checkRequest(r);
         DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().verifyAlg()).orElse(null);
-        if (alg == null || local().backing() == null) {
+        if (alg == null || !local().hasDisk()) {
             throw new ProtocolException("P_OV_REQUEST without verify-alg");
         }
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {

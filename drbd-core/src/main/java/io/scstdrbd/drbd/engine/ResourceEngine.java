@@ -42,6 +42,7 @@ public final class ResourceEngine {
     private final Map<Integer, VolumeEngine> volumes = new ConcurrentHashMap<>();
     private final Map<Integer, PeerConnection> peers = new ConcurrentHashMap<>();
     private volatile Role role = Role.SECONDARY;
+    private volatile java.util.function.Supplier<Role> externalRole;
     private volatile WriteOrdering writeOrdering = WriteOrdering.FLUSH;
     private long dagtag;
 
@@ -89,7 +90,16 @@ public final class ResourceEngine {
     }
 
     public Role role() {
-        return role;
+        java.util.function.Supplier<Role> r = externalRole;
+        return r != null ? r.get() : role;
+    }
+
+    /**
+     * The role is owned elsewhere (the daemon's DRBD model): this engine then only reads it and
+     * {@link #primary}/{@link #secondary} are not used.
+     */
+    public void useExternalRole(java.util.function.Supplier<Role> source) {
+        this.externalRole = source;
     }
 
     public WriteOrdering writeOrdering() {
@@ -271,12 +281,18 @@ public final class ResourceEngine {
                     missing.add(c.peerNodeId());
                 }
             }
-            boolean newGeneration = forced || !missing.isEmpty() && missing.stream().allMatch(p -> l.uuids().bitmap(p) == 0);
+            boolean newGeneration = l.uuids().change(g -> {
+                boolean ng = forced || !missing.isEmpty() && missing.stream().allMatch(p -> g.bitmap(p) == 0);
+                if (ng) {
+                    g.newCurrent(true, missing, random);
+                } else {
+                    g.markPrimary(true);
+                }
+                return ng;
+            });
             if (newGeneration) {
-                l.uuids().newCurrent(true, missing, random);
-                LOG.info("{}/{}: new current UUID {} (promotion without all peers in sync)", name, l.volume(), l.uuids());
-            } else {
-                l.uuids().markPrimary(true);
+                LOG.info("{}/{}: new current UUID {} (promotion without all peers in sync)", name, l.volume(),
+                        l.uuids().view());
             }
             l.setPrimaryIndicator(true);
             l.persist();
@@ -297,7 +313,10 @@ public final class ResourceEngine {
             }
             role = Role.SECONDARY;
             for (VolumeEngine v : volumes.values()) {
-                v.local().uuids().markPrimary(false);
+                v.local().uuids().change(g -> {
+                    g.markPrimary(false);
+                    return null;
+                });
                 v.local().setPrimaryIndicator(false);
                 v.local().persist();
             }

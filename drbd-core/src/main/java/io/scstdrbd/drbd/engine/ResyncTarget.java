@@ -173,7 +173,7 @@ final class ResyncTarget {
             }
             // csums: send the digest of what we have; the source answers "in sync" or with data
             ByteBuf buf = conn.dataWriter().channel().alloc().directBuffer(size, size);
-            pd.volume().local().backing().submit(Bio.read(sector, new java.nio.ByteBuffer[] {buf.nioBuffer(0, size)}, 0,
+            pd.volume().local().submitLocal(Bio.read(sector, new java.nio.ByteBuffer[] {buf.nioBuffer(0, size)}, 0,
                     (bio, errno) -> conn.resource().onLoop(() -> {
                         byte[] d = errno == 0 ? csums.digest(buf.nioBuffer(0, size)) : new byte[csums.length()];
                         buf.release();
@@ -233,7 +233,7 @@ final class ResyncTarget {
     }
 
     private void write(Req r, ByteBuf data) {
-        pd.volume().local().backing().submit(Bio.write(r.sector, data.nioBuffers(), 0,
+        pd.volume().local().submitLocal(Bio.write(r.sector, data.nioBuffers(), 0,
                 (bio, errno) -> conn.resource().onLoop(() -> {
                     data.release();
                     if (!alive()) {

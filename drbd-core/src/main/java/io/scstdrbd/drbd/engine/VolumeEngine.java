@@ -5,7 +5,6 @@ import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
 import io.scstdrbd.kernel.block.Bio;
-import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.errno.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -97,10 +96,9 @@ public final class VolumeEngine {
     // ------------------------------------------------------------------ reads
 
     private void read(Bio bio) {
-        DeviceHandle h = local.backing();
-        if (h != null && canReadLocally(bio.sector(), bio.size() >>> Bio.SECTOR_SHIFT)) {
+        if (local.hasDisk() && canReadLocally(bio.sector(), bio.size() >>> Bio.SECTOR_SHIFT)) {
             readSectors.addAndGet(bio.size() >>> Bio.SECTOR_SHIFT);
-            h.submit(bio.withCallback((b, errno) -> bio.complete(errno)));
+            local.submitLocal(bio.withCallback((b, errno) -> bio.complete(errno)));
             return;
         }
         res.onLoop(() -> {
@@ -177,10 +175,9 @@ public final class VolumeEngine {
                 }
             }
         }
-        DeviceHandle h = local.backing();
-        if (h != null && local.diskState().compareTo(DiskState.INCONSISTENT) >= 0) {
+        if (local.hasDisk() && local.diskState().compareTo(DiskState.INCONSISTENT) >= 0) {
             w.addLocal();
-            h.submit(w.bio.withCallback((b, errno) -> w.localDone(errno)));
+            local.submitLocal(w.bio.withCallback((b, errno) -> w.localDone(errno)));
         } else if (!hasUpToDatePeer()) {
             w.addLocal();
             w.localDone(Errno.EIO);
@@ -241,10 +238,9 @@ public final class VolumeEngine {
                 bio.complete(err.get());
             }
         };
-        DeviceHandle h = local.backing();
-        if (h != null) {
+        if (local.hasDisk()) {
             pending.incrementAndGet();
-            h.submit(Bio.flush((b, e) -> {
+            local.submitLocal(Bio.flush((b, e) -> {
                 if (e != 0) {
                     err.compareAndSet(0, e);
                 }

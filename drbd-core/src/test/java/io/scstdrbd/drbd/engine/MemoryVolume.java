@@ -16,7 +16,7 @@ final class MemoryVolume implements LocalVolume {
     private final DeviceHandle backing;
     private final long sectors;
     private volatile DiskState disk = DiskState.INCONSISTENT;
-    private final GenerationUuids uuids = new GenerationUuids(WireConstants.UUID_JUST_CREATED);
+    private final UuidStore uuids = new UuidStore.Memory(WireConstants.UUID_JUST_CREATED);
     private final Map<Integer, PeerBitmap> bitmaps = new ConcurrentHashMap<>();
     private volatile boolean crashedPrimary;
     private volatile boolean primaryIndicator;
@@ -43,8 +43,13 @@ final class MemoryVolume implements LocalVolume {
     }
 
     @Override
-    public DeviceHandle backing() {
-        return backing;
+    public boolean hasDisk() {
+        return true;
+    }
+
+    @Override
+    public void submitLocal(Bio bio) {
+        backing.submit(bio);
     }
 
     @Override
@@ -58,7 +63,7 @@ final class MemoryVolume implements LocalVolume {
     }
 
     @Override
-    public GenerationUuids uuids() {
+    public UuidStore uuids() {
         return uuids;
     }
 
