@@ -255,6 +255,18 @@ public final class PeerConnection {
         return ++seq;
     }
 
+    /** The data-integrity digest of {@code data} (empty without integrity-alg). */
+    Bytes integrityDigest(ByteBuf data) {
+        return integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(data.nioBuffers()));
+    }
+
+    /** Checks a received data packet's integrity digest. */
+    void checkIntegrity(DataHeader h, ByteBuf data) throws ProtocolException {
+        if (integrity != null && !h.digest().constantTimeEquals(integrity.digest(data.nioBuffers()))) {
+            throw new ProtocolException("digest integrity check FAILED for sector " + h.sector());
+        }
+    }
+
     void addDevice(VolumeEngine v) {
         devices.put(v.volume(), new PeerDevice(this, v));
     }
@@ -559,7 +571,11 @@ public final class PeerConnection {
         FrameSink sink = new FrameSink() {
             @Override
             public void frame(Channel ch, Frame f) {
-                res.onLoop(() -> onFrame(gen, ch, f));
+                try {
+                    res.onLoop(() -> onFrame(gen, ch, f));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    f.release(); // shutting down
+                }
             }
 
             @Override
@@ -1653,6 +1669,7 @@ public final class PeerConnection {
         }
         ByteBuf d = p.data();
         try {
+            checkIntegrity(h, d);
             if (d.readableBytes() != bio.size()) {
                 bio.complete(Errno.EIO);
                 throw new ProtocolException("P_DATA_REPLY of " + d.readableBytes() + " bytes for a read of " + bio.size());

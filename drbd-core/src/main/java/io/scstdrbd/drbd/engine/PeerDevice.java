@@ -481,6 +481,10 @@ public final class PeerDevice {
                 conn.deviceHandshakeDone();
             } else if (conn.isConnected()) {
                 applyDecision();
+            } else if (decisionRefuses()) {
+                // refused here (split brain, unrelated data...): final, whatever the transaction does
+                conn.maybeReplyConnectTwopc();
+                applyDecision();
             } else {
                 conn.deviceHandshakeDone();
                 conn.maybeReplyConnectTwopc();
@@ -732,7 +736,7 @@ public final class PeerDevice {
                 conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
                 return;
             }
-            conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0), buf,
+            conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0, conn.integrityDigest(buf)), buf,
                     conn.dataWriter().channel().voidPromise());
             sentSectors += r.blksize() >>> 9;
         });
@@ -807,7 +811,7 @@ public final class PeerDevice {
                 checkResyncFinishedAsSource();
             } else {
                 conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
-                        new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0), buf,
+                        new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
                         conn.dataWriter().channel().voidPromise());
                 sentSectors += r.blksize() >>> 9;
             }

@@ -198,6 +198,13 @@ final class ResyncTarget {
                     }
                     throw new ProtocolException("unexpected resync reply for sector " + h.sector());
                 }
+                try {
+                    conn.checkIntegrity(h, p.data());
+                } catch (ProtocolException e) {
+                    p.release();
+                    inflight.put(h.sector(), r);
+                    throw e;
+                }
                 write(r, p.data());
                 return;
             }

@@ -28,6 +28,8 @@ public final class ListenerRegistry implements AutoCloseable {
 
     private final TransportGroup transport;
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
+    /** Listening sockets being closed: a new registration for the address waits for them. */
+    private final Map<InetSocketAddress, ChannelFuture> closing = new HashMap<>();
 
     public ListenerRegistry(TransportGroup transport) {
         this.transport = transport;
@@ -56,7 +58,7 @@ public final class ListenerRegistry implements AutoCloseable {
                     l.byPeer.remove(peer);
                     if (l.byPeer.isEmpty()) {
                         listeners.remove(local);
-                        l.server.close();
+                        closing.put(local, l.server.close());
                         LOG.info("stopped listening on {}", fmt(local));
                     }
                 }
@@ -82,6 +84,10 @@ public final class ListenerRegistry implements AutoCloseable {
             Consumer<SocketChannel> onAccept) throws TransportException {
         Listener l = listeners.get(local);
         if (l == null) {
+            ChannelFuture c = closing.remove(local);
+            if (c != null) {
+                c.awaitUninterruptibly(2000);
+            }
             l = bind(local);
             listeners.put(local, l);
             LOG.info("listening on {}", fmt(local));

@@ -51,7 +51,15 @@ public final class PacketWriter {
         } else {
             // the write and the decision to flush must both happen on the channel's loop: a flush task
             // queued from here could otherwise run before a write queued after it
-            ch.eventLoop().execute(() -> writeOnLoop(head, data, promise));
+            try {
+                ch.eventLoop().execute(() -> writeOnLoop(head, data, promise));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                head.release();
+                if (data != null) {
+                    data.release();
+                }
+                promise.tryFailure(e);
+            }
         }
         return promise;
     }

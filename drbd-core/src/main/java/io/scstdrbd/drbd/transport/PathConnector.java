@@ -333,6 +333,10 @@ public final class PathConnector {
         @Override
         public void frame(Channel ch, Frame f) {
             LOG.trace("{}: connector rx {} from {}", name, f, ch.remoteAddress());
+            if (loop.isShuttingDown()) {
+                f.release();
+                return;
+            }
             onLoop(() -> {
                 if (handedTo != null) {
                     handedTo.frame(ch, f);

@@ -30,9 +30,10 @@ final class TestNode implements AutoCloseable {
     final BackendManager backends;
     final DeviceHandle backing;
     final MemoryVolume volume;
-    final ListenerRegistry listeners;
-    final ResourceEngine engine;
-    final VolumeEngine vol;
+    ListenerRegistry listeners;
+    ResourceEngine engine;
+    VolumeEngine vol;
+    TransportGroup transport;
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<String> handlers = new CopyOnWriteArrayList<>();
 
@@ -45,6 +46,12 @@ final class TestNode implements AutoCloseable {
         backends.add(BackendSpec.parse("back" + name + ":ram:@:" + bytes));
         backing = kernel.devices().open("back" + name, OpenMode.READ_WRITE, "drbd-test");
         volume = new MemoryVolume(backing);
+        start(tg);
+    }
+
+    /** (Re)creates the engine over the same disk and metadata: a process start. */
+    void start(TransportGroup tg) {
+        transport = tg;
         listeners = new ListenerRegistry(tg);
         EngineObserver obs = new EngineObserver() {
             @Override
@@ -62,6 +69,18 @@ final class TestNode implements AutoCloseable {
             return CompletableFuture.completedFuture(0);
         });
         vol = engine.addVolume(volume);
+    }
+
+    /**
+     * kill -9 as the network sees it: every socket of this node closes at once, nothing is said to
+     * the peer, and the engine is gone; disk contents and metadata stay.
+     */
+    void crash() {
+        listeners.close();
+        transport.close();
+        if (engine.role() == io.scstdrbd.drbd.state.Role.PRIMARY) {
+            volume.setCrashedPrimary(true);
+        }
     }
 
     PeerConnection addPeer(int peerId, InetSocketAddress local, InetSocketAddress remote, NetConfig net) {
@@ -127,7 +146,9 @@ final class TestNode implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        engine.shutdown().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (!transport.group().isShuttingDown()) {
+            engine.shutdown().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
         listeners.close();
         backing.close();
         backends.exit();
