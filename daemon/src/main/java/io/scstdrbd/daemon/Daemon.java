@@ -2,6 +2,8 @@ package io.scstdrbd.daemon;
 
 import io.scstdrbd.backend.control.BackendManager;
 import io.scstdrbd.backend.spi.BackendSpec;
+import io.scstdrbd.drbd.DrbdModule;
+import io.scstdrbd.drbd.model.ReplicationFactory;
 import io.scstdrbd.fuse.FuseExport;
 import io.scstdrbd.kernel.Kernel;
 import io.scstdrbd.kernel.module.KernelModule;
@@ -37,6 +39,8 @@ final class Daemon {
         this.backends = new BackendManager(kernel, BackendManager.installedHandlers(), this::requestStop);
         // init order; exit runs in reverse, so FUSE is unmounted before anything below it stops
         modules.add(backends);
+        // DRBD sits on the backends; SCSI (and FUSE) sit on DRBD
+        modules.add(new DrbdModule(kernel, opts.node(), ReplicationFactory.NONE));
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
     }
 
@@ -94,8 +98,19 @@ final class Daemon {
         stopModules();
         kernel.close();
         removePidFile();
+        reportLeakedThreads();
         LOG.info("scst-drbd stopped");
         return 0;
+    }
+
+    /** Every module joins its threads at exit; a non-daemon thread still alive here is a leak. */
+    private static void reportLeakedThreads() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != Thread.currentThread() && t.isAlive() && !t.isDaemon()
+                    && !t.getName().equals("DestroyJavaVM")) {
+                LOG.warn("thread {} is still running at exit (leaked by a module)", t.getName());
+            }
+        }
     }
 
     void requestStop() {

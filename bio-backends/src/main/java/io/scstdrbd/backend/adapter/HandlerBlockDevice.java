@@ -36,6 +36,7 @@ public final class HandlerBlockDevice implements BlockDevice {
     private final Set<DeviceCapability> caps;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger inflight = new AtomicInteger();
+    private final Object drained = new Object();
     private volatile boolean closed;
 
     public HandlerBlockDevice(String name, String subtype, BackendDevice backend) {
@@ -101,11 +102,13 @@ public final class HandlerBlockDevice implements BlockDevice {
 
     @Override
     public void submit(Bio bio) {
+        // count first, then check: close() sets the flag, then waits for the count to drain
+        inflight.incrementAndGet();
         if (closed) {
+            ioDone();
             bio.complete(Errno.ENODEV);
             return;
         }
-        inflight.incrementAndGet();
         if (executor == null) {
             execute(bio);
             return;
@@ -113,8 +116,16 @@ public final class HandlerBlockDevice implements BlockDevice {
         try {
             executor.execute(() -> execute(bio));
         } catch (RejectedExecutionException e) {
-            inflight.decrementAndGet();
+            ioDone();
             bio.complete(Errno.ENODEV);
+        }
+    }
+
+    private void ioDone() {
+        if (inflight.decrementAndGet() == 0 && closed) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
         }
     }
 
@@ -164,7 +175,7 @@ public final class HandlerBlockDevice implements BlockDevice {
             LOG.error("{}: {} failed", name, bio, e);
             err = Errno.EIO;
         } finally {
-            inflight.decrementAndGet();
+            ioDone();
         }
         bio.complete(err);
     }
@@ -183,9 +194,20 @@ public final class HandlerBlockDevice implements BlockDevice {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (inflight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
+        synchronized (drained) {
+            while (inflight.get() > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    LOG.warn("{}: {} I/O still in flight after 60 s; closing anyway", name, inflight.get());
+                    break;
+                }
+                try {
+                    drained.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         backend.close();
     }

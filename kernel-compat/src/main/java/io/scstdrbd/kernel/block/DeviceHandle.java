@@ -64,11 +64,12 @@ public final class DeviceHandle implements AutoCloseable {
         if (closed.get()) {
             return Errno.EBADF;
         }
+        if (bio.op() == BioOp.FLUSH) {
+            // like the kernel's blkdev_fsync: flushing changes no data, so readers may flush too
+            return 0;
+        }
         if (bio.op().isWrite() && !mode.writable()) {
             return Errno.EBADF;
-        }
-        if (bio.op() == BioOp.FLUSH) {
-            return 0;
         }
         BlockDevice dev = entry.device;
         long mask = dev.logicalBlockSize() - 1L;

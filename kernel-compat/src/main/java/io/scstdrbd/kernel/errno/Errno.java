@@ -60,7 +60,9 @@ public final class Errno {
     public static final int EALREADY = 114;
     public static final int EINPROGRESS = 115;
     public static final int ENOMEDIUM = 123;
+    public static final int EMEDIUMTYPE = 124;
     public static final int ECANCELED = 125;
+    public static final int ENOTRECOVERABLE = 131;
 
     private Errno() {
     }
@@ -122,7 +124,9 @@ public final class Errno {
             case EALREADY: return "EALREADY";
             case EINPROGRESS: return "EINPROGRESS";
             case ENOMEDIUM: return "ENOMEDIUM";
+            case EMEDIUMTYPE: return "EMEDIUMTYPE";
             case ECANCELED: return "ECANCELED";
+            case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
             default: return "errno " + errno;
         }
     }

@@ -1,0 +1,455 @@
+package io.scstdrbd.drbd.device;
+
+import io.scstdrbd.drbd.meta.ActivityLog;
+import io.scstdrbd.drbd.meta.MetaData;
+import io.scstdrbd.drbd.model.ConnectionDriver;
+import io.scstdrbd.drbd.model.Device;
+import io.scstdrbd.drbd.model.DiskState;
+import io.scstdrbd.drbd.model.DrbdNode;
+import io.scstdrbd.drbd.model.LocalDisk;
+import io.scstdrbd.drbd.model.PeerDevice;
+import io.scstdrbd.drbd.model.ReplicationState;
+import io.scstdrbd.drbd.model.Resource;
+import io.scstdrbd.drbd.model.Role;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.block.BioOp;
+import io.scstdrbd.kernel.block.BlockDevice;
+import io.scstdrbd.kernel.block.DeviceCapability;
+import io.scstdrbd.kernel.block.OpenMode;
+import io.scstdrbd.kernel.errno.Errno;
+import io.scstdrbd.kernel.errno.KernelException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drbdN block device: the local write path with the activity log and per-peer bitmaps, the
+ * read path, flush and FUA to the backing device, and the open rules of DRBD 9 (a Secondary
+ * refuses writers with EROFS unless auto-promote succeeds).
+ *
+ * <p>Write path: the write's 4 MiB extents must be hot in the activity log. If they are, the
+ * write is issued at once; otherwise the metadata queue writes an AL transaction first (never on
+ * the submitter's thread). Before the data is issued, the blocks are marked out of sync toward
+ * every peer that will not receive the write (not connected); connected peers get it through
+ * their {@link ConnectionDriver}. The bio completes when the local write and every peer have
+ * finished; a local error follows on-io-error.
+ *
+ * <p>Threading: {@link #submit} never blocks and may be called from any thread.
+ */
+public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
+    private static final Logger LOG = LoggerFactory.getLogger(DrbdBlockDevice.class);
+    /** Zeroing and discards are cut at extent boundaries, with this many pieces in flight. */
+    static final int RANGE_WINDOW = 8;
+
+    private final DrbdNode node;
+    private final Device device;
+    private final Executor mdQueue;
+    private final ArrayDeque<Bio> suspended = new ArrayDeque<>();
+
+    public DrbdBlockDevice(DrbdNode node, Device device, Executor mdQueue) {
+        this.node = node;
+        this.device = device;
+        this.mdQueue = mdQueue;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public String name() {
+        return device.name();
+    }
+
+    @Override
+    public long capacity() {
+        return device.sizeSectors() << Bio.SECTOR_SHIFT;
+    }
+
+    /** FLUSH and FUA always; WRITE_ZEROES and DISCARD when the attached backing device has them. */
+    @Override
+    public Set<DeviceCapability> capabilities() {
+        EnumSet<DeviceCapability> c = EnumSet.of(DeviceCapability.FLUSH, DeviceCapability.FUA);
+        LocalDisk l = device.ldev();
+        if (l != null) {
+            BlockDevice b = l.backing().device();
+            for (DeviceCapability x : new DeviceCapability[] {DeviceCapability.WRITE_ZEROES, DeviceCapability.DISCARD,
+                DeviceCapability.DISCARD_ZEROES}) {
+                if (b.hasCapability(x)) {
+                    c.add(x);
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public int maxTransferBytes() {
+        return 1 << 20;
+    }
+
+    @Override
+    public int onOpen(OpenMode mode, String holder) {
+        int err = node.open(device, mode);
+        if (err != 0) {
+            LOG.info("{}: open for {} by {} refused: {}", device.name(), mode, holder, Errno.name(err));
+        }
+        return err;
+    }
+
+    @Override
+    public void onRelease(OpenMode mode, String holder) {
+        node.release(device, mode);
+    }
+
+    @Override
+    public void submit(Bio bio) {
+        Resource r = device.resource();
+        if (r.failIo()) {
+            bio.complete(Errno.EIO);
+            return;
+        }
+        if (r.suspendedByUser()) {
+            synchronized (suspended) {
+                if (r.suspendedByUser()) {
+                    suspended.add(bio);
+                    return;
+                }
+            }
+        }
+        device.upperPending.incrementAndGet();
+        Bio tracked = bio.withCallback((b, errno) -> {
+            device.upperPending.decrementAndGet();
+            bio.complete(errno);
+        });
+        switch (bio.op()) {
+            case READ -> read(tracked);
+            case FLUSH -> flush(tracked);
+            default -> write(tracked);
+        }
+    }
+
+    /** Runs the bios held back by suspend-io (called after resume-io). */
+    @Override
+    public void resumeIo() {
+        List<Bio> l;
+        synchronized (suspended) {
+            l = new ArrayList<>(suspended);
+            suspended.clear();
+        }
+        l.forEach(this::submit);
+    }
+
+    private void read(Bio bio) {
+        LocalDisk l = device.ldev();
+        if (l == null || device.disk().code() < DiskState.INCONSISTENT.code()) {
+            bio.complete(Errno.EIO);
+            return;
+        }
+        device.lowerPending.incrementAndGet();
+        l.backing().submit(bio.withCallback((b, errno) -> {
+            device.lowerPending.decrementAndGet();
+            if (errno == 0) {
+                device.readSectors.addAndGet(bio.size() >> Bio.SECTOR_SHIFT);
+            } else {
+                node.localIoError(device, false, errno);
+            }
+            bio.complete(errno);
+        }));
+    }
+
+    /**
+     * A flush completes when the backing device and every connected peer have made the earlier
+     * writes durable (a peer gets it through its driver, which sends it as a flush/barrier).
+     */
+    private void flush(Bio bio) {
+        LocalDisk l = device.ldev();
+        List<PeerDevice> peers = new ArrayList<>();
+        for (PeerDevice pd : device.peerDevices()) {
+            if (pd.repl().code() >= ReplicationState.ESTABLISHED.code() && driverOf(pd) != null) {
+                peers.add(pd);
+            }
+        }
+        if (l == null && peers.isEmpty()) {
+            bio.complete(Errno.EIO);
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger((l == null ? 0 : 1) + peers.size());
+        AtomicInteger firstError = new AtomicInteger();
+        io.scstdrbd.kernel.block.BioCallback part = (b, errno) -> {
+            if (errno != 0) {
+                firstError.compareAndSet(0, errno);
+            }
+            if (pending.decrementAndGet() == 0) {
+                bio.complete(firstError.get());
+            }
+        };
+        if (l != null) {
+            device.lowerPending.incrementAndGet();
+            l.backing().submit(Bio.flush((b, errno) -> {
+                device.lowerPending.decrementAndGet();
+                part.done(b, errno);
+            }));
+        }
+        for (PeerDevice pd : peers) {
+            driverOf(pd).replicate(pd, Bio.flush((b, e) -> { }), part);
+        }
+    }
+
+    private void write(Bio bio) {
+        if (device.resource().role() != Role.PRIMARY) {
+            bio.complete(Errno.EROFS);
+            return;
+        }
+        LocalDisk l = device.ldev();
+        if (l == null || device.disk().code() < DiskState.INCONSISTENT.code()) {
+            bio.complete(Errno.EIO);
+            return;
+        }
+        if (bio.op() == BioOp.DISCARD || bio.op() == BioOp.WRITE_ZEROES) {
+            DeviceCapability need = bio.op() == BioOp.DISCARD ? DeviceCapability.DISCARD : DeviceCapability.WRITE_ZEROES;
+            if (!l.backing().device().hasCapability(need)) {
+                bio.complete(Errno.EOPNOTSUPP);
+                return;
+            }
+            if (ActivityLog.extentOf(bio.sector())
+                    != ActivityLog.extentOf(bio.sector() + (bio.size() >> Bio.SECTOR_SHIFT) - 1)) {
+                // a range over many extents would need more AL slots than exist: one extent at a time
+                new RangeSplit(bio).start();
+                return;
+            }
+        }
+        writeOne(bio, l);
+    }
+
+    /** Runs a zeroing or discard range as per-extent pieces, a few at a time, then completes it. */
+    private final class RangeSplit {
+        private final Bio parent;
+        private final long end;
+        private long next;
+        private int inFlight;
+        private int firstError;
+        private boolean pumping;
+        private boolean again;
+
+        RangeSplit(Bio parent) {
+            this.parent = parent;
+            this.next = parent.sector();
+            this.end = parent.sector() + (parent.size() >> Bio.SECTOR_SHIFT);
+        }
+
+        void start() {
+            pump();
+        }
+
+        /** Submits pieces up to the window; completions that arrive meanwhile loop here instead of recursing. */
+        private void pump() {
+            synchronized (this) {
+                if (pumping) {
+                    again = true;
+                    return;
+                }
+                pumping = true;
+            }
+            while (true) {
+                List<Bio> go = new ArrayList<>();
+                boolean done;
+                synchronized (this) {
+                    again = false;
+                    while (inFlight < RANGE_WINDOW && next < end) {
+                        long extentEnd = (next / ActivityLog.EXTENT_SECTORS + 1) * ActivityLog.EXTENT_SECTORS;
+                        long stop = Math.min(end, extentEnd);
+                        long bytes = (stop - next) << Bio.SECTOR_SHIFT;
+                        go.add(parent.op() == BioOp.DISCARD ? Bio.discard(next, bytes, this::pieceDone)
+                                : Bio.writeZeroes(next, bytes, parent.flags(), this::pieceDone));
+                        inFlight++;
+                        next = stop;
+                    }
+                    done = inFlight == 0 && next >= end;
+                    if (go.isEmpty() && !done && !again) {
+                        pumping = false;
+                        return;
+                    }
+                }
+                if (done) {
+                    parent.complete(firstError);
+                    return;
+                }
+                LocalDisk l = device.ldev();
+                for (Bio b : go) {
+                    if (l == null) {
+                        b.complete(Errno.EIO);
+                    } else {
+                        writeOne(b, l);
+                    }
+                }
+            }
+        }
+
+        private void pieceDone(Bio b, int errno) {
+            synchronized (this) {
+                inFlight--;
+                if (errno != 0 && firstError == 0) {
+                    firstError = errno;
+                }
+            }
+            pump();
+        }
+    }
+
+    private void writeOne(Bio bio, LocalDisk l) {
+        MetaData md = l.md();
+        ActivityLog al = md.activityLog();
+        int first = ActivityLog.extentOf(bio.sector());
+        int last = ActivityLog.extentOf(bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1);
+        if (al.tryBegin(first, last)) {
+            issueWrite(bio, l, first, last);
+            return;
+        }
+        mdQueue.execute(() -> {
+            try {
+                List<ActivityLog.Change> changes;
+                while ((changes = al.plan(first, last)) == null) {
+                    al.awaitRelease(100);
+                }
+                try {
+                    md.commitAl(changes);
+                } catch (KernelException e) {
+                    al.abandon(changes, first, last);
+                    LOG.error("{}: activity log write failed: {}", device.name(), e.getMessage());
+                    node.localIoError(device, true, e.errno());
+                    bio.complete(Errno.EIO);
+                    return;
+                }
+                issueWrite(bio, l, first, last);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                bio.complete(Errno.EINTR);
+            }
+        });
+    }
+
+    private void issueWrite(Bio bio, LocalDisk l, int first, int last) {
+        long sectors = bio.size() >> Bio.SECTOR_SHIFT;
+        List<PeerDevice> replicas = new ArrayList<>();
+        for (PeerDevice pd : device.peerDevices()) {
+            int slot = pd.bitmapIndex();
+            boolean connected = pd.repl().code() >= ReplicationState.ESTABLISHED.code()
+                    && pd.repl() != ReplicationState.AHEAD;
+            if (connected) {
+                replicas.add(pd);
+            } else if (slot >= 0 && sectors > 0) {
+                l.md().bitmap().set(slot, bio.sector() / 8, (bio.sector() + sectors - 1) / 8);
+            }
+        }
+        AtomicInteger pending = new AtomicInteger(1 + replicas.size());
+        AtomicInteger localError = new AtomicInteger();
+        AtomicInteger peersOk = new AtomicInteger();
+        Runnable finish = () -> {
+            l.md().activityLog().complete(first, last);
+            int err = localError.get();
+            if (err == 0) {
+                device.writtenSectors.addAndGet(sectors);
+                bio.complete(0);
+            } else {
+                // DRBD completes a write that failed locally if a peer has it
+                bio.complete(peersOk.get() > 0 ? 0 : err);
+            }
+        };
+        device.lowerPending.incrementAndGet();
+        l.backing().submit(bio.withCallback((b, errno) -> {
+            device.lowerPending.decrementAndGet();
+            if (errno != 0) {
+                localError.set(errno);
+                node.localIoError(device, true, errno);
+            }
+            if (pending.decrementAndGet() == 0) {
+                finish.run();
+            }
+        }));
+        for (PeerDevice pd : replicas) {
+            ConnectionDriver drv = driverOf(pd);
+            if (drv == null) {
+                if (pending.decrementAndGet() == 0) {
+                    finish.run();
+                }
+                continue;
+            }
+            drv.replicate(pd, bio, (b, errno) -> {
+                if (errno == 0) {
+                    peersOk.incrementAndGet();
+                    pd.sentSectors.addAndGet(sectors);
+                } else {
+                    int slot = pd.bitmapIndex();
+                    if (slot >= 0) {
+                        l.md().bitmap().set(slot, bio.sector() / 8, (bio.sector() + sectors - 1) / 8);
+                    }
+                }
+                if (pending.decrementAndGet() == 0) {
+                    finish.run();
+                }
+            });
+        }
+    }
+
+    private static ConnectionDriver driverOf(PeerDevice pd) {
+        return pd.connection().driver();
+    }
+
+    /** Local backing I/O for the replication code (peer writes, resync), through the AL for writes. */
+    @Override
+    public void submitLocal(Bio bio) {
+        LocalDisk l = device.ldev();
+        if (l == null) {
+            bio.complete(Errno.ENODEV);
+            return;
+        }
+        if (bio.op() == BioOp.READ || bio.op() == BioOp.FLUSH) {
+            device.lowerPending.incrementAndGet();
+            l.backing().submit(bio.withCallback((b, errno) -> {
+                device.lowerPending.decrementAndGet();
+                bio.complete(errno);
+            }));
+            return;
+        }
+        ActivityLog al = l.md().activityLog();
+        int first = ActivityLog.extentOf(bio.sector());
+        int last = ActivityLog.extentOf(bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1);
+        Runnable go = () -> {
+            device.lowerPending.incrementAndGet();
+            l.backing().submit(bio.withCallback((b, errno) -> {
+                device.lowerPending.decrementAndGet();
+                al.complete(first, last);
+                if (errno != 0) {
+                    node.localIoError(device, true, errno);
+                }
+                bio.complete(errno);
+            }));
+        };
+        if (al.tryBegin(first, last)) {
+            go.run();
+            return;
+        }
+        mdQueue.execute(() -> {
+            try {
+                List<ActivityLog.Change> changes;
+                while ((changes = al.plan(first, last)) == null) {
+                    al.awaitRelease(100);
+                }
+                l.md().commitAl(changes);
+                go.run();
+            } catch (KernelException e) {
+                bio.complete(Errno.EIO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                bio.complete(Errno.EINTR);
+            }
+        });
+    }
+}

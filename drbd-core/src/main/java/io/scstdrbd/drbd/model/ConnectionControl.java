@@ -1,0 +1,62 @@
+package io.scstdrbd.drbd.model;
+
+import io.scstdrbd.drbd.meta.Superblock;
+import io.scstdrbd.kernel.block.Bio;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What a {@link ConnectionDriver} may do to the engine for its connection. Every state-changing
+ * call takes the node lock, validates the change with the kernel's rules, applies its
+ * consequences (metadata flags, new data generation, events2 notifications) and returns the
+ * result; the caller must not hold locks the engine could need (never call from inside
+ * {@link ModelEvents}). Thread-safe.
+ */
+public interface ConnectionControl {
+
+    Connection connection();
+
+    int myNodeId();
+
+    /** The configured paths (a snapshot). */
+    List<Path> paths();
+
+    /** Connecting, Connected, NetworkFailure, BrokenPipe, Timeout, ProtocolError, TearDown, Unconnected. */
+    StateResult setConnectionState(ConnectionState state);
+
+    void setPathEstablished(Path path, boolean established);
+
+    /** The peer's role (Unknown while not connected). */
+    StateResult setPeerRole(Role role);
+
+    /** The replication state and the peer's disk state of one volume. */
+    StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk);
+
+    /** The local disk state of a volume (e.g. UpToDate when a resync as target ended). */
+    StateResult setLocalDiskState(int volume, DiskState disk);
+
+    /** Marks sectors out of sync toward this peer (bitmap slot of the peer), in memory and, lazily, on disk. */
+    void markOutOfSync(int volume, long sector, long bytes);
+
+    /** Marks sectors in sync toward this peer. */
+    void markInSync(int volume, long sector, long bytes);
+
+    /** Out-of-sync sectors toward this peer (0 when diskless). */
+    long outOfSyncSectors(int volume);
+
+    /** The local metadata superblock (UUIDs, flags) of a volume, or null when diskless. */
+    Superblock metadata(int volume);
+
+    /** Changes UUIDs/flags of a volume's metadata and writes the superblock. */
+    void updateMetadata(int volume, Consumer<Superblock.Builder> change);
+
+    /**
+     * Submits I/O to the local backing device of a volume (a peer's write as Secondary, resync
+     * reads and writes). Writes go through the activity log; the bio fails with ENODEV when the
+     * volume is diskless.
+     */
+    void submitLocal(int volume, Bio bio);
+
+    /** Runs a handler script (handlers section of drbd.conf) for this connection, e.g. "split-brain". */
+    void callHelper(String name, Integer volume);
+}

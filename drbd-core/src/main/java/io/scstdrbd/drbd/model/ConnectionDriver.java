@@ -1,0 +1,55 @@
+package io.scstdrbd.drbd.model;
+
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.block.BioCallback;
+
+/**
+ * The network side of one {@link Connection}: sockets, handshake, replication and resync. It is
+ * the plug-in point for the replication code (packages wire, transport, handshake, sync): the
+ * engine owns configuration and states and calls the driver; the driver reports progress back
+ * through the {@link ConnectionControl} it was created with.
+ *
+ * <p>Lifecycle: created by {@link ReplicationFactory#create} when the connection is created
+ * (new-peer); {@link #connect} after {@code drbdsetup connect} moved the connection to
+ * Unconnected (the engine then shows Connecting); {@link #disconnect} on disconnect/down;
+ * {@link #close} when the connection is deleted. Until a driver calls
+ * {@code setConnectionState(CONNECTED)} the connection stays Connecting, as with an absent peer.
+ *
+ * <p>Threading: the engine calls {@link #connect}, {@link #disconnect}, {@link #configChanged},
+ * {@link #localStateChanged} and {@link #close} WITHOUT holding the node lock, one at a time per
+ * connection; they must not block for long (disconnect may wait for the network to go down).
+ * {@link #replicate} is called on I/O threads concurrently and must not block.
+ */
+public interface ConnectionDriver {
+
+    /** Start connecting over the connection's paths (non-blocking). */
+    void connect();
+
+    /**
+     * Stop: graceful (tell the peer) unless {@code force}. Returns when the sockets are closed;
+     * the engine then moves the connection to StandAlone.
+     */
+    void disconnect(boolean force);
+
+    /** Paths or net options changed while configured (new-path, del-path, net-options). */
+    default void configChanged() {
+    }
+
+    /** The local role, disk state or UUIDs of a device changed: tell the peer (P_STATE / P_UUIDS). */
+    default void localStateChanged(Device device) {
+    }
+
+    /**
+     * Replicates a local application write (this node is Primary) to the peer: a WRITE,
+     * WRITE_ZEROES or DISCARD (FUA and PREFLUSH flags included), or an empty FLUSH that must make
+     * every earlier write durable on the peer before {@code done} (sent as a flush/barrier). Called only while
+     * the peer device is Established or beyond; {@code done} receives 0 when the peer has the
+     * data as the wire protocol requires (C: written, B: received, A: sent), or an errno. The
+     * bio's segments stay valid until {@code done} runs. A driver that cannot replicate marks
+     * the blocks out of sync through {@link ConnectionControl#markOutOfSync} and completes with 0.
+     */
+    void replicate(PeerDevice peerDevice, Bio bio, BioCallback done);
+
+    /** The connection is being deleted: release every resource. */
+    void close();
+}

@@ -1,0 +1,1912 @@
+package io.scstdrbd.drbd.model;
+
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DATA_NOT_CURRENT;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISCARD_IMPOSSIBLE;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISK_CONFIGURED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISK_TOO_SMALL;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_IMPLICIT_SHRINK;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_INVALID_REQUEST;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_IO_MD_DISK;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_LOCAL_ADDR;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_LOCAL_AND_PEER_ADDR;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MANDATORY_TAG;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MD_IDX_INVALID;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MINOR_CONFIGURED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MINOR_INVALID;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MINOR_OR_VOLUME_EXISTS;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NET_CONFIGURED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NO_DISK;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_OPEN_DISK;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_OPEN_MD_DISK;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_PEER_ADDR;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESYNC_AFTER;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_IN_USE;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_NOT_KNOWN;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONNECTED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.NO_ERROR;
+
+import io.scstdrbd.drbd.meta.MdException;
+import io.scstdrbd.drbd.meta.MdLayout;
+import io.scstdrbd.drbd.meta.MetaData;
+import io.scstdrbd.drbd.meta.PeerMd;
+import io.scstdrbd.drbd.meta.Superblock;
+import io.scstdrbd.drbd.meta.UuidOps;
+import io.scstdrbd.drbd.netlink.AdmException;
+import io.scstdrbd.drbd.netlink.DrbdConst;
+import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.netlink.Tlas;
+import io.scstdrbd.kernel.block.BlockDevice;
+import io.scstdrbd.kernel.block.DeviceHandle;
+import io.scstdrbd.kernel.block.DeviceRegistry;
+import io.scstdrbd.kernel.block.OpenMode;
+import io.scstdrbd.kernel.errno.Errno;
+import io.scstdrbd.kernel.errno.KernelException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DRBD engine of one node: resources, minors, connections and their states, and every
+ * administrative operation drbdsetup can ask for, with the kernel's checks, return codes and
+ * messages (drbd_nl.c, drbd_state.c of DRBD 9.2). Netlink handlers parse requests and call these
+ * methods; the block devices and the replication drivers call back for opens and state changes.
+ *
+ * <p>Threading: one lock serialises all configuration and state changes (the kernel's adm
+ * mutex plus state lock). Events are emitted under it, so their order is the order of the
+ * changes. Replication drivers are called after the lock is released. The I/O path reads
+ * volatile state without the lock.
+ */
+public final class DrbdNode {
+    private static final Logger LOG = LoggerFactory.getLogger(DrbdNode.class);
+    private static final Pattern STRICT_NAME = Pattern.compile("[0-9A-Za-z+._-]+");
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final DeviceRegistry registry;
+    private final ModelEvents events;
+    private final ReplicationFactory replication;
+    private final DrbdDeviceFactory deviceFactory;
+    private final HelperRunner helpers;
+    private final RandomGenerator random;
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final TreeMap<Integer, Device> minors = new TreeMap<>();
+    private final Map<Device, BlockDevice> blockDevices = new HashMap<>();
+    /** Work for replication drivers, run after the lock is released (never under it). */
+    private final ThreadLocal<List<Runnable>> afterUnlock = ThreadLocal.withInitial(ArrayList::new);
+
+    public DrbdNode(DeviceRegistry registry, ModelEvents events, ReplicationFactory replication,
+            DrbdDeviceFactory deviceFactory, HelperRunner helpers, RandomGenerator random) {
+        this.registry = registry;
+        this.events = events;
+        this.replication = replication;
+        this.deviceFactory = deviceFactory;
+        this.helpers = helpers;
+        this.random = random;
+    }
+
+    public DeviceRegistry registry() {
+        return registry;
+    }
+
+    public ModelEvents events() {
+        return events;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // locking
+
+    /** Runs {@code body} under the node lock, then any deferred driver calls. */
+    public <T> T locked(Callable<T> body) throws AdmException {
+        lock.lock();
+        T result;
+        try {
+            result = body.call();
+        } catch (AdmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            lock.unlock();
+        }
+        runDeferred();
+        return result;
+    }
+
+    /** Runs a read-only view under the lock (dumps, events2 initial state). */
+    public <T> T read(java.util.function.Supplier<T> body) {
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean holdsLock() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** Releases every hold of the lock around {@code r} (waiting for I/O or a driver), then retakes it. */
+    private void withoutLock(Runnable r) {
+        int holds = lock.getHoldCount();
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            r.run();
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
+        }
+    }
+
+    private void defer(Runnable r) {
+        afterUnlock.get().add(r);
+    }
+
+    private void runDeferred() {
+        if (lock.isHeldByCurrentThread()) {
+            return;
+        }
+        List<Runnable> l = afterUnlock.get();
+        while (!l.isEmpty()) {
+            List<Runnable> copy = new ArrayList<>(l);
+            l.clear();
+            for (Runnable r : copy) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("replication driver call failed", e);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // lookups (call under the lock for a consistent view)
+
+    public List<Resource> resources() {
+        return new ArrayList<>(resources.values());
+    }
+
+    public Resource resource(String name) {
+        return resources.get(name);
+    }
+
+    public Device minor(int minor) {
+        return minors.get(minor);
+    }
+
+    public List<Device> minors() {
+        return new ArrayList<>(minors.values());
+    }
+
+    public BlockDevice blockDevice(Device d) {
+        return blockDevices.get(d);
+    }
+
+    /**
+     * Resolves the objects a request names and applies the kernel's consistency checks
+     * (drbd_adm_prepare). Call under the lock.
+     *
+     * @param minor  drbd_genlmsghdr.minor (-1 when none)
+     * @param flags  AdmTarget.NEED_* bits
+     */
+    public AdmTarget prepare(int minor, String resName, Integer volume, Integer peerNodeId, int flags)
+            throws AdmException {
+        if ((flags & AdmTarget.NEED_PEER_DEVICE) != 0) {
+            flags |= AdmTarget.NEED_CONNECTION;
+        }
+        if ((flags & AdmTarget.NEED_CONNECTION) != 0) {
+            flags |= AdmTarget.NEED_PEER_NODE;
+        }
+        if ((flags & AdmTarget.NEED_PEER_NODE) != 0) {
+            flags |= AdmTarget.NEED_RESOURCE;
+        }
+        Resource res = resName == null ? null : resources.get(resName);
+        Device dev = minor >= 0 ? minors.get(minor) : null;
+        if (dev == null && (flags & AdmTarget.NEED_MINOR) != 0) {
+            throw new AdmException(ERR_MINOR_INVALID, "unknown minor");
+        }
+        if (res == null && (flags & AdmTarget.NEED_RESOURCE) != 0) {
+            throw new AdmException(resName != null ? ERR_RES_NOT_KNOWN : ERR_INVALID_REQUEST, "unknown resource");
+        }
+        Connection conn = null;
+        if (peerNodeId != null) {
+            if (peerNodeId < 0 || peerNodeId >= DrbdConst.NODE_ID_MAX) {
+                throw new AdmException(ERR_INVALID_REQUEST, "peer node id out of range");
+            }
+            if (res == null) {
+                throw new AdmException(ERR_INVALID_REQUEST, "peer node id given without a resource");
+            }
+            if (peerNodeId == res.nodeId()) {
+                throw new AdmException(ERR_INVALID_REQUEST, "peer node id cannot be my own node id");
+            }
+            conn = res.connections.get(peerNodeId);
+        } else if ((flags & AdmTarget.NEED_PEER_NODE) != 0) {
+            throw new AdmException(ERR_INVALID_REQUEST, "peer node id missing");
+        }
+        if ((flags & AdmTarget.NEED_CONNECTION) != 0 && conn == null) {
+            throw new AdmException(ERR_INVALID_REQUEST, "unknown connection");
+        }
+        PeerDevice pd = null;
+        if ((flags & AdmTarget.NEED_PEER_DEVICE) != 0) {
+            if (volume != null) {
+                pd = conn.peerDevices.get(volume);
+            }
+            if (pd == null) {
+                throw new AdmException(ERR_INVALID_REQUEST, "unknown volume");
+            }
+            if (dev == null) {
+                dev = pd.device();
+            }
+        }
+        if (dev != null && res != null && dev.resource() != res) {
+            throw new AdmException(ERR_INVALID_REQUEST, "minor exists in different resource");
+        }
+        if (dev != null && volume != null && volume != dev.volume()) {
+            throw new AdmException(ERR_INVALID_REQUEST, "minor exists as different volume");
+        }
+        if (dev != null && pd != null && pd.device() != dev) {
+            throw new AdmException(ERR_INVALID_REQUEST, "peer_device->device != device");
+        }
+        if (res == null) {
+            res = dev != null ? dev.resource() : conn != null ? conn.resource() : null;
+        }
+        return new AdmTarget(res, dev, conn, pd, resName, volume, peerNodeId, minor);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // state changes
+
+    /** A state change of one resource: mutate, then validate; refused changes are undone. */
+    private StateResult change(Resource r, boolean hard, boolean ignoreOpeners, Runnable mutate) {
+        Snapshot old = new Snapshot(r);
+        mutate.run();
+        sanitize(r);
+        StateResult rv = StateRules.hard(old, r);
+        if (rv.ok() && !hard) {
+            rv = StateRules.soft(old, r, ignoreOpeners);
+        }
+        if (!rv.ok()) {
+            old.restore(r);
+            return rv;
+        }
+        if (!changed(old, r)) {
+            return StateResult.NOTHING_TO_DO;
+        }
+        afterStateChange(old, r);
+        return StateResult.SUCCESS;
+    }
+
+    /** Values that follow from others (sanitize_state). */
+    private static void sanitize(Resource r) {
+        for (Connection c : r.connections.values()) {
+            if (c.cstate().code() < ConnectionState.CONNECTED.code()) {
+                c.peerRole(Role.UNKNOWN);
+                for (PeerDevice pd : c.peerDevices.values()) {
+                    pd.repl(ReplicationState.OFF);
+                    pd.peerDisk(DiskState.UNKNOWN);
+                }
+                for (Path p : c.paths) {
+                    if (c.cstate() != ConnectionState.CONNECTING) {
+                        p.established(false);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean changed(Snapshot old, Resource r) {
+        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.failIo))) {
+            return true;
+        }
+        for (Device d : r.devices.values()) {
+            if (old.disks.get(d) != d.disk()) {
+                return true;
+            }
+        }
+        for (Connection c : r.connections.values()) {
+            if (!new Snapshot.ConnState(c.cstate(), c.peerRole()).equals(old.conns.get(c))) {
+                return true;
+            }
+            for (PeerDevice pd : c.peerDevices.values()) {
+                if (!Snapshot.of(pd).equals(old.pds.get(pd))) {
+                    return true;
+                }
+            }
+            for (Path p : c.paths) {
+                if (!Boolean.valueOf(p.established()).equals(old.paths.get(p))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Consequences of a committed change: metadata flags and UUIDs, then events (w_after_state_change). */
+    private void afterStateChange(Snapshot old, Resource r) {
+        Role oRole = old.res.role();
+        Role nRole = r.role();
+        for (Device d : r.devices.values()) {
+            LocalDisk l = d.ldev();
+            if (l == null) {
+                continue;
+            }
+            DiskState nd = d.disk();
+            boolean createNewUuid = oRole == Role.SECONDARY && nRole == Role.PRIMARY;
+            for (PeerDevice pd : d.peerDevices.values()) {
+                Snapshot.PdState o = old.pds.get(pd);
+                boolean lostPeerData = o.peerDisk() == DiskState.UP_TO_DATE
+                        && pd.peerDisk().code() < DiskState.UP_TO_DATE.code();
+                if (lostPeerData && nRole == Role.PRIMARY && d.dataAccessible()) {
+                    createNewUuid = true;
+                }
+            }
+            if (nd == DiskState.NEGOTIATING || nd.code() < DiskState.DETACHING.code()
+                    || nd == DiskState.FAILED) {
+                continue;
+            }
+            boolean graceful = nd == DiskState.DETACHING && !d.forceDetach;
+            boolean somePeerPrimary = false;
+            for (Connection c : r.connections.values()) {
+                somePeerPrimary |= c.peerRole() == Role.PRIMARY;
+            }
+            final boolean peerPrimary = somePeerPrimary;
+            MetaData md = l.md();
+            boolean wasPrimaryInd = md.superblock().hasFlag(Superblock.MDF_PRIMARY_IND);
+            md.update(b -> {
+                Superblock s = b.build();
+                int f = s.flags();
+                f &= ~Superblock.MDF_AL_CLEAN;
+                f &= ~Superblock.MDF_CRASHED_PRIMARY;
+                if (d.crashedPrimary || (nRole == Role.PRIMARY && !graceful)) {
+                    f |= Superblock.MDF_CRASHED_PRIMARY;
+                }
+                if (nd.code() >= DiskState.INCONSISTENT.code()) {
+                    f &= ~(Superblock.MDF_CONSISTENT | Superblock.MDF_WAS_UP_TO_DATE);
+                    if (nd.code() > DiskState.INCONSISTENT.code()) {
+                        f |= Superblock.MDF_CONSISTENT;
+                    }
+                    if (nd.code() > DiskState.OUTDATED.code()) {
+                        f |= Superblock.MDF_WAS_UP_TO_DATE;
+                    }
+                }
+                if (nRole == Role.PRIMARY || peerPrimary) {
+                    f |= Superblock.MDF_PRIMARY_IND;
+                } else if (graceful || (nRole == Role.SECONDARY && nd.code() >= DiskState.INCONSISTENT.code()
+                        && d.lowerPending.get() == 0)) {
+                    f &= ~Superblock.MDF_PRIMARY_IND;
+                }
+                f |= Superblock.MDF_HAVE_QUORUM;
+                b.flags(f);
+                for (PeerDevice pd : d.peerDevices.values()) {
+                    PeerMd pm = s.peer(pd.peerNodeId());
+                    if (pm.bitmapIndex() == -1) {
+                        continue;
+                    }
+                    int mf = pm.flags() & ~(PeerMd.MDF_PEER_CONNECTED | PeerMd.MDF_PEER_OUTDATED
+                            | PeerMd.MDF_PEER_FENCING);
+                    if (pd.repl().code() > ReplicationState.OFF.code()) {
+                        mf |= PeerMd.MDF_PEER_CONNECTED;
+                    }
+                    DiskState pdsk = pd.peerDisk();
+                    if (pdsk.code() >= DiskState.INCONSISTENT.code()) {
+                        if (pdsk.code() <= DiskState.OUTDATED.code()) {
+                            mf |= PeerMd.MDF_PEER_OUTDATED;
+                        }
+                        if (pdsk != DiskState.UNKNOWN) {
+                            mf |= PeerMd.MDF_PEER_DEVICE_SEEN;
+                        }
+                    }
+                    if (pd.connection().netConf().num("fencing_policy") != 0) {
+                        mf |= PeerMd.MDF_PEER_FENCING;
+                    }
+                    b.peer(pd.peerNodeId(), pm.withFlags(mf));
+                }
+                if (oRole == Role.PRIMARY && nRole == Role.SECONDARY) {
+                    UuidOps.setCurrent(b, s.currentUuid(), false);
+                }
+            });
+            if (createNewUuid) {
+                newCurrentUuid(d, false);
+            }
+            try {
+                if (wasPrimaryInd && !md.superblock().hasFlag(Superblock.MDF_PRIMARY_IND)) {
+                    // the AL stops counting once PRIMARY_IND is gone: every bit must be on disk first
+                    md.writeBitmap(null);
+                }
+                md.sync();
+            } catch (KernelException e) {
+                LOG.error("{}: writing meta data failed: {}", d, e.getMessage());
+            }
+            if (nRole == Role.PRIMARY) {
+                d.exposedDataUuid = md.superblock().currentUuid();
+            }
+        }
+        emitChanges(old, r);
+        for (Connection c : r.connections.values()) {
+            ConnectionDriver drv = c.driver;
+            if (drv == null) {
+                continue;
+            }
+            for (Device d : r.devices.values()) {
+                if (old.disks.get(d) != d.disk() || oRole != nRole) {
+                    defer(() -> drv.localStateChanged(d));
+                }
+            }
+        }
+    }
+
+    /** Starts a new data generation on a device (rotate into bitmap UUIDs, new random current). */
+    private boolean newCurrentUuid(Device d, boolean forced) {
+        LocalDisk l = d.ldev();
+        if (l == null) {
+            return false;
+        }
+        Map<Integer, Boolean> peers = new TreeMap<>();
+        long weak = 0;
+        for (PeerDevice pd : d.peerDevices.values()) {
+            DiskState pdsk = pd.peerDisk();
+            peers.put(pd.peerNodeId(), pdsk.code() <= DiskState.UNKNOWN.code() && pdsk != DiskState.NEGOTIATING);
+            if (forced && pdsk == DiskState.INCONSISTENT && pd.repl() == ReplicationState.ESTABLISHED) {
+                weak |= 1L << pd.peerNodeId();
+            }
+        }
+        final long w = weak;
+        boolean[] made = new boolean[1];
+        l.md().update(b -> made[0] = UuidOps.newCurrent(b, peers, w, 0, d.resource().role() == Role.PRIMARY,
+                random));
+        if (made[0]) {
+            LOG.info("{}: new current UUID {}", d, String.format("%016X", l.md().superblock().currentUuid()));
+        }
+        return made[0];
+    }
+
+    private void emitChanges(Snapshot old, Resource r) {
+        List<Runnable> out = new ArrayList<>();
+        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.failIo))) {
+            out.add(null);
+        }
+        List<Object[]> list = new ArrayList<>();
+        if (!out.isEmpty()) {
+            list.add(new Object[] {r});
+        }
+        for (Device d : r.devices.values()) {
+            if (old.disks.get(d) != d.disk()) {
+                list.add(new Object[] {d});
+            }
+        }
+        for (Connection c : r.connections.values()) {
+            if (!new Snapshot.ConnState(c.cstate(), c.peerRole()).equals(old.conns.get(c))) {
+                list.add(new Object[] {c});
+            }
+        }
+        for (Connection c : r.connections.values()) {
+            for (PeerDevice pd : c.peerDevices.values()) {
+                if (!Snapshot.of(pd).equals(old.pds.get(pd))) {
+                    list.add(new Object[] {pd});
+                }
+            }
+        }
+        for (Connection c : r.connections.values()) {
+            for (Path p : c.paths) {
+                if (!Boolean.valueOf(p.established()).equals(old.paths.get(p))) {
+                    list.add(new Object[] {c, p});
+                }
+            }
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Object[] o = list.get(i);
+            boolean more = i < list.size() - 1;
+            if (o[0] instanceof Resource res) {
+                events.resource(res, Notify.CHANGE, more);
+            } else if (o[0] instanceof Device dev) {
+                events.device(dev, Notify.CHANGE, more);
+            } else if (o[0] instanceof PeerDevice pd) {
+                events.peerDevice(pd, Notify.CHANGE, more);
+            } else if (o.length == 2) {
+                events.path((Connection) o[0], (Path) o[1], Notify.CHANGE, more);
+            } else {
+                events.connection((Connection) o[0], Notify.CHANGE, more);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // resources
+
+    static String checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            return "name missing";
+        }
+        if (!STRICT_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            return "invalid name (strict_names=1 allows only [0-9A-Za-z+._-])";
+        }
+        return null;
+    }
+
+    /** NEW_RESOURCE: resOpts are the given fields (defaults are applied here). */
+    public AdmResult newResource(String name, NlStruct given) throws AdmException {
+        return locked(() -> {
+            NlStruct opts = Tlas.RESOURCE_OPTS.defaults().merge(given);
+            if (opts.missingRequired() != null) {
+                throw new AdmException(ERR_MANDATORY_TAG, "required attribute missing");
+            }
+            if (resources.containsKey(name)) {
+                return AdmResult.OK;
+            }
+            String bad = checkName(name);
+            if (bad != null) {
+                throw new AdmException(name == null || name.isEmpty() ? ERR_MANDATORY_TAG : ERR_INVALID_REQUEST, bad);
+            }
+            if (opts.num("node_id") < 0 || opts.num("node_id") >= DrbdConst.NODE_ID_MAX) {
+                throw new AdmException(ERR_INVALID_REQUEST, null);
+            }
+            Resource r = new Resource(name, opts);
+            resources.put(name, r);
+            LOG.info("resource {} created (node id {})", name, r.nodeId());
+            events.resource(r, Notify.CREATE, false);
+            return AdmResult.OK;
+        });
+    }
+
+    /** RESOURCE_OPTS: a change of the options (invariants refused by the parser). */
+    public AdmResult resourceOptions(AdmTarget t, NlStruct given, boolean setDefaults) throws AdmException {
+        return locked(() -> {
+            Resource r = t.resource();
+            NlStruct base = setDefaults ? Tlas.RESOURCE_OPTS.defaults().with("node_id", r.options().num("node_id"))
+                    : r.options();
+            r.options(base.merge(given));
+            return AdmResult.OK;
+        });
+    }
+
+    /** DEL_RESOURCE. */
+    public AdmResult delResource(AdmTarget t) throws AdmException {
+        return locked(() -> {
+            Resource r = t.resource();
+            if (!r.connections.isEmpty()) {
+                throw new AdmException(ERR_NET_CONFIGURED, null);
+            }
+            if (!r.devices.isEmpty()) {
+                throw new AdmException(ERR_RES_IN_USE, null);
+            }
+            resources.remove(r.name());
+            events.resource(r, Notify.DESTROY, false);
+            LOG.info("resource {} deleted", r.name());
+            return AdmResult.OK;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // minors
+
+    /** NEW_MINOR. */
+    public AdmResult newMinor(AdmTarget t, NlStruct devConfGiven) throws AdmException {
+        return locked(() -> {
+            int minor = t.minor();
+            if (minor < 0 || minor > DrbdConst.MINOR_MAX) {
+                throw new AdmException(ERR_INVALID_REQUEST, "requested minor out of range");
+            }
+            int vol = t.volume() == null ? -1 : t.volume();
+            if (vol < 0 || vol > DrbdConst.VOLUME_MAX) {
+                throw new AdmException(ERR_INVALID_REQUEST, "requested volume id out of range");
+            }
+            if (t.device() != null) {
+                return AdmResult.OK;
+            }
+            Resource r = t.resource();
+            if (minors.containsKey(minor) || r.devices.containsKey(vol)) {
+                throw new AdmException(ERR_MINOR_OR_VOLUME_EXISTS, null);
+            }
+            Device d = new Device(r, minor, vol, Tlas.DEVICE_CONF.defaults().merge(devConfGiven));
+            BlockDevice bd = deviceFactory.create(this, d);
+            try {
+                registry.register(bd);
+            } catch (KernelException e) {
+                throw new AdmException(ERR_MINOR_OR_VOLUME_EXISTS, "block device " + d.name() + ": " + e.getMessage());
+            }
+            minors.put(minor, d);
+            r.devices.put(vol, d);
+            blockDevices.put(d, bd);
+            List<PeerDevice> pds = new ArrayList<>();
+            for (Connection c : r.connections.values()) {
+                PeerDevice pd = new PeerDevice(c, d, Tlas.PEER_DEVICE_OPTS.defaults());
+                c.peerDevices.put(vol, pd);
+                d.peerDevices.put(c.peerNodeId(), pd);
+                pds.add(pd);
+            }
+            LOG.info("{}: minor {} created as {}", r.name(), minor, d.name());
+            events.device(d, Notify.CREATE, !pds.isEmpty());
+            for (int i = 0; i < pds.size(); i++) {
+                events.peerDevice(pds.get(i), Notify.CREATE, i < pds.size() - 1);
+            }
+            return AdmResult.OK;
+        });
+    }
+
+    /** DEL_MINOR. */
+    public AdmResult delMinor(AdmTarget t) throws AdmException {
+        return locked(() -> delMinorLocked(t.device()));
+    }
+
+    private AdmResult delMinorLocked(Device d) throws AdmException {
+        if (d.disk() != DiskState.DISKLESS) {
+            throw new AdmException(ERR_MINOR_CONFIGURED, null);
+        }
+        try {
+            registry.unregister(d.name());
+        } catch (KernelException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw new AdmException(ERR_MINOR_CONFIGURED, d.name() + " is in use: " + e.getMessage());
+            }
+        }
+        Resource r = d.resource();
+        List<PeerDevice> pds = new ArrayList<>(d.peerDevices.values());
+        for (PeerDevice pd : pds) {
+            events.peerDevice(pd, Notify.DESTROY, true);
+            pd.connection().peerDevices.remove(d.volume());
+        }
+        events.device(d, Notify.DESTROY, false);
+        d.peerDevices.clear();
+        r.devices.remove(d.volume());
+        minors.remove(d.minor());
+        blockDevices.remove(d);
+        LOG.info("{}: minor {} deleted", r.name(), d.minor());
+        return AdmResult.OK;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // connections and paths
+
+    private static final List<String> DIGESTS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+            "crc32c", "crc32");
+
+    private static void checkAlgorithms(NlStruct nc) throws AdmException {
+        String[][] checks = {{"cram_hmac_alg", "120"}, {"integrity_alg", "141"}, {"verify_alg", "146"},
+            {"csums_alg", "144"}};
+        for (String[] c : checks) {
+            String alg = nc.str(c[0]);
+            if (!alg.isEmpty() && !DIGESTS.contains(alg.toLowerCase(java.util.Locale.ROOT))) {
+                throw new AdmException(Integer.parseInt(c[1]), null);
+            }
+        }
+    }
+
+    /** NEW_PEER. */
+    public AdmResult newPeer(AdmTarget t, NlStruct netGiven) throws AdmException {
+        return locked(() -> {
+            Resource r = t.resource();
+            int peer = t.peerNodeId();
+            if (t.connection() != null || r.connections.containsKey(peer)) {
+                throw new AdmException(ERR_INVALID_REQUEST, "Connection for peer node id " + peer + " already exists");
+            }
+            NlStruct nc = Tlas.NET_CONF.defaults().merge(netGiven);
+            checkAlgorithms(nc);
+            String name = nc.str("name");
+            if (!name.isEmpty() && checkName(name) != null) {
+                throw new AdmException(ERR_INVALID_REQUEST, checkName(name));
+            }
+            Connection c = new Connection(r, peer, nc);
+            r.connections.put(peer, c);
+            List<PeerDevice> pds = new ArrayList<>();
+            for (Device d : r.devices.values()) {
+                PeerDevice pd = new PeerDevice(c, d, Tlas.PEER_DEVICE_OPTS.defaults());
+                c.peerDevices.put(d.volume(), pd);
+                d.peerDevices.put(peer, pd);
+                pds.add(pd);
+            }
+            c.driver = replication.create(c, new Control(c));
+            LOG.info("{}: peer {} (node id {}) created", r.name(), c.name(), peer);
+            events.connection(c, Notify.CREATE, !pds.isEmpty());
+            for (int i = 0; i < pds.size(); i++) {
+                events.peerDevice(pds.get(i), Notify.CREATE, i < pds.size() - 1);
+            }
+            return AdmResult.OK;
+        });
+    }
+
+    /** NEW_PATH. */
+    public AdmResult newPath(AdmTarget t, byte[] myAddr, byte[] peerAddr) throws AdmException {
+        return locked(() -> {
+            if (myAddr == null || peerAddr == null) {
+                throw new AdmException(ERR_INVALID_REQUEST, "connection endpoint(s) missing");
+            }
+            for (Resource r : resources.values()) {
+                for (Connection c : r.connections.values()) {
+                    for (Path p : c.paths) {
+                        boolean sameMy = java.util.Arrays.equals(p.myAddr(), myAddr);
+                        boolean samePeer = java.util.Arrays.equals(p.peerAddr(), peerAddr);
+                        int code = sameMy && samePeer ? ERR_LOCAL_AND_PEER_ADDR : sameMy ? ERR_LOCAL_ADDR
+                                : samePeer ? ERR_PEER_ADDR : NO_ERROR;
+                        if (code == NO_ERROR || (code != ERR_LOCAL_AND_PEER_ADDR && r == t.resource())) {
+                            continue;
+                        }
+                        throw new AdmException(code, null);
+                    }
+                }
+            }
+            Connection c = t.connection();
+            Path p = new Path(myAddr, peerAddr);
+            c.paths.add(p);
+            events.path(c, p, Notify.CREATE, false);
+            ConnectionDriver drv = c.driver;
+            defer(drv::configChanged);
+            return AdmResult.OK;
+        });
+    }
+
+    /** DEL_PATH. */
+    public AdmResult delPath(AdmTarget t, byte[] myAddr, byte[] peerAddr) throws AdmException {
+        return locked(() -> {
+            Connection c = t.connection();
+            if (c.paths.size() == 1 && c.cstate().code() >= ConnectionState.CONNECTING.code()) {
+                throw new AdmException(ERR_INVALID_REQUEST, "Can not delete last path, use disconnect first!");
+            }
+            for (Path p : c.paths) {
+                if (myAddr != null && peerAddr != null && p.sameAddresses(myAddr, peerAddr)) {
+                    c.paths.remove(p);
+                    events.path(c, p, Notify.DESTROY, false);
+                    ConnectionDriver drv = c.driver;
+                    defer(drv::configChanged);
+                    return AdmResult.OK;
+                }
+            }
+            throw new AdmException(ERR_INVALID_REQUEST, "no such path");
+        });
+    }
+
+    /** CHG_NET_OPTS. */
+    public AdmResult netOptions(AdmTarget t, NlStruct given, boolean setDefaults) throws AdmException {
+        return locked(() -> {
+            Connection c = t.connection();
+            NlStruct base = setDefaults ? Tlas.NET_CONF.defaults().with("transport_name",
+                    c.netConf().str("transport_name")) : c.netConf();
+            NlStruct nc = base.merge(given);
+            checkAlgorithms(nc);
+            c.netConf(nc);
+            ConnectionDriver drv = c.driver;
+            defer(drv::configChanged);
+            return AdmResult.OK;
+        });
+    }
+
+    /** CHG_PEER_DEVICE_OPTS. */
+    public AdmResult peerDeviceOptions(AdmTarget t, NlStruct given, boolean setDefaults) throws AdmException {
+        return locked(() -> {
+            PeerDevice pd = t.peerDevice();
+            NlStruct base = setDefaults ? Tlas.PEER_DEVICE_OPTS.defaults() : pd.conf();
+            pd.conf(base.merge(given));
+            return AdmResult.OK;
+        });
+    }
+
+    /** Gives peers that want a bitmap a slot in the metadata (allocate_bitmap_index). */
+    private void allocateBitmapSlots(Device d) throws AdmException {
+        LocalDisk l = d.ldev();
+        if (l == null) {
+            return;
+        }
+        Superblock s = l.md().superblock();
+        for (PeerDevice pd : d.peerDevices.values()) {
+            if (!pd.wantBitmap() || s.peer(pd.peerNodeId()).bitmapIndex() != -1) {
+                continue;
+            }
+            boolean[] used = new boolean[s.bmMaxPeers()];
+            for (int n = 0; n < Superblock.MAX_PEERS; n++) {
+                int idx = s.peer(n).bitmapIndex();
+                if (idx >= 0 && idx < used.length) {
+                    used[idx] = true;
+                }
+            }
+            int free = -1;
+            for (int i = 0; i < used.length; i++) {
+                if (!used[i]) {
+                    free = i;
+                    break;
+                }
+            }
+            if (free < 0) {
+                throw new AdmException(ERR_INVALID_REQUEST, "Not enough free bitmap slots (available="
+                        + used.length + ")");
+            }
+            final int slot = free;
+            final int node = pd.peerNodeId();
+            l.md().update(b -> b.peer(node, b.build().peer(node).withBitmapIndex(slot)));
+            s = l.md().superblock();
+        }
+    }
+
+    /** CONNECT. */
+    public AdmResult connect(AdmTarget t, boolean discardMyData, boolean tentative) throws AdmException {
+        return locked(() -> {
+            Connection c = t.connection();
+            Resource r = c.resource();
+            if (c.cstate() != ConnectionState.STANDALONE) {
+                throw new AdmException(ERR_NET_CONFIGURED, null);
+            }
+            if (c.paths.isEmpty()) {
+                throw new AdmException(ERR_INVALID_REQUEST, "connection endpoint(s) missing");
+            }
+            if (discardMyData && r.role() == Role.PRIMARY) {
+                throw new AdmException(ERR_DISCARD_IMPOSSIBLE, null);
+            }
+            c.discardMyData = discardMyData;
+            c.tentative = tentative;
+            for (PeerDevice pd : c.peerDevices.values()) {
+                allocateBitmapSlots(pd.device());
+                syncMd(pd.device());
+            }
+            StateResult rv = change(r, false, false, () -> c.cstate(ConnectionState.UNCONNECTED));
+            if (!rv.ok()) {
+                return AdmResult.of(rv);
+            }
+            // the connection machinery starts trying right away: Connecting until a peer answers
+            change(r, true, false, () -> c.cstate(ConnectionState.CONNECTING));
+            ConnectionDriver drv = c.driver;
+            defer(drv::connect);
+            return AdmResult.of(rv);
+        });
+    }
+
+    private StateResult disconnectLocked(Connection c, boolean force) {
+        Resource r = c.resource();
+        StateResult rv = change(r, false, false, () -> c.cstate(ConnectionState.DISCONNECTING));
+        if (rv == StateResult.ALREADY_STANDALONE) {
+            return StateResult.SUCCESS;
+        }
+        if (rv == StateResult.IS_DISKLESS || rv == StateResult.LOWER_THAN_OUTDATED) {
+            rv = change(r, true, false, () -> c.cstate(ConnectionState.DISCONNECTING));
+        }
+        if (!rv.ok()) {
+            return rv;
+        }
+        ConnectionDriver drv = c.driver;
+        // the driver closes its sockets without the lock; StandAlone follows right away here
+        withoutLock(() -> {
+            try {
+                drv.disconnect(force);
+            } catch (RuntimeException e) {
+                LOG.error("{}: driver disconnect failed", c, e);
+            }
+        });
+        change(r, true, false, () -> c.cstate(ConnectionState.STANDALONE));
+        return rv;
+    }
+
+    /** DISCONNECT. */
+    public AdmResult disconnect(AdmTarget t, boolean force) throws AdmException {
+        return locked(() -> {
+            StateResult rv = disconnectLocked(t.connection(), force);
+            return rv.ok() ? AdmResult.OK : AdmResult.of(rv);
+        });
+    }
+
+    private void deleteConnection(Connection c) {
+        Resource r = c.resource();
+        change(r, true, false, () -> c.cstate(ConnectionState.STANDALONE));
+        List<PeerDevice> pds = new ArrayList<>(c.peerDevices.values());
+        for (PeerDevice pd : pds) {
+            events.peerDevice(pd, Notify.DESTROY, true);
+            pd.device().peerDevices.remove(c.peerNodeId());
+        }
+        events.connection(c, Notify.DESTROY, false);
+        c.peerDevices.clear();
+        r.connections.remove(c.peerNodeId());
+        ConnectionDriver drv = c.driver;
+        defer(drv::close);
+        LOG.info("{}: peer {} deleted", r.name(), c.name());
+    }
+
+    /** DEL_PEER. */
+    public AdmResult delPeer(AdmTarget t, boolean force) throws AdmException {
+        return locked(() -> {
+            StateResult rv = disconnectLocked(t.connection(), force);
+            if (!rv.ok()) {
+                return AdmResult.of(rv);
+            }
+            deleteConnection(t.connection());
+            return AdmResult.OK;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // attach and detach
+
+    /** Opens the device a path names, exclusively for writing, as drbdN. */
+    private DeviceHandle openBacking(String path, String holder, int err) throws AdmException {
+        Optional<String> name = registry.resolvePath(path);
+        if (name.isEmpty()) {
+            throw new AdmException(err, "open(\"" + path + "\") failed with -" + Errno.ENOENT);
+        }
+        long deadline = System.currentTimeMillis() + FUSE_RELEASE_WAIT_MS;
+        while (true) {
+            try {
+                return registry.open(name.get(), OpenMode.READ_WRITE, holder);
+            } catch (KernelException e) {
+                // A FUSE file (drbdmeta's apply-al just before attach) is released asynchronously,
+                // after the tool's close(2) returned: give that release a moment, as a real block
+                // device close would already have happened.
+                String writer = registry.writerOf(name.get());
+                if (e.errno() != Errno.EBUSY || writer == null || !writer.startsWith("fuse ")
+                        || System.currentTimeMillis() > deadline) {
+                    throw new AdmException(err, "open(\"" + path + "\") failed with -" + e.errno());
+                }
+            }
+            withoutLock(() -> {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    /** How long attach waits for a FUSE holder of the backing device to be released. */
+    static final long FUSE_RELEASE_WAIT_MS = 3000;
+
+    /** ATTACH. */
+    public AdmResult attach(AdmTarget t, NlStruct given) throws AdmException {
+        return locked(() -> attachLocked(t.device(), given));
+    }
+
+    private AdmResult attachLocked(Device d, NlStruct given) throws AdmException {
+        NlStruct conf = Tlas.DISK_CONF.defaults().merge(given);
+        if (conf.missingRequired() != null) {
+            throw new AdmException(ERR_MANDATORY_TAG, "required attribute missing");
+        }
+        int idx = (int) conf.num("meta_dev_idx");
+        if (idx < DrbdConst.MD_INDEX_FLEX_INT) {
+            throw new AdmException(ERR_MD_IDX_INVALID, null);
+        }
+        long resyncAfter = conf.num("resync_after");
+        if (resyncAfter != -1 && !minors.containsKey((int) resyncAfter)) {
+            throw new AdmException(ERR_RESYNC_AFTER, null);
+        }
+        if (conf.num("al_extents") < 67 || conf.num("al_extents") > 65534) {
+            throw new AdmException(ERR_INVALID_REQUEST, "al-extents out of range");
+        }
+        if (d.disk() != DiskState.DISKLESS) {
+            throw new AdmException(ERR_DISK_CONFIGURED, null);
+        }
+        boolean internal = idx == DrbdConst.MD_INDEX_FLEX_INT || idx == DrbdConst.MD_INDEX_INTERNAL;
+        String backingPath = conf.str("backing_dev");
+        String metaPath = conf.str("meta_dev");
+        if (backingPath.equals(metaPath) != internal) {
+            throw new AdmException(ERR_MD_IDX_INVALID, null);
+        }
+        DeviceHandle backing = openBacking(backingPath, d.name(), ERR_OPEN_DISK);
+        DeviceHandle meta = backing;
+        MetaData md;
+        try {
+            if (!internal) {
+                meta = openBacking(metaPath, d.name(), ERR_OPEN_MD_DISK);
+            }
+            long dataBytes = backing.device().capacity();
+            md = MetaData.open(meta, internal ? MdLayout.FLEX_INT : idx, dataBytes, d.resource().nodeId(),
+                    (int) conf.num("al_extents"), conf.flag("md_flushes"));
+        } catch (MdException e) {
+            closeQuietly(backing, meta);
+            throw new AdmException(e.retCode(), e.getMessage());
+        } catch (KernelException e) {
+            closeQuietly(backing, meta);
+            throw new AdmException(ERR_IO_MD_DISK, "Error while reading metadata.\n");
+        } catch (AdmException e) {
+            closeQuietly(backing, null);
+            throw e;
+        }
+        long usable = md.layout().usableSectors();
+        long userSize = conf.num("disk_size");
+        if (userSize > usable) {
+            closeQuietly(backing, meta);
+            throw new AdmException(ERR_DISK_TOO_SMALL, null);
+        }
+        Superblock sb0 = md.superblock();
+        Resource r = d.resource();
+        if (r.role() == Role.PRIMARY && d.exposedDataUuid != 0
+                && UuidOps.masked(d.exposedDataUuid) != UuidOps.masked(sb0.currentUuid())) {
+            closeQuietly(backing, meta);
+            throw new AdmException(ERR_DATA_NOT_CURRENT, null);
+        }
+        long newSize = userSize > 0 ? userSize : usable;
+        if (sb0.hasFlag(Superblock.MDF_CONSISTENT) && sb0.effectiveSize() > newSize) {
+            closeQuietly(backing, meta);
+            throw new AdmException(ERR_IMPLICIT_SHRINK, "To-be-attached device has last effective > current size, "
+                    + "and is consistent (" + sb0.effectiveSize() + " > " + newSize + " sectors).");
+        }
+        LocalDisk l = new LocalDisk(backing, meta, md, conf);
+        StateResult rv = change(r, false, false, () -> {
+            d.disk(DiskState.ATTACHING);
+            d.ldev(l);
+        });
+        if (!rv.ok()) {
+            d.ldev(null);
+            closeQuietly(backing, meta);
+            return AdmResult.of(rv);
+        }
+        try {
+            md.update(b -> {
+                if (b.build().nodeId() == -1) {
+                    b.nodeId(r.nodeId());
+                }
+            });
+            allocateBitmapSlots(d);
+        } catch (AdmException e) {
+            forceDiskless(d);
+            throw e;
+        }
+        d.crashedPrimary = sb0.hasFlag(Superblock.MDF_CRASHED_PRIMARY) && d.exposedDataUuid == 0;
+        d.forceDetach = false;
+        long old = sb0.effectiveSize();
+        if (old > 0 && newSize > old) {
+            // grown since the last agreed size: the new part is unknown to every peer
+            for (int slot = 0; slot < sb0.bmMaxPeers(); slot++) {
+                md.bitmap().set(slot, old / 8, (newSize - 1) / 8);
+            }
+        }
+        for (PeerDevice pd : d.peerDevices.values()) {
+            PeerMd pm = md.superblock().peer(pd.peerNodeId());
+            if ((pm.flags() & PeerMd.MDF_PEER_FULL_SYNC) != 0 && pm.bitmapIndex() >= 0) {
+                md.bitmap().setAll(pm.bitmapIndex());
+            }
+        }
+        md.update(b -> b.effectiveSize(newSize));
+        DiskState fromMd = !sb0.hasFlag(Superblock.MDF_CONSISTENT) ? DiskState.INCONSISTENT
+                : !sb0.hasFlag(Superblock.MDF_WAS_UP_TO_DATE) ? DiskState.OUTDATED : DiskState.UP_TO_DATE;
+        long oldCapacity = d.sizeSectors() << 9;
+        rv = change(r, false, false, () -> d.disk(fromMd));
+        if (!rv.ok()) {
+            forceDiskless(d);
+            return AdmResult.of(rv);
+        }
+        md.update(b -> {
+            Superblock s = b.build();
+            boolean primary = r.role() == Role.PRIMARY && s.currentUuid() != Superblock.UUID_JUST_CREATED;
+            UuidOps.setCurrent(b, s.currentUuid(), primary);
+        });
+        try {
+            md.writeBitmap(null);
+            md.forceSync();
+        } catch (KernelException e) {
+            forceDiskless(d);
+            throw new AdmException(ERR_IO_MD_DISK, "Error while writing metadata.\n");
+        }
+        d.sizeSectors(newSize);
+        BlockDevice bd = blockDevices.get(d);
+        if (bd != null && oldCapacity != newSize << 9) {
+            registry.notifyResized(bd, oldCapacity);
+        }
+        LOG.info("{}: attached to {} ({} sectors, disk {})", d, l.backingPath(), newSize, d.disk().text());
+        return AdmResult.OK;
+    }
+
+    private static void closeQuietly(DeviceHandle a, DeviceHandle b) {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null && b != a) {
+            b.close();
+        }
+    }
+
+    /** Drops the disk without any metadata work (failed attach, I/O error). */
+    private void forceDiskless(Device d) {
+        LocalDisk l = d.ldev();
+        change(d.resource(), true, false, () -> d.disk(DiskState.DISKLESS));
+        d.ldev(null);
+        if (l != null) {
+            l.close();
+        }
+        updateSizeWhenDiskless(d);
+    }
+
+    private void updateSizeWhenDiskless(Device d) {
+        long oldCapacity = d.sizeSectors() << 9;
+        boolean peerData = false;
+        for (PeerDevice pd : d.peerDevices.values()) {
+            peerData |= pd.peerDisk().hasDisk() && pd.repl().code() >= ReplicationState.ESTABLISHED.code();
+        }
+        if (!peerData && oldCapacity != 0) {
+            d.sizeSectors(0);
+            BlockDevice bd = blockDevices.get(d);
+            if (bd != null) {
+                registry.notifyResized(bd, oldCapacity);
+            }
+        }
+    }
+
+    private void syncMd(Device d) {
+        LocalDisk l = d.ldev();
+        if (l != null) {
+            try {
+                l.md().sync();
+            } catch (KernelException e) {
+                LOG.error("{}: writing meta data failed: {}", d, e.getMessage());
+            }
+        }
+    }
+
+    /** DETACH: graceful unless forced; waits (bounded) for the backing I/O to drain. */
+    public AdmResult detach(AdmTarget t, boolean force) throws AdmException {
+        return locked(() -> detachLocked(t.device(), force));
+    }
+
+    private AdmResult detachLocked(Device d, boolean force) {
+        Resource r = d.resource();
+        d.forceDetach = force;
+        StateResult rv = change(r, force, false, () -> d.disk(DiskState.DETACHING));
+        if (rv == StateResult.IS_DISKLESS) {
+            return AdmResult.of(StateResult.NOTHING_TO_DO);
+        }
+        if (!rv.ok()) {
+            d.forceDetach = false;
+            List<String> info = rv == StateResult.NO_UP_TO_DATE_DISK ? openerInfo(d) : List.of();
+            return new AdmResult(rv.code(), info);
+        }
+        LocalDisk l = d.ldev();
+        // writes that passed the state check still complete on the backing device
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (d.lowerPending.get() > 0 && System.currentTimeMillis() < deadline) {
+            withoutLock(() -> {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        if (l != null && !force) {
+            try {
+                l.md().writeBitmap(null);
+                l.md().sync();
+            } catch (KernelException e) {
+                LOG.error("{}: writing meta data at detach failed: {}", d, e.getMessage());
+            }
+        }
+        change(r, true, false, () -> d.disk(DiskState.DISKLESS));
+        d.ldev(null);
+        if (l != null) {
+            l.close();
+        }
+        updateSizeWhenDiskless(d);
+        LOG.info("{}: detached", d);
+        return AdmResult.of(StateResult.SUCCESS);
+    }
+
+    /** Handles a failed local write or read according to on-io-error (called from the I/O path). */
+    public void localIoError(Device d, boolean write, int errno) {
+        LocalDisk l = d.ldev();
+        if (l == null) {
+            return;
+        }
+        int policy = l.onIoError();
+        LOG.error("{}: local {} error {} (on-io-error {})", d, write ? "write" : "read", Errno.name(errno),
+                policy == 0 ? "pass_on" : policy == 1 ? "call-local-io-error" : "detach");
+        if (policy == 0) {
+            return;
+        }
+        if (policy == 1) {
+            callHelper(d.resource(), d, null, "local-io-error");
+        }
+        Thread t = new Thread(() -> {
+            try {
+                locked(() -> {
+                    if (d.ldev() == l) {
+                        d.forceDetach = true;
+                        change(d.resource(), true, false, () -> d.disk(DiskState.FAILED));
+                        d.ldev(null);
+                        change(d.resource(), true, false, () -> d.disk(DiskState.DISKLESS));
+                        l.close();
+                        updateSizeWhenDiskless(d);
+                    }
+                    return null;
+                });
+            } catch (AdmException e) {
+                LOG.error("{}: detach after I/O error failed: {}", d, e.getMessage());
+            }
+        }, "drbd-io-error-" + d.minor());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** CHG_DISK_OPTS. */
+    public AdmResult diskOptions(AdmTarget t, NlStruct given, boolean setDefaults) throws AdmException {
+        return locked(() -> {
+            Device d = t.device();
+            LocalDisk l = d.ldev();
+            if (l == null) {
+                throw new AdmException(ERR_NO_DISK, null);
+            }
+            NlStruct cur = l.diskConf();
+            NlStruct base = setDefaults ? Tlas.DISK_CONF.defaults().with("backing_dev", cur.str("backing_dev"))
+                    .with("meta_dev", cur.str("meta_dev")).with("meta_dev_idx", cur.num("meta_dev_idx"))
+                    .with("disk_size", cur.num("disk_size")) : cur;
+            NlStruct n = base.merge(given);
+            long ra = n.num("resync_after");
+            if (ra != -1 && !minors.containsKey((int) ra)) {
+                throw new AdmException(ERR_RESYNC_AFTER, null);
+            }
+            l.diskConf(n);
+            return AdmResult.OK;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // roles
+
+    private List<String> openerInfo(Device d) {
+        int writers = d.openWriters();
+        int readers = d.openReaders();
+        if (writers + readers == 0) {
+            return List.of();
+        }
+        List<String> l = new ArrayList<>();
+        l.add("/dev/drbd" + d.minor() + " open_cnt:" + (writers + readers) + ", writable:" + (writers > 0 ? 1 : 0)
+                + "; list of openers follows");
+        String w = registry.writerOf(d.name());
+        if (w != null) {
+            l.add(d.name() + " opened by " + w);
+        }
+        return l;
+    }
+
+    /** PRIMARY / SECONDARY (drbd_set_role). */
+    public AdmResult setRole(AdmTarget t, Role role, boolean force) throws AdmException {
+        return locked(() -> setRoleLocked(t.resource(), role, force, false));
+    }
+
+    private AdmResult setRoleLocked(Resource r, Role role, boolean force, boolean auto) {
+        StateResult rv = change(r, false, false, () -> r.role(role));
+        boolean forcedUpToDate = false;
+        if (rv == StateResult.NO_UP_TO_DATE_DISK && force && role == Role.PRIMARY) {
+            // --force: consider local data UpToDate (CS_FP_LOCAL_UP_TO_DATE)
+            rv = change(r, false, false, () -> {
+                r.role(role);
+                for (Device d : r.devices.values()) {
+                    if (d.disk().code() >= DiskState.INCONSISTENT.code() && d.disk() != DiskState.UNKNOWN) {
+                        d.disk(DiskState.UP_TO_DATE);
+                    }
+                }
+            });
+            forcedUpToDate = rv.ok();
+        }
+        if (rv == StateResult.DEVICE_IN_USE && force && role == Role.SECONDARY) {
+            LOG.warn("{}: forced demotion", r.name());
+            rv = change(r, false, true, () -> {
+                r.role(role);
+                r.failIo = true;
+            });
+        }
+        List<String> info = new ArrayList<>();
+        if (!rv.ok()) {
+            if (rv == StateResult.DEVICE_IN_USE || rv == StateResult.NO_UP_TO_DATE_DISK) {
+                for (Device d : r.devices.values()) {
+                    info.addAll(openerInfo(d));
+                }
+            }
+            return new AdmResult(rv.code(), info);
+        }
+        if (rv == StateResult.NOTHING_TO_DO) {
+            return AdmResult.of(rv);
+        }
+        if (role == Role.PRIMARY) {
+            r.autoPromoted = auto;
+            for (Connection c : r.connections.values()) {
+                c.discardMyData = false;
+            }
+            if (forcedUpToDate) {
+                LOG.warn("{}: Forced to consider local data as UpToDate!", r.name());
+                for (Device d : r.devices.values()) {
+                    newCurrentUuid(d, true);
+                    syncMd(d);
+                    if (d.ldev() != null) {
+                        d.exposedDataUuid = d.ldev().md().superblock().currentUuid();
+                    }
+                }
+            }
+        } else {
+            r.autoPromoted = false;
+        }
+        LOG.info("{}: role {}{}", r.name(), role.text(), auto ? " (auto)" : "");
+        return AdmResult.of(rv);
+    }
+
+    /**
+     * A holder opens drbdN (drbd_open): a writer on a Secondary auto-promotes if allowed, else
+     * EROFS; a reader needs accessible data. Returns 0 or a positive errno.
+     */
+    public int open(Device d, OpenMode mode) {
+        try {
+            return locked(() -> openLocked(d, mode));
+        } catch (AdmException e) {
+            return Errno.EIO;
+        }
+    }
+
+    private int openLocked(Device d, OpenMode mode) {
+        Resource r = d.resource();
+        if (r.failIo) {
+            return Errno.ENOTRECOVERABLE;
+        }
+        if (!minors.containsKey(d.minor())) {
+            return Errno.ENODEV;
+        }
+        boolean autoPromote = r.options().flag("auto_promote");
+        if (mode.writable()) {
+            if (r.role() != Role.PRIMARY) {
+                if (!autoPromote) {
+                    return Errno.EROFS;
+                }
+                AdmResult res = setRoleLocked(r, Role.PRIMARY, false, true);
+                if (res.retCode() < 1 || r.role() != Role.PRIMARY) {
+                    LOG.info("{}: Auto-promote failed: state result {}", r.name(), res.retCode());
+                    return Errno.EROFS;
+                }
+            }
+            d.openWriters.incrementAndGet();
+        } else {
+            if (r.role() != Role.PRIMARY) {
+                boolean primaryPeer = false;
+                for (Connection c : r.connections.values()) {
+                    primaryPeer |= c.peerRole() == Role.PRIMARY;
+                }
+                if (primaryPeer || !autoPromote) {
+                    return Errno.EMEDIUMTYPE;
+                }
+            }
+            if (!d.dataAccessible()) {
+                return r.role() == Role.PRIMARY ? Errno.ENODATA : Errno.EMEDIUMTYPE;
+            }
+            d.openReaders.incrementAndGet();
+        }
+        if (d.openWriters() + d.openReaders() == 1) {
+            events.device(d, Notify.CHANGE, false);
+        }
+        return 0;
+    }
+
+    /** A holder closes drbdN (drbd_release): the last writer of an auto-promoted resource demotes. */
+    public void release(Device d, OpenMode mode) {
+        try {
+            locked(() -> {
+                if (mode.writable()) {
+                    d.openWriters.decrementAndGet();
+                } else {
+                    d.openReaders.decrementAndGet();
+                }
+                Resource r = d.resource();
+                int rw = 0;
+                int ro = 0;
+                for (Device x : r.devices.values()) {
+                    rw += x.openWriters();
+                    ro += x.openReaders();
+                }
+                if (r.options().flag("auto_promote") && rw == 0 && r.role() == Role.PRIMARY && r.autoPromoted) {
+                    AdmResult res = setRoleLocked(r, Role.SECONDARY, false, true);
+                    if (res.retCode() < 1) {
+                        LOG.warn("{}: Auto-demote failed: state result {}", r.name(), res.retCode());
+                    }
+                }
+                if (rw == 0 && ro == 0 && r.failIo) {
+                    change(r, false, false, () -> r.failIo = false);
+                }
+                if (d.openWriters() + d.openReaders() == 0) {
+                    events.device(d, Notify.CHANGE, false);
+                }
+                return null;
+            });
+        } catch (AdmException e) {
+            LOG.error("{}: release failed: {}", d, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // data-generation and disk-state commands
+
+    /** OUTDATE. */
+    public AdmResult outdate(AdmTarget t) throws AdmException {
+        return locked(() -> {
+            Device d = t.device();
+            return AdmResult.of(change(d.resource(), false, false, () -> d.disk(DiskState.OUTDATED)));
+        });
+    }
+
+    /** INVALIDATE: without a connected peer, the local data becomes Inconsistent with a full bitmap. */
+    public AdmResult invalidate(AdmTarget t, NlStruct parms) throws AdmException {
+        return locked(() -> {
+            Device d = t.device();
+            LocalDisk l = d.ldev();
+            if (l == null) {
+                throw new AdmException(ERR_NO_DISK, null);
+            }
+            for (PeerDevice pd : d.peerDevices.values()) {
+                if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+                    // resync from a connected peer is the replication code's business
+                    return AdmResult.of(StateResult.NEED_CONNECTION);
+                }
+            }
+            StateResult rv = change(d.resource(), false, false, () -> d.disk(DiskState.INCONSISTENT));
+            if (rv.ok()) {
+                for (int slot = 0; slot < l.md().bitmap().slots(); slot++) {
+                    l.md().bitmap().setAll(slot);
+                }
+                try {
+                    l.md().writeBitmap(null);
+                } catch (KernelException e) {
+                    throw new AdmException(ERR_IO_MD_DISK, null);
+                }
+            }
+            return AdmResult.of(rv);
+        });
+    }
+
+    /** INVAL_PEER: without a connection, a Primary marks the peer Inconsistent and everything out of sync. */
+    public AdmResult invalidatePeer(AdmTarget t) throws AdmException {
+        return locked(() -> {
+            PeerDevice pd = t.peerDevice();
+            Device d = pd.device();
+            LocalDisk l = d.ldev();
+            if (l == null) {
+                throw new AdmException(ERR_NO_DISK, null);
+            }
+            if (pd.repl().code() < ReplicationState.ESTABLISHED.code()) {
+                if (d.resource().role() != Role.PRIMARY) {
+                    return AdmResult.of(StateResult.NEED_CONNECTION);
+                }
+                int slot = pd.bitmapIndex();
+                if (slot >= 0) {
+                    l.md().bitmap().setAll(slot);
+                    try {
+                        l.md().writeBitmap(null);
+                    } catch (KernelException e) {
+                        throw new AdmException(ERR_IO_MD_DISK, null);
+                    }
+                }
+                return AdmResult.of(StateResult.SUCCESS);
+            }
+            return AdmResult.of(StateResult.NEED_CONNECTION);
+        });
+    }
+
+    /** NEW_C_UUID. */
+    public AdmResult newCurrentUuidCommand(AdmTarget t, boolean clearBitmap, boolean forceResync)
+            throws AdmException {
+        return locked(() -> {
+            Device d = t.device();
+            LocalDisk l = d.ldev();
+            if (l == null) {
+                throw new AdmException(ERR_NO_DISK, null);
+            }
+            for (PeerDevice pd : d.peerDevices.values()) {
+                if (pd.repl() != ReplicationState.OFF) {
+                    throw new AdmException(ERR_CONNECTED, null);
+                }
+            }
+            boolean primary = d.resource().role() == Role.PRIMARY;
+            if (!newCurrentUuid(d, false)) {
+                l.md().update(b -> {
+                    UuidOps.pushHistory(b, b.build().currentUuid());
+                    UuidOps.setCurrent(b, random.nextLong(), primary);
+                });
+            }
+            if (forceResync) {
+                change(d.resource(), false, false, () -> d.disk(DiskState.UP_TO_DATE));
+            }
+            if (clearBitmap) {
+                for (int slot = 0; slot < l.md().bitmap().slots(); slot++) {
+                    l.md().bitmap().clearAll(slot);
+                }
+                l.md().update(b -> {
+                    for (PeerDevice pd : d.peerDevices.values()) {
+                        b.peer(pd.peerNodeId(), b.build().peer(pd.peerNodeId()).withBitmapUuid(0));
+                    }
+                });
+            }
+            try {
+                l.md().writeBitmap(null);
+                l.md().sync();
+            } catch (KernelException e) {
+                throw new AdmException(ERR_IO_MD_DISK, null);
+            }
+            events.device(d, Notify.CHANGE, false);
+            return AdmResult.OK;
+        });
+    }
+
+    /** RESIZE: a standalone node takes the backing device's usable size, or the requested one. */
+    public AdmResult resize(AdmTarget t, long requestedSectors) throws AdmException {
+        return locked(() -> {
+            Device d = t.device();
+            LocalDisk l = d.ldev();
+            if (l == null) {
+                throw new AdmException(ERR_NO_DISK, null);
+            }
+            long usable = l.md().layout().usableSectors();
+            long target = requestedSectors > 0 ? requestedSectors : usable;
+            if (target > usable) {
+                throw new AdmException(ERR_DISK_TOO_SMALL, null);
+            }
+            long old = d.sizeSectors();
+            if (target != old) {
+                l.md().update(b -> b.effectiveSize(target));
+                syncMd(d);
+                d.sizeSectors(target);
+                BlockDevice bd = blockDevices.get(d);
+                if (bd != null) {
+                    registry.notifyResized(bd, old << 9);
+                }
+                events.device(d, Notify.CHANGE, false);
+            }
+            return AdmResult.OK;
+        });
+    }
+
+    /** SUSPEND_IO / RESUME_IO. */
+    public AdmResult suspendIo(AdmTarget t, boolean suspend) throws AdmException {
+        return locked(() -> {
+            Resource r = t.resource();
+            StateResult rv = change(r, false, false, () -> r.suspUser = suspend);
+            if (!suspend) {
+                for (Device d : r.devices.values()) {
+                    if (blockDevices.get(d) instanceof LocalIo io) {
+                        defer(io::resumeIo);
+                    }
+                }
+            }
+            return AdmResult.of(rv);
+        });
+    }
+
+    /** PAUSE_SYNC / RESUME_SYNC. */
+    public AdmResult pauseSync(AdmTarget t, boolean pause) throws AdmException {
+        return locked(() -> {
+            PeerDevice pd = t.peerDevice();
+            if (pause == pd.resyncSuspUser) {
+                throw new AdmException(pause ? DrbdConst.ERR_PAUSE_IS_SET : DrbdConst.ERR_PAUSE_IS_CLEAR, null);
+            }
+            change(pd.device().resource(), false, false, () -> pd.resyncSuspUser = pause);
+            return AdmResult.OK;
+        });
+    }
+
+    /** FORGET_PEER: drop what the metadata remembers of a peer that is not configured. */
+    public AdmResult forgetPeer(AdmTarget t, int peerNodeId) throws AdmException {
+        return locked(() -> {
+            Resource r = t.resource();
+            if (peerNodeId < 0 || peerNodeId >= DrbdConst.NODE_ID_MAX || peerNodeId == r.nodeId()) {
+                throw new AdmException(DrbdConst.ERR_INVALID_PEER_NODE_ID, null);
+            }
+            if (r.connections.containsKey(peerNodeId)) {
+                throw new AdmException(ERR_NET_CONFIGURED, null);
+            }
+            for (Device d : r.devices.values()) {
+                LocalDisk l = d.ldev();
+                if (l == null) {
+                    continue;
+                }
+                int slot = l.md().superblock().peer(peerNodeId).bitmapIndex();
+                if (slot >= 0) {
+                    l.md().bitmap().clearAll(slot);
+                }
+                l.md().update(b -> b.peer(peerNodeId, PeerMd.EMPTY));
+                try {
+                    l.md().writeBitmap(null);
+                    l.md().sync();
+                } catch (KernelException e) {
+                    throw new AdmException(ERR_IO_MD_DISK, null);
+                }
+            }
+            return AdmResult.OK;
+        });
+    }
+
+    /** DOWN: demote, disconnect and delete peers, detach and delete minors, delete the resource. */
+    public AdmResult down(AdmTarget t) throws AdmException {
+        return locked(() -> downLocked(t.resource()));
+    }
+
+    private AdmResult downLocked(Resource r) {
+        AdmResult role = setRoleLocked(r, Role.SECONDARY, false, false);
+        if (role.retCode() < 1) {
+            List<String> info = new ArrayList<>(role.info());
+            info.add("failed to demote");
+            return new AdmResult(role.retCode(), info);
+        }
+        for (Connection c : new ArrayList<>(r.connections.values())) {
+            StateResult rv = StateResult.SUCCESS;
+            if (c.cstate() != ConnectionState.STANDALONE) {
+                rv = disconnectLocked(c, false);
+            }
+            if (!rv.ok()) {
+                return AdmResult.of(rv);
+            }
+            deleteConnection(c);
+        }
+        for (Device d : new ArrayList<>(r.devices.values())) {
+            AdmResult det = detachLocked(d, false);
+            if (det.retCode() < 1 || (det.retCode() > NO_ERROR)) {
+                List<String> info = new ArrayList<>(det.info());
+                info.add("failed to detach");
+                return new AdmResult(det.retCode(), info);
+            }
+            try {
+                delMinorLocked(d);
+            } catch (AdmException e) {
+                return AdmResult.of(e.retCode(), "failed to delete volume");
+            }
+        }
+        resources.remove(r.name());
+        events.resource(r, Notify.DESTROY, false);
+        LOG.info("resource {} is down", r.name());
+        return AdmResult.OK;
+    }
+
+    /** Takes every resource down (daemon exit): metadata written, bitmaps on disk. */
+    public void shutdown() {
+        for (Resource r : read(this::resources)) {
+            try {
+                AdmResult res = locked(() -> {
+                    AdmResult a = downLocked(r);
+                    if (a.retCode() < 1) {
+                        // an opener still holds the device: force the demotion and try once more
+                        setRoleLocked(r, Role.SECONDARY, true, false);
+                        a = downLocked(r);
+                    }
+                    return a;
+                });
+                LOG.info("shutdown: resource {} down with code {}", r.name(), res.retCode());
+            } catch (AdmException e) {
+                LOG.error("shutdown: resource {}: {}", r.name(), e.getMessage());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // handlers
+
+    /** Runs a handler script with the kernel's environment; CALL and RESPONSE go to events2. */
+    public void callHelper(Resource r, Device d, Connection c, String cmd) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOME", "/");
+        env.put("TERM", "linux");
+        env.put("PATH", "/sbin:/usr/sbin:/bin:/usr/bin");
+        if (d != null) {
+            env.put("DRBD_MINOR", Integer.toString(d.minor()));
+            env.put("DRBD_VOLUME", Integer.toString(d.volume()));
+            LocalDisk l = d.ldev();
+            if (l != null) {
+                env.put("DRBD_BACKING_DEV", l.backingPath());
+            }
+        }
+        if (c != null) {
+            if (!c.paths.isEmpty()) {
+                Path p = c.paths.get(0);
+                putAddress(env, "DRBD_MY_", p.myAddress());
+                putAddress(env, "DRBD_PEER_", p.peerAddress());
+            }
+            env.put("DRBD_PEER_NODE_ID", Integer.toString(c.peerNodeId()));
+            env.put("DRBD_CSTATE", c.cstate().text());
+            if (d == null) {
+                for (PeerDevice pd : c.peerDevices.values()) {
+                    Device dv = pd.device();
+                    env.put("DRBD_MINOR_" + dv.volume(), Integer.toString(dv.minor()));
+                    LocalDisk l = dv.ldev();
+                    if (l != null) {
+                        env.put("DRBD_BACKING_DEV_" + dv.volume(), l.backingPath());
+                    }
+                }
+            }
+        }
+        boolean held = lock.isHeldByCurrentThread();
+        if (!held) {
+            lock.lock();
+        }
+        try {
+            events.helper(r, d, c, cmd, Notify.CALL, 0);
+        } finally {
+            if (!held) {
+                lock.unlock();
+            }
+        }
+        LOG.info("{}: calling helper {}", r.name(), cmd);
+        helpers.run(cmd, r.name(), env).whenComplete((status, err) -> {
+            int st = err != null ? -1 : status;
+            LOG.info("{}: helper command {} exit code {}", r.name(), cmd, st);
+            lock.lock();
+            try {
+                events.helper(r, d, c, cmd, Notify.RESPONSE, st << 8);
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    private static void putAddress(Map<String, String> env, String prefix, java.net.InetSocketAddress a) {
+        if (a == null) {
+            return;
+        }
+        env.put(prefix + "ADDRESS", a.getAddress().getHostAddress());
+        env.put(prefix + "AF", a.getAddress() instanceof java.net.Inet6Address ? "ipv6" : "ipv4");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // the replication driver's view of a connection
+
+    /** {@link ConnectionControl} of one connection. */
+    private final class Control implements ConnectionControl {
+        private final Connection c;
+
+        Control(Connection c) {
+            this.c = c;
+        }
+
+        @Override
+        public Connection connection() {
+            return c;
+        }
+
+        @Override
+        public int myNodeId() {
+            return c.resource().nodeId();
+        }
+
+        @Override
+        public List<Path> paths() {
+            return read(c::paths);
+        }
+
+        private StateResult lockedChange(boolean hard, Runnable m) {
+            try {
+                return locked(() -> {
+                    if (!c.resource().connections.containsValue(c)) {
+                        return StateResult.NOTHING_TO_DO;
+                    }
+                    return change(c.resource(), hard, false, m);
+                });
+            } catch (AdmException e) {
+                return StateResult.UNKNOWN_ERROR;
+            }
+        }
+
+        @Override
+        public StateResult setConnectionState(ConnectionState state) {
+            return lockedChange(true, () -> c.cstate(state));
+        }
+
+        @Override
+        public void setPathEstablished(Path path, boolean established) {
+            lockedChange(true, () -> path.established(established));
+        }
+
+        @Override
+        public StateResult setPeerRole(Role role) {
+            return lockedChange(false, () -> c.peerRole(role));
+        }
+
+        @Override
+        public StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk) {
+            return lockedChange(false, () -> {
+                PeerDevice pd = c.peerDevices.get(volume);
+                if (pd != null) {
+                    pd.repl(repl);
+                    pd.peerDisk(peerDisk);
+                }
+            });
+        }
+
+        @Override
+        public StateResult setLocalDiskState(int volume, DiskState disk) {
+            return lockedChange(false, () -> {
+                Device d = c.resource().devices.get(volume);
+                if (d != null && d.ldev() != null) {
+                    d.disk(disk);
+                }
+            });
+        }
+
+        private int slot(int volume) {
+            PeerDevice pd = c.peerDevices.get(volume);
+            return pd == null ? -1 : pd.bitmapIndex();
+        }
+
+        @Override
+        public void markOutOfSync(int volume, long sector, long bytes) {
+            PeerDevice pd = c.peerDevices.get(volume);
+            if (pd == null || bytes <= 0) {
+                return;
+            }
+            LocalDisk l = pd.device().ldev();
+            int s = slot(volume);
+            if (l != null && s >= 0) {
+                l.md().bitmap().set(s, sector / 8, (sector + (bytes >> 9) - 1) / 8);
+            }
+        }
+
+        @Override
+        public void markInSync(int volume, long sector, long bytes) {
+            PeerDevice pd = c.peerDevices.get(volume);
+            if (pd == null || bytes <= 0) {
+                return;
+            }
+            LocalDisk l = pd.device().ldev();
+            int s = slot(volume);
+            if (l != null && s >= 0) {
+                // only whole 4 KiB blocks become in sync
+                long first = (sector + 7) / 8;
+                long last = (sector + (bytes >> 9)) / 8 - 1;
+                l.md().bitmap().clear(s, first, last);
+            }
+        }
+
+        @Override
+        public long outOfSyncSectors(int volume) {
+            PeerDevice pd = c.peerDevices.get(volume);
+            LocalDisk l = pd == null ? null : pd.device().ldev();
+            int s = slot(volume);
+            return l == null || s < 0 ? 0 : l.md().bitmap().count(s) * 8;
+        }
+
+        @Override
+        public Superblock metadata(int volume) {
+            Device d = c.resource().devices.get(volume);
+            LocalDisk l = d == null ? null : d.ldev();
+            return l == null ? null : l.md().superblock();
+        }
+
+        @Override
+        public void updateMetadata(int volume, java.util.function.Consumer<Superblock.Builder> change) {
+            try {
+                locked(() -> {
+                    Device d = c.resource().devices.get(volume);
+                    LocalDisk l = d == null ? null : d.ldev();
+                    if (l != null) {
+                        l.md().update(change);
+                        l.md().sync();
+                    }
+                    return null;
+                });
+            } catch (AdmException e) {
+                LOG.error("{}: metadata update failed: {}", c, e.getMessage());
+            }
+        }
+
+        @Override
+        public void submitLocal(int volume, io.scstdrbd.kernel.block.Bio bio) {
+            Device d = c.resource().devices.get(volume);
+            BlockDevice bd = d == null ? null : blockDevices.get(d);
+            if (bd instanceof LocalIo io) {
+                io.submitLocal(bio);
+            } else {
+                bio.complete(Errno.ENODEV);
+            }
+        }
+
+        @Override
+        public void callHelper(String name, Integer volume) {
+            Device d = volume == null ? null : c.resource().devices.get(volume);
+            DrbdNode.this.callHelper(c.resource(), d, c, name);
+        }
+    }
+
+    /** Implemented by the drbdN block device: I/O to the local backing device with AL semantics. */
+    public interface LocalIo {
+        void submitLocal(io.scstdrbd.kernel.block.Bio bio);
+
+        /** Re-submits the bios held back while I/O was suspended. */
+        void resumeIo();
+    }
+}

@@ -1,0 +1,62 @@
+package io.scstdrbd.drbd.model;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/** The state fields of one resource and everything in it at one moment (the kernel's [OLD] values). */
+final class Snapshot {
+    record ResState(Role role, boolean suspUser, boolean failIo) {
+    }
+
+    record ConnState(ConnectionState cstate, Role peerRole) {
+    }
+
+    record PdState(ReplicationState repl, DiskState peerDisk, boolean suspUser, boolean suspPeer, boolean suspDep) {
+    }
+
+    final ResState res;
+    final Map<Device, DiskState> disks = new IdentityHashMap<>();
+    final Map<Connection, ConnState> conns = new IdentityHashMap<>();
+    final Map<PeerDevice, PdState> pds = new IdentityHashMap<>();
+    final Map<Path, Boolean> paths = new IdentityHashMap<>();
+
+    Snapshot(Resource r) {
+        res = new ResState(r.role(), r.suspUser, r.failIo);
+        for (Device d : r.devices.values()) {
+            disks.put(d, d.disk());
+        }
+        for (Connection c : r.connections.values()) {
+            conns.put(c, new ConnState(c.cstate(), c.peerRole()));
+            for (PeerDevice pd : c.peerDevices.values()) {
+                pds.put(pd, of(pd));
+            }
+            for (Path p : c.paths) {
+                paths.put(p, p.established());
+            }
+        }
+    }
+
+    static PdState of(PeerDevice pd) {
+        return new PdState(pd.repl(), pd.peerDisk(), pd.resyncSuspUser, pd.resyncSuspPeer, pd.resyncSuspDependency);
+    }
+
+    /** Puts the recorded values back (a refused state change). */
+    void restore(Resource r) {
+        r.role(res.role());
+        r.suspUser = res.suspUser();
+        r.failIo = res.failIo();
+        disks.forEach(Device::disk);
+        conns.forEach((c, s) -> {
+            c.cstate(s.cstate());
+            c.peerRole(s.peerRole());
+        });
+        pds.forEach((pd, s) -> {
+            pd.repl(s.repl());
+            pd.peerDisk(s.peerDisk());
+            pd.resyncSuspUser = s.suspUser();
+            pd.resyncSuspPeer = s.suspPeer();
+            pd.resyncSuspDependency = s.suspDep();
+        });
+        paths.forEach(Path::established);
+    }
+}

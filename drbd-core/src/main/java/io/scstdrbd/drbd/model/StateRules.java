@@ -1,0 +1,147 @@
+package io.scstdrbd.drbd.model;
+
+import io.scstdrbd.drbd.netlink.NlStruct;
+
+/**
+ * The kernel's validity rules for a state change of one resource (is_valid_soft_transition and
+ * is_valid_transition of drbd_state.c), applied to a snapshot of the old values and the objects'
+ * new values. Quorum is not implemented (quorum off, the default).
+ */
+final class StateRules {
+    private StateRules() {
+    }
+
+    /** Rules every change must obey, even forced ("hard") ones. */
+    static StateResult hard(Snapshot old, Resource r) {
+        for (Connection c : r.connections.values()) {
+            Snapshot.ConnState o = old.conns.get(c);
+            if (o == null || o.cstate() == c.cstate()) {
+                continue;
+            }
+            StateResult rv = o.cstate().checkTransition(c.cstate());
+            if (!rv.ok()) {
+                return rv;
+            }
+        }
+        for (Device d : r.devices.values()) {
+            DiskState o = old.disks.get(d);
+            if (o == DiskState.DISKLESS && (d.disk() == DiskState.FAILED || d.disk() == DiskState.DETACHING)) {
+                return StateResult.IS_DISKLESS;
+            }
+        }
+        return StateResult.SUCCESS;
+    }
+
+    static boolean accessible(DiskState disk, Iterable<PeerDevice> pds, Snapshot old) {
+        if (disk == DiskState.UP_TO_DATE) {
+            return true;
+        }
+        for (PeerDevice pd : pds) {
+            DiskState pdsk = old == null ? pd.peerDisk() : old.pds.get(pd).peerDisk();
+            ReplicationState repl = old == null ? pd.repl() : old.pds.get(pd).repl();
+            if (pdsk == DiskState.UP_TO_DATE && repl.code() >= ReplicationState.ESTABLISHED.code()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The voluntary-change rules (__is_valid_soft_transition). */
+    static StateResult soft(Snapshot old, Resource r, boolean ignoreOpeners) {
+        Role oRole = old.res.role();
+        Role nRole = r.role();
+        if (oRole != Role.PRIMARY && nRole == Role.PRIMARY) {
+            for (Connection c : r.connections.values()) {
+                NlStruct nc = c.netConf();
+                if (!nc.flag("two_primaries") && c.peerRole() == Role.PRIMARY) {
+                    return StateResult.TWO_PRIMARIES;
+                }
+            }
+        }
+        if (oRole == Role.SECONDARY && nRole == Role.PRIMARY && r.failIo) {
+            return StateResult.DEVICE_IN_USE;
+        }
+        for (Connection c : r.connections.values()) {
+            Snapshot.ConnState o = old.conns.get(c);
+            ConnectionState oc = o == null ? ConnectionState.STANDALONE : o.cstate();
+            ConnectionState nc = c.cstate();
+            if (nc == ConnectionState.DISCONNECTING && oc == ConnectionState.STANDALONE) {
+                return StateResult.ALREADY_STANDALONE;
+            }
+            if (nc == ConnectionState.CONNECTING && oc.code() < ConnectionState.UNCONNECTED.code()) {
+                return StateResult.NO_NET_CONFIG;
+            }
+            if (nc == ConnectionState.DISCONNECTING && oc == ConnectionState.UNCONNECTED) {
+                return StateResult.IN_TRANSIENT_STATE;
+            }
+            Role oPeer = o == null ? Role.UNKNOWN : o.peerRole();
+            if (c.peerRole() == Role.PRIMARY && oPeer != Role.PRIMARY && !c.netConf().flag("two_primaries")
+                    && oRole == Role.PRIMARY) {
+                return StateResult.TWO_PRIMARIES;
+            }
+        }
+        for (Device d : r.devices.values()) {
+            DiskState od = old.disks.get(d);
+            DiskState nd = d.disk();
+            if (oRole == Role.PRIMARY && nRole == Role.SECONDARY && d.openWriters() > 0 && !ignoreOpeners) {
+                return StateResult.DEVICE_IN_USE;
+            }
+            if (nd.code() > DiskState.ATTACHING.code() && od == DiskState.DISKLESS) {
+                return StateResult.IS_DISKLESS;
+            }
+            if (nd == DiskState.OUTDATED && od.code() < DiskState.OUTDATED.code() && od != DiskState.ATTACHING
+                    && od != DiskState.NEGOTIATING) {
+                boolean finishingResync = false;
+                for (PeerDevice pd : d.peerDevices.values()) {
+                    if (old.pds.get(pd).repl() == ReplicationState.SYNC_TARGET
+                            && pd.repl() == ReplicationState.ESTABLISHED) {
+                        finishingResync = true;
+                    }
+                }
+                if (!finishingResync) {
+                    return StateResult.LOWER_THAN_OUTDATED;
+                }
+            }
+            if (!od.mayChangeTo(nd)) {
+                return StateResult.IN_TRANSIENT_STATE;
+            }
+            boolean accOld = accessible(od, d.peerDevices.values(), old);
+            boolean accNew = accessible(nd, d.peerDevices.values(), null);
+            if (!(oRole == Role.PRIMARY && !accOld) && nRole == Role.PRIMARY && !accNew) {
+                return StateResult.NO_UP_TO_DATE_DISK;
+            }
+            if (d.openWriters() == 0 && d.openReaders() > 0 && accOld && !accNew) {
+                return StateResult.NO_UP_TO_DATE_DISK;
+            }
+            for (PeerDevice pd : d.peerDevices.values()) {
+                Snapshot.PdState o = old.pds.get(pd);
+                ReplicationState orepl = o.repl();
+                ReplicationState nrepl = pd.repl();
+                StateResult rv = orepl.checkTransition(nrepl);
+                if (!rv.ok()) {
+                    return rv;
+                }
+                if (!(orepl.code() > ReplicationState.ESTABLISHED.code() && od.code() < DiskState.INCONSISTENT.code())
+                        && nrepl.code() > ReplicationState.ESTABLISHED.code()
+                        && nd.code() < DiskState.INCONSISTENT.code()) {
+                    return StateResult.NO_LOCAL_DISK;
+                }
+                if (!(orepl.code() > ReplicationState.ESTABLISHED.code()
+                        && o.peerDisk().code() < DiskState.INCONSISTENT.code())
+                        && nrepl.code() > ReplicationState.ESTABLISHED.code()
+                        && pd.peerDisk().code() < DiskState.INCONSISTENT.code()) {
+                    return StateResult.NO_REMOTE_DISK;
+                }
+                if (nrepl.isVerify() && orepl != nrepl && pd.connection().netConf().str("verify_alg").isEmpty()) {
+                    return StateResult.NO_VERIFY_ALG;
+                }
+                if (od.code() > DiskState.OUTDATED.code() && nd == DiskState.OUTDATED
+                        && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
+                        && pd.connection().peerRole() == Role.PRIMARY) {
+                    return StateResult.CONNECTED_OUTDATES;
+                }
+            }
+        }
+        return StateResult.SUCCESS;
+    }
+}

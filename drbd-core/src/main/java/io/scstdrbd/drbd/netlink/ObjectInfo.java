@@ -1,0 +1,172 @@
+package io.scstdrbd.drbd.netlink;
+
+import io.scstdrbd.drbd.meta.Superblock;
+import io.scstdrbd.drbd.model.Connection;
+import io.scstdrbd.drbd.model.Device;
+import io.scstdrbd.drbd.model.DiskState;
+import io.scstdrbd.drbd.model.LocalDisk;
+import io.scstdrbd.drbd.model.Path;
+import io.scstdrbd.drbd.model.PeerDevice;
+import io.scstdrbd.drbd.model.Resource;
+import io.scstdrbd.kernel.genl.NlAttr;
+import io.scstdrbd.kernel.genl.NlAttrWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Writes the netlink attributes that describe DRBD objects, as the kernel's dumps and
+ * notifications do (nla_put_drbd_cfg_context and the *_to_info / *_to_statistics helpers of
+ * drbd_nl.c). Call with the node lock held so that the values belong together.
+ */
+public final class ObjectInfo {
+    private ObjectInfo() {
+    }
+
+    /** DRBD_NLA_CFG_CONTEXT naming the objects given (any may be null). */
+    public static void context(NlAttrWriter w, Resource r, Connection c, Device d, Path p) {
+        w.beginNested(Tlas.CFG_CONTEXT.number());
+        if (d != null) {
+            w.u32(1, d.volume());
+        }
+        if (r != null) {
+            w.string(2, r.name());
+        }
+        if (c != null) {
+            w.u32(6, c.peerNodeId());
+            w.string(5, c.name());
+        }
+        if (p != null) {
+            w.bytes(3, p.myAddr());
+            w.bytes(4, p.peerAddr());
+        }
+        w.endNested();
+    }
+
+    public static NlStruct resourceInfo(Resource r) {
+        return Tlas.RESOURCE_INFO.empty().with("res_role", (long) r.role().code())
+                .with("res_susp", r.suspendedByUser()).with("res_susp_nod", false).with("res_susp_fen", false)
+                .with("res_susp_quorum", false).with("res_fail_io", r.failIo());
+    }
+
+    public static NlStruct resourceStatistics(Resource r) {
+        return Tlas.RESOURCE_STATISTICS.empty().with("res_stat_write_ordering", (long) r.writeOrdering());
+    }
+
+    public static NlStruct deviceInfo(Device d) {
+        LocalDisk l = d.ldev();
+        NlStruct s = Tlas.DEVICE_INFO.empty().with("dev_disk_state", (long) d.disk().code())
+                .with("is_intentional_diskless", d.disk() == DiskState.DISKLESS
+                        && d.deviceConf().flag("intentional_diskless"))
+                .with("dev_has_quorum", true);
+        if (l != null) {
+            s = s.with("backing_dev_path", l.backingPath());
+        }
+        return s;
+    }
+
+    public static NlStruct deviceStatistics(Device d) {
+        LocalDisk l = d.ldev();
+        NlStruct s = Tlas.DEVICE_STATISTICS.empty()
+                .with("dev_size", d.sizeSectors())
+                .with("dev_read", d.readSectors.get())
+                .with("dev_write", d.writtenSectors.get())
+                .with("dev_al_writes", l == null ? 0L : l.md().alWrites())
+                .with("dev_bm_writes", l == null ? 0L : l.md().bmWrites())
+                .with("dev_upper_pending", (long) d.upperPending.get())
+                .with("dev_lower_pending", (long) d.lowerPending.get())
+                .with("dev_upper_blocked", d.resource().suspendedByUser())
+                .with("dev_lower_blocked", false)
+                .with("dev_al_suspended", false)
+                .with("dev_exposed_data_uuid", d.exposedDataUuid());
+        byte[] hist = new byte[0];
+        long current = 0;
+        long flags = 0;
+        if (l != null) {
+            Superblock sb = l.md().superblock();
+            current = sb.currentUuid();
+            flags = sb.flags() & 0xffffffffL;
+            ByteBuffer b = ByteBuffer.allocate(Superblock.HISTORY_UUIDS * 8).order(ByteOrder.nativeOrder());
+            for (long h : sb.historyUuids()) {
+                b.putLong(h);
+            }
+            hist = b.array();
+        }
+        return s.with("dev_current_uuid", current).with("dev_disk_flags", flags).with("history_uuids", hist);
+    }
+
+    public static NlStruct connectionInfo(Connection c) {
+        return Tlas.CONNECTION_INFO.empty().with("conn_connection_state", (long) c.cstate().code())
+                .with("conn_role", (long) c.peerRole().code());
+    }
+
+    public static NlStruct connectionStatistics(Connection c) {
+        return Tlas.CONNECTION_STATISTICS.empty().with("conn_congested", false).with("ap_in_flight", 0L)
+                .with("rs_in_flight", 0L);
+    }
+
+    public static NlStruct peerDeviceInfo(PeerDevice pd) {
+        return Tlas.PEER_DEVICE_INFO.empty().with("peer_repl_state", (long) pd.repl().code())
+                .with("peer_disk_state", (long) pd.peerDisk().code())
+                .with("peer_resync_susp_user", pd.resyncSuspUser() ? 1L : 0L)
+                .with("peer_resync_susp_peer", pd.resyncSuspPeer() ? 1L : 0L)
+                .with("peer_resync_susp_dependency", pd.resyncSuspDependency() ? 1L : 0L)
+                .with("peer_is_intentional_diskless", false);
+    }
+
+    public static NlStruct peerDeviceStatistics(PeerDevice pd) {
+        LocalDisk l = pd.device().ldev();
+        long oos = 0;
+        long bmUuid = 0;
+        long flags = 0;
+        if (l != null) {
+            int slot = pd.bitmapIndex();
+            if (slot >= 0) {
+                oos = l.md().bitmap().count(slot) * 8;
+            }
+            bmUuid = l.md().superblock().peer(pd.peerNodeId()).bitmapUuid();
+            flags = l.md().superblock().peer(pd.peerNodeId()).flags() & 0xffffffffL;
+        }
+        boolean sync = pd.repl().isResync();
+        return Tlas.PEER_DEVICE_STATISTICS.empty()
+                .with("peer_dev_received", pd.receivedSectors.get())
+                .with("peer_dev_sent", pd.sentSectors.get())
+                .with("peer_dev_pending", 0L)
+                .with("peer_dev_unacked", 0L)
+                .with("peer_dev_out_of_sync", oos)
+                .with("peer_dev_resync_failed", 0L)
+                .with("peer_dev_bitmap_uuid", bmUuid)
+                .with("peer_dev_flags", flags)
+                .with("peer_dev_rs_total", sync ? pd.rsTotalSectors.get() : 0L)
+                .with("peer_dev_ov_start_sector", 0L)
+                .with("peer_dev_ov_stop_sector", 0L)
+                .with("peer_dev_ov_position", 0L)
+                .with("peer_dev_ov_left", 0L)
+                .with("peer_dev_ov_skipped", 0L)
+                .with("peer_dev_rs_same_csum", 0L)
+                .with("peer_dev_rs_dt_start_ms", 0L)
+                .with("peer_dev_rs_paused_ms", 0L)
+                .with("peer_dev_rs_dt0_ms", 0L)
+                .with("peer_dev_rs_db0_sectors", 0L)
+                .with("peer_dev_rs_dt1_ms", 0L)
+                .with("peer_dev_rs_db1_sectors", 0L)
+                .with("peer_dev_rs_c_sync_rate", 0L)
+                .with("peer_dev_uuid_flags", 0L);
+    }
+
+    /**
+     * PATH_PARMS with every path; the address types carry 0x4000 because drbdsetup 9.22 compares
+     * them with the flag included (drbd.md §15.5) and would otherwise drop the path from show.
+     */
+    public static void paths(NlAttrWriter w, Connection c) {
+        w.beginNested(Tlas.PATH_PARMS.number());
+        for (Path p : c.paths()) {
+            w.bytes(1 | NlAttr.F_NET_BYTEORDER, p.myAddr());
+            w.bytes(2 | NlAttr.F_NET_BYTEORDER, p.peerAddr());
+        }
+        w.endNested();
+    }
+
+    public static void notification(NlAttrWriter w, int nhType) {
+        Tlas.NOTIFICATION_HEADER.empty().with("nh_type", (long) nhType).encode(w, true);
+    }
+}

@@ -1,0 +1,249 @@
+package io.scstdrbd.drbd.model;
+
+import static io.scstdrbd.drbd.netlink.DrbdConst.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scstdrbd.drbd.meta.Superblock;
+import io.scstdrbd.drbd.netlink.AdmException;
+import io.scstdrbd.drbd.netlink.Tlas;
+import io.scstdrbd.drbd.testutil.ModelFixture;
+import io.scstdrbd.kernel.block.DeviceHandle;
+import io.scstdrbd.kernel.block.OpenMode;
+import io.scstdrbd.kernel.errno.Errno;
+import io.scstdrbd.kernel.errno.KernelException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DrbdNodeTest {
+    static final long SIZE = 64L << 20;
+
+    @TempDir
+    Path tmp;
+
+    private static AdmTarget res(ModelFixture f, String name) throws AdmException {
+        return f.target(-1, name, null, null, AdmTarget.NEED_RESOURCE);
+    }
+
+    private static AdmTarget minor(ModelFixture f, int m) throws AdmException {
+        return f.target(m, null, null, null, AdmTarget.NEED_MINOR);
+    }
+
+    private static AdmTarget conn(ModelFixture f, String name) throws AdmException {
+        return f.target(-1, name, null, 1, AdmTarget.NEED_CONNECTION);
+    }
+
+    private static Superblock sb(Device d) {
+        return d.ldev().md().superblock();
+    }
+
+    @Test
+    void forcedPrimaryStartsANewDataGeneration() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", true, null);
+            assertEquals(DiskState.INCONSISTENT, d.disk());
+            assertEquals(ConnectionState.CONNECTING, d.resource().connection(1).cstate());
+            assertFalse(sb(d).hasFlag(Superblock.MDF_AL_CLEAN), "attached metadata needs apply-al after a crash");
+            assertEquals(0, sb(d).nodeId());
+            assertEquals(0, sb(d).peer(1).bitmapIndex());
+
+            assertEquals(StateResult.NO_UP_TO_DATE_DISK.code(),
+                    f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            assertEquals(Role.SECONDARY, d.resource().role());
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, true).retCode());
+            assertEquals(DiskState.UP_TO_DATE, d.disk());
+            Superblock s = sb(d);
+            assertNotEquals(Superblock.UUID_JUST_CREATED, s.currentUuid());
+            assertEquals(1, s.currentUuid() & 1, "created while Primary");
+            assertNotEquals(0, s.peer(1).bitmapUuid(), "the absent peer keeps the old generation");
+            int want = Superblock.MDF_PRIMARY_IND | Superblock.MDF_CONSISTENT | Superblock.MDF_WAS_UP_TO_DATE
+                    | Superblock.MDF_CRASHED_PRIMARY;
+            assertEquals(want, s.flags() & want);
+            assertEquals(s.currentUuid(), d.exposedDataUuid());
+
+            assertEquals(StateResult.NOTHING_TO_DO.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.SECONDARY, false).retCode());
+            s = sb(d);
+            assertEquals(0, s.currentUuid() & 1);
+            assertFalse(s.hasFlag(Superblock.MDF_PRIMARY_IND));
+            assertFalse(s.hasFlag(Superblock.MDF_CRASHED_PRIMARY));
+            // a second promotion: the peer's bitmap UUID is set already, no new generation
+            long cur = s.currentUuid();
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, false);
+            assertEquals(cur, sb(d).currentUuid());
+        }
+    }
+
+    @Test
+    void demotionAndDetachFollowTheKernelsRules() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            DeviceHandle h = f.registry.open("drbd1", OpenMode.READ_WRITE, "test-holder");
+            AdmResult r = f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            assertEquals(StateResult.DEVICE_IN_USE.code(), r.retCode());
+            assertTrue(r.info().get(0).startsWith("/dev/drbd1 open_cnt:1, writable:1"), r.info().toString());
+            assertTrue(r.info().get(1).contains("test-holder"));
+            h.close();
+            // standalone Primary: detaching would leave no data
+            assertEquals(StateResult.NO_UP_TO_DATE_DISK.code(), f.node.detach(minor(f, 1), false).retCode());
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            assertEquals(130992, d.sizeSectors(), "64 MiB minus 72 sectors of metadata (2 peers) and the superblock");
+            assertEquals(StateResult.SUCCESS.code(), f.node.detach(minor(f, 1), false).retCode());
+            assertEquals(DiskState.DISKLESS, d.disk());
+            assertEquals(0, d.sizeSectors());
+            assertEquals(StateResult.NOTHING_TO_DO.code(), f.node.detach(minor(f, 1), false).retCode());
+        }
+    }
+
+    @Test
+    void outdateInvalidateAndNewCurrentUuid() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", true, null);
+            assertEquals(StateResult.LOWER_THAN_OUTDATED.code(), f.node.outdate(minor(f, 1)).retCode());
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            assertEquals(StateResult.NO_UP_TO_DATE_DISK.code(), f.node.outdate(minor(f, 1)).retCode());
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            assertEquals(StateResult.SUCCESS.code(), f.node.outdate(minor(f, 1)).retCode());
+            assertEquals(DiskState.OUTDATED, d.disk());
+            assertEquals(Superblock.MDF_CONSISTENT, sb(d).flags() & (Superblock.MDF_CONSISTENT
+                    | Superblock.MDF_WAS_UP_TO_DATE));
+            assertEquals(StateResult.SUCCESS.code(), f.node.invalidate(minor(f, 1), null).retCode());
+            assertEquals(DiskState.INCONSISTENT, d.disk());
+            assertEquals(d.ldev().md().bitmap().bits(), d.ldev().md().bitmap().count(0));
+            long before = sb(d).currentUuid();
+            assertEquals(NO_ERROR, f.node.newCurrentUuidCommand(minor(f, 1), true, false).retCode());
+            assertNotEquals(before, sb(d).currentUuid());
+            assertEquals(0, d.ldev().md().bitmap().count(0), "--clear-bitmap");
+            assertEquals(0, sb(d).peer(1).bitmapUuid());
+            assertEquals(ERR_NO_DISK, assertThrows(AdmException.class, () -> {
+                f.node.detach(minor(f, 1), true);
+                f.node.invalidate(minor(f, 1), null);
+            }).retCode());
+        }
+    }
+
+    @Test
+    void connectionAndPathLifecycle() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            f.disk("tcmu002", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", true, null);
+            Connection c = d.resource().connection(1);
+            assertEquals(ERR_NET_CONFIGURED, assertThrows(AdmException.class,
+                    () -> f.node.connect(conn(f, "r0"), false, false)).retCode());
+            assertEquals(ERR_INVALID_REQUEST, assertThrows(AdmException.class,
+                    () -> f.node.delPath(conn(f, "r0"), c.paths().get(0).myAddr(), c.paths().get(0).peerAddr()))
+                    .retCode());
+            assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), false).retCode());
+            assertEquals(ConnectionState.STANDALONE, c.cstate());
+            assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), false).retCode(), "already standalone is fine");
+            assertEquals(ERR_NET_CONFIGURED, assertThrows(AdmException.class,
+                    () -> f.node.delResource(res(f, "r0"))).retCode());
+
+            // a second resource may not reuse both addresses of a path
+            f.node.newResource("r1", Tlas.RESOURCE_OPTS.empty().with("node_id", 0L));
+            f.node.newPeer(f.target(-1, "r1", null, 1, AdmTarget.NEED_PEER_NODE), Tlas.NET_CONF.empty());
+            byte[] my = Path0.addr("127.0.0.1", 17798);
+            byte[] peer = Path0.addr("127.0.0.2", 17798);
+            assertEquals(ERR_LOCAL_AND_PEER_ADDR, assertThrows(AdmException.class,
+                    () -> f.node.newPath(conn(f, "r1"), my, peer)).retCode());
+            assertEquals(ERR_LOCAL_ADDR, assertThrows(AdmException.class,
+                    () -> f.node.newPath(conn(f, "r1"), my, Path0.addr("127.0.0.2", 17797))).retCode());
+            assertEquals(NO_ERROR, f.node.newPath(conn(f, "r1"), Path0.addr("127.0.0.1", 17797),
+                    Path0.addr("127.0.0.2", 17797)).retCode());
+            assertEquals(NO_ERROR, f.node.delPeer(conn(f, "r1"), false).retCode());
+            assertEquals(NO_ERROR, f.node.delResource(res(f, "r1")).retCode());
+
+            assertEquals(NO_ERROR, f.node.down(res(f, "r0")).retCode());
+            assertEquals(0, f.node.read(f.node::resources).size());
+            assertFalse(f.registry.lookup("drbd1").isPresent());
+        }
+    }
+
+    static final class Path0 {
+        static byte[] addr(String ip, int port) {
+            return io.scstdrbd.drbd.model.Path.sockaddrIn(new InetSocketAddress(ip, port));
+        }
+    }
+
+    @Test
+    void attachAndPrepareErrors() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            f.up("r0", 1, "tcmu001", false, null);
+            assertEquals(ERR_MINOR_INVALID, assertThrows(AdmException.class, () -> minor(f, 7)).retCode());
+            assertEquals(ERR_RES_NOT_KNOWN, assertThrows(AdmException.class, () -> res(f, "nosuch")).retCode());
+            assertEquals(ERR_INVALID_REQUEST, assertThrows(AdmException.class,
+                    () -> f.target(-1, "r0", null, 0, AdmTarget.NEED_PEER_NODE)).retCode(), "own node id");
+            assertEquals(ERR_INVALID_REQUEST, assertThrows(AdmException.class,
+                    () -> f.target(-1, "r0", null, 40, AdmTarget.NEED_PEER_NODE)).retCode());
+            assertEquals(ERR_INVALID_REQUEST, assertThrows(AdmException.class,
+                    () -> f.target(1, "r0", 3, null, AdmTarget.NEED_MINOR)).retCode(), "different volume");
+            var dc = Tlas.DISK_CONF.empty().with("backing_dev", tmp + "/dev/tcmu001")
+                    .with("meta_dev", tmp + "/dev/tcmu001").with("meta_dev_idx", -3L);
+            assertEquals(ERR_DISK_CONFIGURED, assertThrows(AdmException.class,
+                    () -> f.node.attach(minor(f, 1), dc)).retCode());
+
+            f.node.newMinor(f.target(2, "r0", 1, null, AdmTarget.NEED_RESOURCE), Tlas.DEVICE_CONF.empty());
+            AdmException busy = assertThrows(AdmException.class, () -> f.node.attach(minor(f, 2), dc));
+            assertEquals(ERR_OPEN_DISK, busy.retCode());
+            assertEquals("open(\"" + tmp + "/dev/tcmu001\") failed with -16", busy.info());
+            var missing = dc.with("backing_dev", tmp + "/dev/none").with("meta_dev", tmp + "/dev/none");
+            assertEquals(ERR_OPEN_DISK, assertThrows(AdmException.class, () -> f.node.attach(minor(f, 2), missing))
+                    .retCode());
+            assertEquals(ERR_MANDATORY_TAG, assertThrows(AdmException.class,
+                    () -> f.node.attach(minor(f, 2), Tlas.DISK_CONF.empty())).retCode());
+            // a device without metadata
+            io.scstdrbd.drbd.testutil.FileBlockDevice raw = new io.scstdrbd.drbd.testutil.FileBlockDevice("tcmu003",
+                    tmp.resolve("dev/tcmu003"), SIZE);
+            f.registry.register(raw);
+            var none = dc.with("backing_dev", tmp + "/dev/tcmu003").with("meta_dev", tmp + "/dev/tcmu003");
+            AdmException magic = assertThrows(AdmException.class, () -> f.node.attach(minor(f, 2), none));
+            assertEquals(ERR_MD_INVALID, magic.retCode());
+            assertTrue(magic.info().startsWith("Meta data magic not found"));
+            // the device was not kept open by the failed attach
+            f.registry.open("tcmu003", OpenMode.READ_WRITE, "x").close();
+            f.registry.unregister("tcmu003");
+            raw.close();
+        }
+    }
+
+    @Test
+    void openRulesAndAutoPromote() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            // Inconsistent: no auto-promote, no reader
+            assertEquals(Errno.EROFS, assertThrows(KernelException.class,
+                    () -> f.registry.open("drbd1", OpenMode.READ_WRITE, "w")).errno());
+            assertEquals(Errno.EMEDIUMTYPE, assertThrows(KernelException.class,
+                    () -> f.registry.open("drbd1", OpenMode.READ, "r")).errno());
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            try (DeviceHandle w = f.registry.open("drbd1", OpenMode.READ_WRITE, "w")) {
+                assertEquals(Role.PRIMARY, d.resource().role(), "auto-promoted");
+            }
+            assertEquals(Role.SECONDARY, d.resource().role(), "auto-demoted");
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, false);
+            try (DeviceHandle w = f.registry.open("drbd1", OpenMode.READ_WRITE, "w")) {
+                assertEquals(Role.PRIMARY, d.resource().role());
+            }
+            assertEquals(Role.PRIMARY, d.resource().role(), "an explicit Primary stays");
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("auto_promote", false), false);
+            assertEquals(Errno.EROFS, assertThrows(KernelException.class,
+                    () -> f.registry.open("drbd1", OpenMode.READ_WRITE, "w")).errno());
+            assertEquals(Errno.EMEDIUMTYPE, assertThrows(KernelException.class,
+                    () -> f.registry.open("drbd1", OpenMode.READ, "r")).errno());
+        }
+    }
+}

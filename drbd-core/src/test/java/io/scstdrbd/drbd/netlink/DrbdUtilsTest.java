@@ -1,0 +1,56 @@
+package io.scstdrbd.drbd.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.scstdrbd.drbd.testutil.Run;
+import io.scstdrbd.drbd.testutil.TestNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real drbd-utils 9.22 against the in-process engine through the shim: {@code drbdsetup
+ * show} round-trips through drbdadm's parser, so adjust issues nothing on an unchanged
+ * configuration and exactly the changed options otherwise.
+ */
+class DrbdUtilsTest {
+
+    @Test
+    void adjustIssuesOnlyWhatChanged() throws Exception {
+        assumeTrue(TestNode.toolsAvailable(), "needs root, drbd-utils and the shim");
+        try (TestNode n = new TestNode("utils")) {
+            n.addDisk("tcmu001", 64L << 20);
+            Path conf = n.resourceFile("r0", 1, "tcmu001", 17793);
+            String dev = n.root + "/dev/tcmu001";
+            Run r = n.run("drbdmeta", "1", "v09", dev, "internal", "create-md", "2");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", conf.toString(), "up", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", conf.toString(), "-d", "adjust", "r0");
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("", r.out, "adjust on an unchanged configuration");
+
+            Files.writeString(conf, Files.readString(conf).replace("resync-rate 40000K;",
+                    "resync-rate 30000K; al-extents 3001;").replace("  on " + n.host,
+                    "  net { ping-int 7; }\n  on " + n.host));
+            r = n.run("drbdadm", "-c", conf.toString(), "-d", "adjust", "r0");
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.out.contains("drbdsetup disk-options 1 --set-defaults --al-extents=3001"), r.out);
+            assertTrue(r.out.contains("drbdsetup net-options r0 1 --set-defaults --_name=peer-absent --ping-int=7"),
+                    r.out);
+            assertTrue(r.out.contains("--resync-rate=30000K"), r.out);
+            r = n.run("drbdadm", "-c", conf.toString(), "adjust", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", conf.toString(), "-d", "adjust", "r0");
+            assertEquals("", r.out, "adjust after applying the change");
+            r = n.run("drbdsetup", "show", "r0");
+            assertTrue(r.out.contains("al-extents      \t3001;"), r.out);
+            assertTrue(r.out.contains("ping-int        \t7; # seconds"), r.out);
+
+            r = n.run("drbdadm", "-c", conf.toString(), "down", "r0");
+            assertEquals(0, r.exit, r.toString());
+        }
+    }
+}
