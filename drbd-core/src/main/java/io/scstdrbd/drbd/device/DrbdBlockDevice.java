@@ -369,6 +369,12 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 localError.set(errno);
                 node.localIoError(device, true, errno);
             }
+            for (PeerDevice pd : replicas) {
+                ConnectionDriver drv = driverOf(pd);
+                if (drv != null) {
+                    drv.localWriteDone(pd, bio, errno);
+                }
+            }
             if (pending.decrementAndGet() == 0) {
                 finish.run();
             }

@@ -50,6 +50,14 @@ public interface ConnectionDriver {
      */
     void replicate(PeerDevice peerDevice, Bio bio, BioCallback done);
 
+    /**
+     * The local part of a write that was handed to {@link #replicate} finished (it may finish
+     * before or after {@code replicate} is called). Lets the driver order later resync reads of the
+     * same blocks after the local data is in place. Optional.
+     */
+    default void localWriteDone(PeerDevice peerDevice, Bio bio, int errno) {
+    }
+
     /** The connection is being deleted: release every resource. */
     void close();
 }
