@@ -408,6 +408,13 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         return pd.connection().driver();
     }
 
+    /**
+     * Marks a write of resync data: it bypasses the activity log (the bitmap keeps its blocks out
+     * of sync until the write is done, so a crash cannot lose track of them), as a kernel sync
+     * target does. A bio flag bit above those of {@link Bio}.
+     */
+    public static final int RESYNC = 1 << 16;
+
     /** Local backing I/O for the replication code (peer writes, resync), through the AL for writes. */
     @Override
     public void submitLocal(Bio bio) {
@@ -416,7 +423,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             bio.complete(Errno.ENODEV);
             return;
         }
-        if (bio.op() == BioOp.READ || bio.op() == BioOp.FLUSH) {
+        if (bio.op() == BioOp.READ || bio.op() == BioOp.FLUSH || bio.hasFlag(RESYNC)) {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
                 device.lowerPending.decrementAndGet();

@@ -52,8 +52,8 @@ public interface ConnectionControl {
 
     /**
      * Submits I/O to the local backing device of a volume (a peer's write as Secondary, resync
-     * reads and writes). Writes go through the activity log; the bio fails with ENODEV when the
-     * volume is diskless.
+     * reads and writes). Writes go through the activity log, except resync writes flagged with
+     * {@code DrbdBlockDevice.RESYNC}; the bio fails with ENODEV when the volume is diskless.
      */
     void submitLocal(int volume, Bio bio);
 
