@@ -3,7 +3,8 @@ package io.scstdrbd.daemon;
 import io.scstdrbd.backend.control.BackendManager;
 import io.scstdrbd.backend.spi.BackendSpec;
 import io.scstdrbd.drbd.DrbdModule;
-import io.scstdrbd.drbd.model.ReplicationFactory;
+import io.scstdrbd.drbd.driver.EngineReplication;
+import io.scstdrbd.drbd.transport.TransportGroup;
 import io.scstdrbd.fuse.FuseExport;
 import io.scstdrbd.kernel.Kernel;
 import io.scstdrbd.kernel.module.KernelModule;
@@ -32,6 +33,7 @@ final class Daemon {
     private final List<KernelModule> started = new ArrayList<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final EngineReplication replication;
 
     Daemon(DaemonOptions opts) {
         this.opts = opts;
@@ -40,7 +42,9 @@ final class Daemon {
         // init order; exit runs in reverse, so FUSE is unmounted before anything below it stops
         modules.add(backends);
         // DRBD sits on the backends; SCSI (and FUSE) sit on DRBD
-        modules.add(new DrbdModule(kernel, opts.node(), ReplicationFactory.NONE));
+        replication = new EngineReplication(new TransportGroup(0, true), kernel.workQueues().pool(),
+                EngineReplication.DEFAULT_MAX_PROTOCOL);
+        modules.add(new DrbdModule(kernel, opts.node(), replication));
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
     }
 
@@ -83,6 +87,7 @@ final class Daemon {
             LOG.error("start-up failed: {}", e.toString());
             System.err.println("scst-drbd: start-up failed: " + e.getMessage());
             stopModules();
+            replication.close();
             kernel.close();
             return 1;
         }
@@ -96,6 +101,7 @@ final class Daemon {
         }
         LOG.info("shutting down");
         stopModules();
+        replication.close();
         kernel.close();
         removePidFile();
         reportLeakedThreads();

@@ -28,6 +28,10 @@ public interface EngineObserver {
     default void peerDiskStateChanged(int peerNodeId, int volume, DiskState disk) {
     }
 
+    /** A resync toward or from a peer started with {@code totalSectors} to transfer (for done:). */
+    default void resyncStarted(int peerNodeId, int volume, long totalSectors) {
+    }
+
     /** The device size agreed with a peer changed (sectors); the drbdN device must not exceed it. */
     default void sizeAgreed(int volume, long sectors) {
     }

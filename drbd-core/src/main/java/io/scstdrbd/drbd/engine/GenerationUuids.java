@@ -149,14 +149,19 @@ public final class GenerationUuids {
         }
     }
 
-    /** End of a resync as target: adopt the source's current UUID; my old one retires. */
-    public synchronized void resyncFinishedAsTarget(int peer, long sourceCurrent, List<Long> sourceHistory) {
+    /**
+     * End of a resync as target: adopt the source's current UUID; the source's bitmap UUID for
+     * this node and its history follow, and my old current UUID retires.
+     */
+    public synchronized void resyncFinishedAsTarget(int peer, long sourceCurrent, long sourceBitmapForMe,
+            List<Long> sourceHistory) {
         long old = current;
         current = sourceCurrent;
         bitmaps.remove(peer);
         for (int i = sourceHistory.size() - 1; i >= 0; i--) {
             pushHistory(sourceHistory.get(i));
         }
+        pushHistory(sourceBitmapForMe);
         pushHistory(old);
     }
 

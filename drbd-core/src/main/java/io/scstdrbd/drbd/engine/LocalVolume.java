@@ -32,6 +32,16 @@ public interface LocalVolume {
      */
     void submitLocal(Bio bio);
 
+    /**
+     * A write that need not go through the activity log because its blocks are tracked elsewhere
+     * until it is stable: resync data (the bitmap keeps them out of sync until written) and a
+     * primary's replicated writes (the primary keeps them in its transfer log until the barrier
+     * ack, and marks them out of sync if the connection breaks first). Default: {@link #submitLocal}.
+     */
+    default void submitUntracked(Bio bio) {
+        submitLocal(bio);
+    }
+
     DiskState diskState();
 
     void setDiskState(DiskState s);

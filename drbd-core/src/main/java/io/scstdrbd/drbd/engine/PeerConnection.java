@@ -500,7 +500,7 @@ public final class PeerConnection {
         for (PeerDevice pd : devices.values()) {
             pd.connectionLost();
         }
-        if (wasPrimaryWithPeer) {
+        if (wasPrimaryWithPeer && !res.externalGenerations()) {
             newGenerationAfterLoss();
         }
         if (peerRole != Role.UNKNOWN) {
@@ -1281,6 +1281,7 @@ public final class PeerConnection {
      */
     public void replicate(PeerDevice pd, Bio bio, java.util.function.Consumer<Boolean> done) {
         long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
+        LocalWriteGate.Entry gate = localWrites.enter(bio);
         res.onLoop(() -> {
             if (!isConnected() || !pd.repl().replicatesWrites()
                     || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
@@ -1288,26 +1289,50 @@ public final class PeerConnection {
                 if (isConnected() && pd.repl().isPreparingSync()) {
                     sendOutOfSync(pd, bio.sector(), (int) bio.size());
                 }
+                gate.peerDone(null);
                 done.accept(false);
                 return;
             }
-            // the range is held until the peer has the data, so a resync read of the same blocks on
-            // this node cannot overtake the write on the wire
+            // the range is held until P_DATA is queued and the local write is done, so a resync read
+            // of the same blocks on this node can neither overtake the write nor read stale data
             pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
                 if (!isConnected() || tl == null) {
-                    range.release();
+                    gate.peerDone(range);
                     pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
                     done.accept(false);
                     return;
                 }
                 long dag = res.advanceDagtag(sectors);
-                sendWrite(pd, bio, dag, ok -> {
-                    range.release();
-                    done.accept(ok);
-                });
+                sendWrite(pd, bio, dag, done);
+                // P_DATA is queued: a resync reply sent later follows it on the wire. Holding the range
+                // until the peer's ack could deadlock with the peer's own resync request for these blocks.
+                gate.peerDone(range);
             }));
         });
     }
+
+    /** A flush from the local device: {@code done} runs once the peer has every earlier write stable. */
+    public void flush(Runnable done) {
+        res.onLoop(() -> flushEpoch(done));
+    }
+
+    /** The local role, disk state or UUIDs of a volume changed: tell the peer (P_UUIDS, P_STATE). */
+    public void localStateChanged(int vnr) {
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd != null && isConnected()) {
+                pd.sendUuids();
+                pd.sendState();
+            }
+        });
+    }
+
+    /** The local part of a write passed to {@link #replicate} finished (any thread, before or after). */
+    public void localWriteDone(Bio bio) {
+        localWrites.localDone(bio);
+    }
+
+    private final LocalWriteGate localWrites = new LocalWriteGate();
 
     private void sendWrite(PeerDevice pd, Bio bio, long dagtagEnd, java.util.function.Consumer<Boolean> onDone) {
         long sectors = bio.size() >>> Bio.SECTOR_SHIFT;

@@ -684,6 +684,7 @@ public final class PeerDevice {
         rsFailedSectors = 0;
         rsStartNanos = System.nanoTime();
         LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
+        conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
     }
 
     void checkResyncFinishedAsSource() {
@@ -770,7 +771,7 @@ public final class PeerDevice {
             }
             ByteBuffer nio = buf.nioBuffer(0, size);
             local().submitLocal(Bio.read(sector, new ByteBuffer[] {nio}, 0, (bio, errno) ->
-                    conn.resource().onLoop(() -> {
+                    conn.resource().onLoopOr(() -> {
                         try {
                             if (gen != conn.generation() || !conn.isRunning()) {
                                 buf.release();
@@ -786,6 +787,9 @@ public final class PeerDevice {
                         } finally {
                             range.release();
                         }
+                    }, () -> {
+                        buf.release();
+                        range.release();
                     })));
         });
     }
@@ -842,7 +846,8 @@ public final class PeerDevice {
             List<Long> h = peerUuids == null ? List.of() : peerUuids.history();
             Uuids src = peerUuids;
             local().uuids().change(u -> {
-                u.resyncFinishedAsTarget(peerId, src == null ? u.current() : src.current(), h);
+                u.resyncFinishedAsTarget(peerId, src == null ? u.current() : src.current(),
+                        src == null ? 0 : src.bitmapFor(conn.myNodeId()), h);
                 return null;
             });
         } else {
@@ -879,7 +884,7 @@ public final class PeerDevice {
         }
         final int bioFlags = flags;
         receivedSectors += size >>> 9;
-        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitLocal(Bio.write(h.sector(), data.nioBuffers(),
+        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitUntracked(Bio.write(h.sector(), data.nioBuffers(),
                 bioFlags, (bio, errno) -> {
                     data.release();
                     range.release();

@@ -43,6 +43,7 @@ public final class ResourceEngine {
     private final Map<Integer, PeerConnection> peers = new ConcurrentHashMap<>();
     private volatile Role role = Role.SECONDARY;
     private volatile java.util.function.Supplier<Role> externalRole;
+    private volatile boolean externalGenerations;
     private volatile WriteOrdering writeOrdering = WriteOrdering.FLUSH;
     private long dagtag;
 
@@ -100,6 +101,12 @@ public final class ResourceEngine {
      */
     public void useExternalRole(java.util.function.Supplier<Role> source) {
         this.externalRole = source;
+        this.externalGenerations = true;
+    }
+
+    /** True when the owner of the role also starts new data generations (on promotion, on losing a peer). */
+    boolean externalGenerations() {
+        return externalGenerations;
     }
 
     public WriteOrdering writeOrdering() {
@@ -385,6 +392,15 @@ public final class ResourceEngine {
             r.run();
         } else {
             loop.execute(r);
+        }
+    }
+
+    /** Runs {@code r} on the loop, or {@code ifGone} on this thread if the loop has shut down (releases buffers). */
+    void onLoopOr(Runnable r, Runnable ifGone) {
+        try {
+            onLoop(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ifGone.run();
         }
     }
 }

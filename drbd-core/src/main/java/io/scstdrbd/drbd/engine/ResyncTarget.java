@@ -240,7 +240,7 @@ final class ResyncTarget {
     }
 
     private void write(Req r, ByteBuf data) {
-        pd.volume().local().submitLocal(Bio.write(r.sector, data.nioBuffers(), 0,
+        pd.volume().local().submitUntracked(Bio.write(r.sector, data.nioBuffers(), 0,
                 (bio, errno) -> conn.resource().onLoop(() -> {
                     data.release();
                     if (!alive()) {

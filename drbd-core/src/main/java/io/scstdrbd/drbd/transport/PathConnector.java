@@ -337,7 +337,8 @@ public final class PathConnector {
                 f.release();
                 return;
             }
-            onLoop(() -> {
+            try {
+                onLoop(() -> {
                 if (handedTo != null) {
                     handedTo.frame(ch, f);
                     return;
@@ -361,6 +362,9 @@ public final class PathConnector {
                 }
                 s.backlog.add(f);
             });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                f.release();
+            }
         }
 
         @Override

@@ -1,0 +1,176 @@
+package io.scstdrbd.drbd.driver;
+
+import io.scstdrbd.drbd.engine.EngineObserver;
+import io.scstdrbd.drbd.engine.HandlerRunner;
+import io.scstdrbd.drbd.engine.ResourceEngine;
+import io.scstdrbd.drbd.engine.VolumeEngine;
+import io.scstdrbd.drbd.model.ConnectionControl;
+import io.scstdrbd.drbd.model.Device;
+import io.scstdrbd.drbd.model.Path;
+import io.scstdrbd.drbd.model.Resource;
+import io.scstdrbd.drbd.model.StateResult;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.transport.ListenerRegistry;
+import io.scstdrbd.drbd.transport.TransportGroup;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model resource's replication engine and the drivers of its connections. Engine state
+ * changes go back to the model through the control of the connection they concern.
+ */
+final class ResourceBinding implements EngineObserver, HandlerRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceBinding.class);
+
+    private final Resource resource;
+    private final ResourceEngine engine;
+    private final Executor mdExecutor;
+    private final Map<Integer, ModelConnectionDriver> drivers = new ConcurrentHashMap<>();
+
+    ResourceBinding(Resource resource, TransportGroup transport, ListenerRegistry listeners, Executor mdExecutor) {
+        this.resource = resource;
+        this.mdExecutor = mdExecutor;
+        this.engine = new ResourceEngine(resource.name(), resource.nodeId(), transport, listeners, this, this);
+        engine.useExternalRole(() -> ModelStates.role(resource.role()));
+    }
+
+    ResourceEngine engine() {
+        return engine;
+    }
+
+    Resource resource() {
+        return resource;
+    }
+
+    void add(ModelConnectionDriver d) {
+        drivers.put(d.peerNodeId(), d);
+    }
+
+    void remove(ModelConnectionDriver d) {
+        drivers.remove(d.peerNodeId(), d);
+    }
+
+    boolean isEmpty() {
+        return drivers.isEmpty();
+    }
+
+    /** A live connection's control (for volume-wide operations). */
+    ConnectionControl anyControl() {
+        for (ModelConnectionDriver d : drivers.values()) {
+            return d.control();
+        }
+        return null;
+    }
+
+    /** Makes sure every attached model device has an engine volume (before connecting). */
+    void syncVolumes() {
+        for (Device d : resource.devices()) {
+            VolumeEngine v = engine.volume(d.volume());
+            if (v == null && d.ldev() != null) {
+                engine.addVolume(new ModelVolume(d, this::anyControl, mdExecutor));
+            } else if (v != null && v.local() instanceof ModelVolume mv && mv.device() != d) {
+                engine.removeVolume(d.volume());
+                engine.addVolume(new ModelVolume(d, this::anyControl, mdExecutor));
+            }
+            if (d.ldev() != null) {
+                engine.setWriteOrdering(NetOptions.writeOrdering(d.ldev().diskConf()));
+            }
+        }
+    }
+
+    private ConnectionControl control(int peer) {
+        ModelConnectionDriver d = drivers.get(peer);
+        return d == null ? null : d.control();
+    }
+
+    private static void check(StateResult r, String what) {
+        if (r != null && !r.ok() && r != StateResult.NOTHING_TO_DO) {
+            LOG.warn("model refused {}: {}", what, r);
+        }
+    }
+
+    // ---------------------------------------------------------------- EngineObserver
+
+    @Override
+    public void connectionStateChanged(int peer, ConnState state) {
+        ConnectionControl c = control(peer);
+        if (c != null) {
+            check(c.setConnectionState(ModelStates.conn(state)), "connection " + state);
+            var pc = engine.peer(peer);
+            if (state == ConnState.CONNECTED && pc != null) {
+                // the model forgets peer roles and peer device states while not Connected
+                check(c.setPeerRole(ModelStates.role(pc.peerRole())), "peer role");
+                for (var pd : pc.devices()) {
+                    pushPeerDevice(peer, pd.volume().volume());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void peerRoleChanged(int peer, Role role) {
+        ConnectionControl c = control(peer);
+        if (c != null) {
+            check(c.setPeerRole(ModelStates.role(role)), "peer role " + role);
+        }
+    }
+
+    @Override
+    public void replicationStateChanged(int peer, int volume, ReplState state) {
+        pushPeerDevice(peer, volume);
+    }
+
+    @Override
+    public void peerDiskStateChanged(int peer, int volume, DiskState disk) {
+        pushPeerDevice(peer, volume);
+    }
+
+    private void pushPeerDevice(int peer, int volume) {
+        ConnectionControl c = control(peer);
+        var pc = engine.peer(peer);
+        var pd = pc == null ? null : pc.device(volume);
+        if (c != null && pd != null) {
+            check(c.setPeerDeviceState(volume, ModelStates.repl(pd.repl()), ModelStates.disk(pd.peerDisk())),
+                    "peer device " + pd.repl() + "/" + pd.peerDisk());
+        }
+    }
+
+    @Override
+    public void pathEstablished(int peer, boolean established) {
+        ConnectionControl c = control(peer);
+        if (c != null) {
+            List<Path> paths = c.paths();
+            if (!paths.isEmpty()) {
+                c.setPathEstablished(paths.get(0), established);
+            }
+        }
+    }
+
+    @Override
+    public void resyncStarted(int peer, int volume, long totalSectors) {
+        var conn = resource.connection(peer);
+        var pd = conn == null ? null : conn.peerDevice(volume);
+        if (pd != null) {
+            pd.rsTotalSectors.set(totalSectors);
+        }
+    }
+
+    // ---------------------------------------------------------------- HandlerRunner
+
+    @Override
+    public CompletableFuture<Integer> run(String handler, int peer, int volume) {
+        ConnectionControl c = control(peer);
+        if (c != null) {
+            c.callHelper(handler, volume);
+        }
+        return CompletableFuture.completedFuture(0);
+    }
+}
