@@ -514,6 +514,10 @@ public final class PeerConnection {
         authChallengeSeen = false;
         lastSentDagtagEnd = -1;
         pendingPeerAckDagtag = -1;
+        pingsSent = 0;
+        pingAcks = 0;
+        metaWaiters.clear();
+        metaWaiterTargets.clear();
         twopcResponderTid = 0;
         twopcResponderIntent = null;
         if (hadPath) {
@@ -712,6 +716,8 @@ public final class PeerConnection {
                 return;
             case PING_ACK:
                 pingSentNanos = 0;
+                pingAcks++;
+                runMetaWaiters();
                 return;
             case STATE_CHG_REQ:
             case CONN_ST_CHG_REQ:
@@ -892,6 +898,39 @@ public final class PeerConnection {
         }
     }
 
+    // ================================================================== meta round trips
+
+    private long pingsSent;
+    private long pingAcks;
+    private final java.util.ArrayDeque<long[]> metaWaiterTargets = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Runnable> metaWaiters = new java.util.ArrayDeque<>();
+
+    /**
+     * Runs {@code r} once the peer has processed everything sent on the meta socket so far: a
+     * P_PING is sent and {@code r} runs at its P_PING_ACK. A kernel peer handles the meta socket
+     * in another thread than the data socket, so e.g. the P_STATE that ends a resync must not
+     * overtake the last P_RS_WRITE_ACK.
+     */
+    void afterMetaRoundTrip(Runnable r) {
+        if (meta == null) {
+            return;
+        }
+        meta.send(PacketType.PING, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
+        pingsSent++;
+        if (pingSentNanos == 0) {
+            pingSentNanos = System.nanoTime();
+        }
+        metaWaiterTargets.add(new long[] {pingsSent});
+        metaWaiters.add(r);
+    }
+
+    private void runMetaWaiters() {
+        while (!metaWaiters.isEmpty() && metaWaiterTargets.peek()[0] <= pingAcks) {
+            metaWaiterTargets.poll();
+            metaWaiters.poll().run();
+        }
+    }
+
     // ================================================================== keep-alive
 
     private void startKeepAlive() {
@@ -916,6 +955,7 @@ public final class PeerConnection {
         }
         if (pingSentNanos == 0 && now - lastMetaRxNanos > net.pingInt() * 1_000_000_000L) {
             pingSentNanos = now;
+            pingsSent++;
             meta.send(PacketType.PING, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
         }
         long koNs = (long) net.timeout() * net.koCount() * 100_000_000L;
@@ -1320,10 +1360,27 @@ public final class PeerConnection {
     public void localStateChanged(int vnr) {
         res.onLoop(() -> {
             PeerDevice pd = devices.get(vnr);
-            if (pd != null && isConnected()) {
-                pd.sendUuids();
-                pd.sendState();
+            if (pd == null || !isConnected()) {
+                return;
             }
+            if (dialect84() && res.role() == Role.PRIMARY && pd.announcedRole() != Role.PRIMARY) {
+                // an 8.4 peer learns a promotion through a cluster-wide request first (which also makes it
+                // consider a resync after primary --force), then from the new UUIDs and state
+                boolean forced = pd.announcedDisk() != DiskState.UP_TO_DATE
+                        && pd.volume().local().diskState() == DiskState.UP_TO_DATE;
+                request84(vnr, StateIntent.primaryRequest(forced, true)).whenComplete((r, e) -> res.onLoop(() -> {
+                    if (e != null || !r.isSuccess()) {
+                        LOG.error("{}: the peer refused this node's promotion: {}", tag, e != null ? e : r.text());
+                    }
+                    if (isConnected()) {
+                        pd.sendUuids();
+                        pd.sendState();
+                    }
+                }));
+                return;
+            }
+            pd.sendUuids();
+            pd.sendState();
         });
     }
 

@@ -74,6 +74,8 @@ public final class PeerDevice {
     private ResyncTarget resync;
     private OnlineVerify verify;
     private boolean userPaused;
+    private Role announcedRole = Role.UNKNOWN;
+    private DiskState announcedDisk = DiskState.UNKNOWN;
 
     // statistics (sectors)
     private volatile long sentSectors;
@@ -238,6 +240,8 @@ public final class PeerDevice {
             verify = null;
         }
         unacked.clear();
+        announcedRole = Role.UNKNOWN;
+        announcedDisk = DiskState.UNKNOWN;
         bmReceiver = null;
         peerUuids = null;
         paramsSent = false;
@@ -314,7 +318,18 @@ public final class PeerDevice {
                 u.history()));
     }
 
+    /** The role and disk state this node last told the peer (P_STATE). */
+    Role announcedRole() {
+        return announcedRole;
+    }
+
+    DiskState announcedDisk() {
+        return announcedDisk;
+    }
+
     void sendState() {
+        announcedRole = conn.resource().role();
+        announcedDisk = local().diskState();
         boolean d84 = conn.dialect84();
         DrbdState s = new DrbdState(conn.resource().role().code(), conn.peerRole().code(), repl.code(),
                 local().diskState().toWire(d84), peerDisk.toWire(d84), false, false, false, userPaused, false, false,
@@ -856,8 +871,14 @@ public final class PeerDevice {
         }
         setRepl(ReplState.ESTABLISHED);
         local().persist();
-        sendUuids();
-        sendState();
+        // the peer must have counted our last P_RS_WRITE_ACK before it sees this P_STATE
+        final int gen = conn.generation();
+        conn.afterMetaRoundTrip(() -> {
+            if (gen == conn.generation() && repl == ReplState.ESTABLISHED) {
+                sendUuids();
+                sendState();
+            }
+        });
         conn.resource().handlers().run("after-resync-target", peerId, vnr());
     }
 
