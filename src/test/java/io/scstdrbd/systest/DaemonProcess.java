@@ -203,6 +203,18 @@ public final class DaemonProcess implements AutoCloseable {
         return d;
     }
 
+    /**
+     * A 127.0.0.1 port nobody listens on right now, for a daemon's --iscsi-listen or DRBD
+     * addresses (so tests never take 3260 or 7788 from a real service).
+     */
+    public static int freeLoopbackPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError("no free loopback port", e);
+        }
+    }
+
     public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name")) || Cmd.run("id", "-u").output().strip().equals("0");
     }
@@ -403,6 +415,9 @@ public final class DaemonProcess implements AutoCloseable {
     /** mkdir -p and mount {@code node} (a loop mount of the FUSE file) at {@code mountPoint}. */
     public Path mount(Path node, Path mountPoint) {
         Cmd.run("mkdir", "-p", mountPoint.toString()).ok();
+        if (isMounted(mountPoint)) {
+            Cmd.run("umount", "-l", mountPoint.toString()); // left over by an aborted earlier run
+        }
         track(mountPoint);
         Cmd.run("mount", node.toString(), mountPoint.toString()).ok();
         return mountPoint;

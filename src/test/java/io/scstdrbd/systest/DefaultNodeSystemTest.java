@@ -3,8 +3,6 @@ package io.scstdrbd.systest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,18 +14,11 @@ import org.junit.jupiter.api.Test;
  */
 class DefaultNodeSystemTest {
 
-    /** A loopback port nobody listens on now (for --iscsi-listen, once the portal is wired in). */
-    static int freeLoopbackPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void defaultBackendsUnderUmcFsRoot() throws Exception {
         Path root = DaemonProcess.SCRATCH.resolve("default-root");
         try (DaemonProcess d = DaemonProcess.builder("default").fuseRoot(root).fuseRootFromEnv()
-                .arg("--iscsi-listen", "127.0.0.1:" + freeLoopbackPort()).start()) {
+                .arg("--iscsi-listen", "127.0.0.1:" + DaemonProcess.freeLoopbackPort()).start()) {
             assertTrue(d.logText().contains("devices [tcmu000, tcmu001]"), d.tail());
             for (String[] dev : new String[][] {{"tcmu000", "/tmp/cfg1"}, {"tcmu001", "/tmp/cfg2"}}) {
                 Path node = d.dev(dev[0]);

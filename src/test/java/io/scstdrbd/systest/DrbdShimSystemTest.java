@@ -69,6 +69,11 @@ class DrbdShimSystemTest {
             assertEquals("r0 role:Secondary\n  disk:Inconsistent\n  vagrant connection:Connecting\n\n",
                     run(env, "sudo", "-E", "drbdadm", "-c", c, "status", "r0").ok().output());
             assertTrue(run(env, "sudo", "-E", "drbdsetup", "status").ok().output().startsWith("r0 role:Secondary"));
+            // only root may configure: the socket is 0600 root
+            Cmd.Result nobody = run(Map.of(), "runuser", "-u", "nobody", "--", "env", "UMC_FS_ROOT=" + d.fuseRoot(),
+                    "LD_PRELOAD=" + DrbdTools.shim(), "/usr/sbin/drbdsetup", "status");
+            assertEquals(20, nobody.exit(), nobody.output());
+            assertTrue(nobody.output().contains("Could not connect to 'drbd' generic netlink family"), nobody.output());
             // and the same command without UMC_FS_ROOT does not see the daemon's resource
             Cmd.Result host = run(noRoot(false), "sudo", "drbdsetup", "status", "r0");
             assertTrue(host.exit() != 0, host.output());

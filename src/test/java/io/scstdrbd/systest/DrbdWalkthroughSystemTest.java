@@ -41,6 +41,11 @@ class DrbdWalkthroughSystemTest {
 
             Path events = WORK.resolve("events2.out");
             Process live = drbd.spawn(events, "drbdsetup", "events2");
+            // listening once the (empty) initial state is through
+            for (int i = 0; i < 200 && !Files.readString(events).contains("exists -"); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals("exists -\n", Files.readString(events));
 
             drbd.adm("up", "r0").ok();
             assertEquals("r0 role:Secondary\n  disk:Inconsistent\n  vagrant connection:Connecting\n\n",

@@ -39,10 +39,12 @@ class FuseBlockIoSystemTest {
     static void start() throws Exception {
         DaemonProcess.requireRoot();
         Files.createDirectories(WORK);
+        Files.deleteIfExists(WORK.resolve("f0.img"));
         daemon = DaemonProcess.builder("blockio")
                 .backend("tcmu000:ram:@:64M")
                 .backend("tcmu001:ram:@:64M")
                 .backend("tcmu002:ram:@:64M")
+                .backend("f0:file:" + WORK.resolve("f0.img") + ":64M")
                 .start();
     }
 
@@ -169,15 +171,20 @@ class FuseBlockIoSystemTest {
     }
 
     @Test
-    void libaioDepth16WithFioVerification() {
-        Path node = daemon.dev("tcmu000");
+    void libaioDepth16WithFioVerificationOnRamAndFileBackends() {
+        // ram completes inline on the reader thread, file on its own I/O threads
+        fioVerify(daemon.dev("tcmu000"));
+        fioVerify(daemon.dev("f0"));
+    }
+
+    private static void fioVerify(Path node) {
         Cmd.run("fio", "--name=verify4k", "--filename=" + node, "--direct=1", "--ioengine=libaio", "--iodepth=16",
                 "--rw=randwrite", "--bs=4k", "--size=16M", "--verify=crc32c", "--do_verify=1",
-                "--verify_fatal=1").ok();
+                "--verify_fatal=1", "--verify_state_save=0").ok();
         Cmd.run("fio", "--name=verify1m", "--filename=" + node, "--direct=1", "--ioengine=libaio", "--iodepth=4",
-                "--rw=write", "--bs=1M", "--size=32M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1").ok();
+                "--rw=write", "--bs=1M", "--size=32M", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0").ok();
         Cmd.run("fio", "--name=unaligned", "--filename=" + node, "--ioengine=psync", "--rw=randrw",
-                "--bs=3333", "--size=8M", "--offset=7", "--verify=md5", "--do_verify=1", "--verify_fatal=1").ok();
+                "--bs=3333", "--size=8M", "--offset=7", "--verify=md5", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0").ok();
     }
 
     @Test

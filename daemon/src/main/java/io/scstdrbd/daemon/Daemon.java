@@ -84,8 +84,9 @@ final class Daemon {
                 }
             }
         } catch (Exception e) {
-            LOG.error("start-up failed: {}", e.toString());
-            System.err.println("scst-drbd: start-up failed: " + e.getMessage());
+            // one line, on stderr (the log file when detached); the stack only at DEBUG
+            LOG.debug("start-up failed", e);
+            System.err.println("scst-drbd: start-up failed: " + (e.getMessage() != null ? e.getMessage() : e));
             stopModules();
             replication.close();
             kernel.close();
@@ -143,10 +144,14 @@ final class Daemon {
     @SuppressWarnings("sunapi")
     private void installSignalHandlers() {
         for (String sig : new String[] {"INT", "TERM"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
+            sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
                 LOG.info("received SIG{}", s.getName());
                 requestStop();
             });
+            if (old == sun.misc.SignalHandler.SIG_IGN) {
+                // a shell starting a background job makes it ignore SIGINT; the JVM keeps it ignored
+                LOG.info("SIG{} is ignored (started in the background); stop the daemon with SIGTERM", sig);
+            }
         }
     }
 

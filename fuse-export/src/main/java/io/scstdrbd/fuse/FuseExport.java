@@ -50,6 +50,7 @@ public final class FuseExport implements KernelModule {
     private final Path mountPoint;
     private final int readers;
     private final AtomicReference<FuseState> state = new AtomicReference<>(FuseState.CREATED);
+    private final Thread exitHook = new Thread(this::exitWithoutStop, "fuse-exit-hook");
 
     private FuseParams params;
     private HandleTable<OpenFile> files;
@@ -119,12 +120,19 @@ public final class FuseExport implements KernelModule {
         List<FuseChannel> channels = new ArrayList<>();
         channels.add(mount.primary());
         for (int i = 1; i < readers; i++) {
-            channels.add(mount.cloneChannel());
+            try {
+                channels.add(mount.cloneChannel());
+            } catch (KernelException e) {
+                // a kernel without FUSE_DEV_IOC_CLONE: fewer readers, still correct
+                LOG.warn("FUSE reader {} of {} not started: {}", i + 1, readers, e.getMessage());
+                break;
+            }
         }
         dispatcher.onInit(() -> notifications.enable(mount.primary()));
-        server = new FuseServer(dispatcher, Math.max(32, 8 * readers));
+        server = new FuseServer(dispatcher, Math.max(32, 8 * readers), this::disconnected);
         server.start(channels);
-        LOG.info("FUSE tree at {}: {} reader threads", mount.target(), readers);
+        Runtime.getRuntime().addShutdownHook(exitHook);
+        LOG.info("FUSE tree at {}: {} reader threads", mount.target(), channels.size());
     }
 
     @Override
@@ -174,8 +182,32 @@ public final class FuseExport implements KernelModule {
         }
     }
 
+    /** The kernel ended the FUSE connection; while serving, that means someone unmounted the tree. */
+    private void disconnected() {
+        if (state.get() == FuseState.SERVING) {
+            LOG.warn("the FUSE tree at {} was unmounted from outside the daemon; device nodes are no longer "
+                    + "visible there until the daemon is restarted", mountPoint);
+        }
+    }
+
+    /**
+     * Runs only if the JVM exits without {@link #exit} (a fatal error elsewhere): detaches the
+     * mount, so no dead "Transport endpoint is not connected" mount point is left behind.
+     */
+    private void exitWithoutStop() {
+        FuseMount m = mount;
+        if (m != null && state.get() != FuseState.STOPPED) {
+            m.detach();
+        }
+    }
+
     /** Releases everything init created (also after a failed init). Idempotent. */
     private void cleanUp() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is already exiting, or the hook was never added
+        }
         if (opens != null) {
             opens.cancelAll();
         }

@@ -304,12 +304,21 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     }
 
     private void writeOne(Bio bio, LocalDisk l) {
-        MetaData md = l.md();
-        ActivityLog al = md.activityLog();
         int first = ActivityLog.extentOf(bio.sector());
         int last = ActivityLog.extentOf(bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1);
+        withActivityLog(l, first, last, bio, () -> issueWrite(bio, l, first, last));
+    }
+
+    /**
+     * Runs {@code go} once extents [first, last] are hot: at once on the fast path, otherwise on
+     * the metadata queue after the AL transaction is on disk (never on the submitter's thread).
+     * A failed AL write fails {@code bio} with EIO and follows on-io-error.
+     */
+    private void withActivityLog(LocalDisk l, int first, int last, Bio bio, Runnable go) {
+        MetaData md = l.md();
+        ActivityLog al = md.activityLog();
         if (al.tryBegin(first, last)) {
-            issueWrite(bio, l, first, last);
+            go.run();
             return;
         }
         mdQueue.execute(() -> {
@@ -327,7 +336,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                     bio.complete(Errno.EIO);
                     return;
                 }
-                issueWrite(bio, l, first, last);
+                go.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 bio.complete(Errno.EINTR);
@@ -434,7 +443,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         ActivityLog al = l.md().activityLog();
         int first = ActivityLog.extentOf(bio.sector());
         int last = ActivityLog.extentOf(bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1);
-        Runnable go = () -> {
+        withActivityLog(l, first, last, bio, () -> {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
                 device.lowerPending.decrementAndGet();
@@ -444,25 +453,6 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 }
                 bio.complete(errno);
             }));
-        };
-        if (al.tryBegin(first, last)) {
-            go.run();
-            return;
-        }
-        mdQueue.execute(() -> {
-            try {
-                List<ActivityLog.Change> changes;
-                while ((changes = al.plan(first, last)) == null) {
-                    al.awaitRelease(100);
-                }
-                l.md().commitAl(changes);
-                go.run();
-            } catch (KernelException e) {
-                bio.complete(Errno.EIO);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                bio.complete(Errno.EINTR);
-            }
         });
     }
 }

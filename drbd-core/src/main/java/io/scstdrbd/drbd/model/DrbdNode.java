@@ -475,13 +475,10 @@ public final class DrbdNode {
         return made[0];
     }
 
+    /** CHANGE notifications for every object whose state differs from the snapshot, in the kernel's order. */
     private void emitChanges(Snapshot old, Resource r) {
-        List<Runnable> out = new ArrayList<>();
-        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.failIo))) {
-            out.add(null);
-        }
         List<Object[]> list = new ArrayList<>();
-        if (!out.isEmpty()) {
+        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.failIo))) {
             list.add(new Object[] {r});
         }
         for (Device d : r.devices.values()) {

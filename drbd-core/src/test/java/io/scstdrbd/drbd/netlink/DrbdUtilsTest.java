@@ -53,4 +53,55 @@ class DrbdUtilsTest {
             assertEquals(0, r.exit, r.toString());
         }
     }
+
+    @Test
+    void externalMetadataResizeAndDataGenerationCommands() throws Exception {
+        assumeTrue(TestNode.toolsAvailable(), "needs root, drbd-utils and the shim");
+        try (TestNode n = new TestNode("ext")) {
+            n.addDisk("tcmu001", 64L << 20);
+            n.addDisk("tcmu002", 16L << 20);
+            String meta = n.root + "/dev/tcmu002";
+            Path conf = n.resourceFile("r0", 1, "tcmu001", meta, 17794);
+            String c = conf.toString();
+            Run r = n.run("drbdadm", "-c", c, "create-md", "--max-peers=2", "--force", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", c, "up", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdsetup", "show", "r0");
+            assertTrue(r.out.contains("meta-disk\t\t\t\"" + meta + "\";"), r.out);
+            r = n.run("drbdadm", "-c", c, "-d", "adjust", "r0");
+            assertEquals("", r.out, r.toString());
+            // external metadata: the whole backing device is data
+            r = n.run("drbdsetup", "status", "r0", "--verbose", "--statistics");
+            assertTrue(r.out.contains("size:65536 "), r.out);
+            r = n.run("drbdadm", "-c", c, "primary", "--force", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", c, "resize", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", c, "invalidate-remote", "r0");
+            assertEquals(0, r.exit, "a Primary without connection marks the peer for a full sync: " + r);
+            r = n.run("drbdsetup", "status", "r0", "--verbose", "--statistics");
+            assertTrue(r.out.contains("out-of-sync:65536 "), r.out);
+            String before = n.run("drbdadm", "-c", c, "get-gi", "r0").out.strip();
+            r = n.run("drbdadm", "-c", c, "new-current-uuid", "--clear-bitmap", "r0/0");
+            assertEquals(0, r.exit, r.toString());
+            String after = n.run("drbdadm", "-c", c, "get-gi", "r0").out.strip();
+            assertTrue(!before.split(":")[0].equals(after.split(":")[0]), before + " / " + after);
+            r = n.run("drbdsetup", "status", "r0", "--verbose", "--statistics");
+            assertTrue(r.out.contains("out-of-sync:0 "), r.out);
+            r = n.run("drbdadm", "-c", c, "secondary", "r0");
+            assertEquals(0, r.exit, r.toString());
+            // bit 0 of the current UUID says "created while Primary" and is cleared by the demotion
+            String secondary = n.run("drbdadm", "-c", c, "get-gi", "r0").out.strip().split(":")[0];
+            assertEquals(Long.parseUnsignedLong(after.split(":")[0], 16) & ~1L, Long.parseUnsignedLong(secondary, 16));
+            r = n.run("drbdadm", "-c", c, "down", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", c, "apply-al", "r0");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdadm", "-c", c, "dump-md", "r0");
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.out.contains("current-uuid 0x" + secondary + ";"), r.out);
+            assertTrue(r.out.contains("la-size-sect 131072;"), r.out);
+        }
+    }
 }

@@ -27,6 +27,10 @@ public final class TestNode implements AutoCloseable {
     private final List<FileBlockDevice> devices = new ArrayList<>();
 
     public TestNode(String tag) throws Exception {
+        this(tag, ReplicationFactory.NONE);
+    }
+
+    public TestNode(String tag, ReplicationFactory replication) throws Exception {
         Path base = Path.of("/tmp/drbd-h");
         Files.createDirectories(base);
         root = Files.createTempDirectory(base, tag + "-");
@@ -35,7 +39,7 @@ public final class TestNode implements AutoCloseable {
         Files.createDirectories(root.resolve("sys/block"));
         kernel = new Kernel(root.toString());
         host = Run.of("uname", "-n").out.strip();
-        drbd = new DrbdModule(kernel, host, ReplicationFactory.NONE);
+        drbd = new DrbdModule(kernel, host, replication);
         drbd.init();
         Files.writeString(root.resolve("proc/drbd"), drbd.proc().banner());
     }
@@ -81,11 +85,16 @@ public final class TestNode implements AutoCloseable {
 
     /** Writes a resource file for this host with one peer that never answers. */
     public Path resourceFile(String res, int minor, String disk, int port) throws IOException {
+        return resourceFile(res, minor, disk, "internal", port);
+    }
+
+    /** As above with another meta-disk ("internal", or a FUSE node path for external metadata). */
+    public Path resourceFile(String res, int minor, String disk, String metaDisk, int port) throws IOException {
         String conf = "resource " + res + " {\n"
                 + "  disk { c-plan-ahead 0; resync-rate 40000K; c-min-rate 0k; }\n"
                 + "  on " + host + " {\n    node-id 0;\n    address 127.0.0.1:" + port + ";\n"
                 + "    volume 0 { device drbd" + minor + " minor " + minor + "; disk \"" + root + "/dev/" + disk
-                + "\"; meta-disk internal; }\n  }\n"
+                + "\"; meta-disk " + metaDisk + "; }\n  }\n"
                 + "  on peer-absent {\n    node-id 1;\n    address 127.0.0.2:" + port + ";\n"
                 + "    volume 0 { device drbd" + minor + " minor " + minor + "; disk \"/dev/absent\"; meta-disk internal; }\n"
                 + "  }\n}\n";

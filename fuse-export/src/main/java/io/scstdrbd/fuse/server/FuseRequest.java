@@ -175,6 +175,20 @@ public final class FuseRequest implements BlockNodeIo.ReadDone, BlockNodeIo.Writ
         return dataView;
     }
 
+    /**
+     * Answers EINVAL (and logs, rate-limited) if the request body is shorter than the opcode's
+     * struct; returns true if it did.
+     */
+    boolean rejectShortBody(int need, RateLimitedLog warnings) {
+        if (bodyLength >= need) {
+            return false;
+        }
+        warnings.warn("short" + opcode, "FUSE request with opcode {} and a {}-byte body (needs {}): answered EINVAL",
+                opcode, bodyLength, need);
+        replyError(Errno.EINVAL);
+        return true;
+    }
+
     /** Marks the request as completing later; the reply returns the buffer to the pool. */
     void detach() {
         detached = true;

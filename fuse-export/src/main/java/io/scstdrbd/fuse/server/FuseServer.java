@@ -5,6 +5,7 @@ import io.scstdrbd.kernel.errno.Errno;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,18 @@ public final class FuseServer implements FuseRequest.RequestOwner {
     private final AtomicInteger inflight = new AtomicInteger();
     private final RateLimitedLog warnings = new RateLimitedLog(LOG);
     private final Object idle = new Object();
+    private final AtomicBoolean disconnected = new AtomicBoolean();
+    private final Runnable onDisconnect;
 
-    /** @param maxBuffers the most requests that can be read or in flight at once */
-    public FuseServer(Dispatcher dispatcher, int maxBuffers) {
+    /**
+     * @param maxBuffers   the most requests that can be read or in flight at once
+     * @param onDisconnect runs once, on a reader thread, when the kernel ends the connection
+     *                     (unmounted, by the daemon or from outside)
+     */
+    public FuseServer(Dispatcher dispatcher, int maxBuffers, Runnable onDisconnect) {
         this.dispatcher = dispatcher;
         this.pool = new BufferPool(maxBuffers, this);
+        this.onDisconnect = onDisconnect;
     }
 
     /** Starts one reader per channel. */
@@ -72,6 +80,9 @@ public final class FuseServer implements FuseRequest.RequestOwner {
                 pool.release(req);
             }
             dispatcher.close();
+            if (disconnected.compareAndSet(false, true)) {
+                onDisconnect.run();
+            }
             LOG.debug("{} stopped", Thread.currentThread().getName());
         }
     }

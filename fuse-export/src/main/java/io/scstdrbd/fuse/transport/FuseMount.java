@@ -49,6 +49,10 @@ public final class FuseMount implements AutoCloseable {
         clearStaleMount(target);
         try {
             Files.createDirectories(Path.of(target));
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new KernelException(Errno.EIO, "cannot create mount point " + target + ": " + why
+                    + (e.getFile() != null && !e.getFile().equals(target) ? " (" + e.getFile() + ")" : ""));
         } catch (IOException e) {
             throw new KernelException(Errno.EIO, "cannot create mount point " + target + ": " + e.getMessage());
         }

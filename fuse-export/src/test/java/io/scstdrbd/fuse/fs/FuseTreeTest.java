@@ -57,6 +57,36 @@ class FuseTreeTest {
     }
 
     @Test
+    void deviceListenerTellsTheKernelAtOnce() throws Exception {
+        List<String> told = new ArrayList<>();
+        devices.addListener(new DeviceNodeListener(tree, new TreeNotifications() {
+            @Override
+            public void entryDeleted(long parent, long child, String name) {
+                told.add("delete " + parent + " " + child + " " + name);
+            }
+
+            @Override
+            public void entryChanged(long parent, String name) {
+                told.add("changed " + parent + " " + name);
+            }
+
+            @Override
+            public void attributesChanged(long id) {
+                told.add("attr " + id);
+            }
+        }));
+        TestDevice d = new TestDevice("tcmu005", 4096);
+        devices.register(d);
+        long dev = tree.resolve("dev").id();
+        long node = tree.resolve("dev/tcmu005").id();
+        devices.notifyResized(d, 2048);
+        devices.unregister("tcmu005");
+        assertEquals(List.of("changed " + dev + " tcmu005", "attr " + node, "delete " + dev + " " + node + " tcmu005"),
+                told);
+        assertTrue(tree.known("dev/tcmu005").isEmpty(), "the node is forgotten");
+    }
+
+    @Test
     void handleTableRejectsStaleHandles() {
         HandleTable<String> t = new HandleTable<>();
         List<Long> fhs = new ArrayList<>();

@@ -31,7 +31,8 @@ class FuseServerTest {
             ExecutorService ioPool = Executors.newFixedThreadPool(2);
             TestDevice dev = new TestDevice("tcmu000", 1 << 20).async(ioPool);
             h.kernel.devices().register(dev);
-            FuseServer server = new FuseServer(h.dispatcher, 4);
+            java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
+            FuseServer server = new FuseServer(h.dispatcher, 4, disconnects::incrementAndGet);
             RecordingChannel a = new RecordingChannel();
             RecordingChannel b = new RecordingChannel();
             ByteBuffer init = DispatcherHarness.le(InitIn.SIZE);
@@ -66,6 +67,7 @@ class FuseServerTest {
             a.endOfRequests();
             b.endOfRequests();
             assertTrue(server.awaitReaders(5000), "readers end when the kernel says ENODEV");
+            assertEquals(1, disconnects.get(), "the end of the connection is reported once");
             assertTrue(server.awaitIdle(5000));
             assertEquals(0, server.inflight());
             assertEquals(SessionState.CLOSED, h.dispatcher.state());
