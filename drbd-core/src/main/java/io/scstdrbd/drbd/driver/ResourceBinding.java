@@ -102,6 +102,10 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     @Override
     public void connectionStateChanged(int peer, ConnState state) {
         ConnectionControl c = control(peer);
+        if (state == ConnState.UNCONNECTED && c != null
+                && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTING) {
+            return; // the model went to Connecting itself on connect; do not step back and forth
+        }
         if (c != null) {
             check(c.setConnectionState(ModelStates.conn(state)), "connection " + state);
             var pc = engine.peer(peer);

@@ -673,6 +673,7 @@ public final class PeerDevice {
         if (conn.dialect84()) {
             long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
             local().persist();
+            beginResyncAccounting("SyncSource");
             setRepl(ReplState.SYNC_SOURCE);
             conn.dataWriter().send(PacketType.SYNC_UUID, vnr(), new SyncUuid(syncUuid));
         } else {
@@ -686,13 +687,14 @@ public final class PeerDevice {
             if (set) {
                 local().persist();
             }
+            beginResyncAccounting("SyncSource");
             setRepl(ReplState.SYNC_SOURCE);
         }
         sendState();
-        beginResyncAccounting("SyncSource");
         conn.resource().loop().execute(this::checkResyncFinishedAsSource);
     }
 
+    /** Counts what this resync has to move; called before the replication state says it runs. */
     private void beginResyncAccounting(String as) {
         long bits = agreedBitmap().cardinality();
         rsTotalSectors = bits * PeerBitmap.SECTORS_PER_BIT;
@@ -843,9 +845,10 @@ public final class PeerDevice {
         if (local().diskState().compareTo(DiskState.INCONSISTENT) > 0) {
             setDisk(DiskState.INCONSISTENT);
         }
+        // the total first: the state change is what status and events2 show with done:
+        beginResyncAccounting("SyncTarget");
         setRepl(ReplState.SYNC_TARGET);
         sendState();
-        beginResyncAccounting("SyncTarget");
         conn.resource().handlers().run("before-resync-target", peerId, vnr());
         resync = new ResyncTarget(this, conn.resyncSettings());
         resync.start();
