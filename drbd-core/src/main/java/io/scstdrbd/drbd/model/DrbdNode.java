@@ -669,15 +669,20 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // connections and paths
 
+    /** The digests the replication engine computes (kernel crypto names). */
     private static final List<String> DIGESTS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512",
-            "crc32c", "crc32");
+            "crc32c");
+    /** hmac(X) needs a keyed hash with a block size: crc32c has none. */
+    private static final List<String> HMAC_DIGESTS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512");
 
     private static void checkAlgorithms(NlStruct nc) throws AdmException {
         String[][] checks = {{"cram_hmac_alg", "120"}, {"integrity_alg", "141"}, {"verify_alg", "146"},
             {"csums_alg", "144"}};
         for (String[] c : checks) {
-            String alg = nc.str(c[0]);
-            if (!alg.isEmpty() && !DIGESTS.contains(alg.toLowerCase(java.util.Locale.ROOT))) {
+            String alg = nc.str(c[0]).toLowerCase(java.util.Locale.ROOT);
+            List<String> known = c[0].equals("cram_hmac_alg") ? HMAC_DIGESTS : DIGESTS;
+            if (!alg.isEmpty() && !known.contains(alg)) {
+                LOG.error("{} '{}' is not available; refusing the configuration", c[0].replace('_', '-'), alg);
                 throw new AdmException(Integer.parseInt(c[1]), null);
             }
         }
