@@ -190,6 +190,8 @@ public final class PathConnector {
         ch.config().setAutoRead(true);
         onLoop(() -> {
             if (stopped || done) {
+                LOG.info("{}: closing a connection from {}: already {}", name, ch.remoteAddress(),
+                        done ? "connected" : "stopped");
                 ch.close();
                 return;
             }
