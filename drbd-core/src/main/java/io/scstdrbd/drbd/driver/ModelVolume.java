@@ -29,7 +29,11 @@ final class ModelVolume implements LocalVolume {
 
     private final Device dev;
     private final Supplier<ConnectionControl> control;
+    /** Serial: model updates and metadata writes in the order the engine made them. */
     private final Executor mdExecutor;
+    /** The disk state the engine set and the model has not taken yet (null: ask the model). */
+    private final java.util.concurrent.atomic.AtomicReference<DiskState> pending =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final UuidStore noDisk = new UuidStore.Memory(WireConstants.UUID_JUST_CREATED);
 
     ModelVolume(Device dev, Supplier<ConnectionControl> control, Executor mdExecutor) {
@@ -81,18 +85,32 @@ final class ModelVolume implements LocalVolume {
 
     @Override
     public DiskState diskState() {
-        return ModelStates.disk(dev.disk());
+        DiskState p = pending.get();
+        return p != null ? p : ModelStates.disk(dev.disk());
     }
 
+    /**
+     * Takes effect for the engine at once and for the model on the serial executor: the model's
+     * state change writes metadata (and flushes the backing device), which must not happen on an
+     * event loop.
+     */
     @Override
     public void setDiskState(DiskState s) {
         ConnectionControl c = control.get();
-        if (c != null) {
-            StateResult r = c.setLocalDiskState(dev.volume(), ModelStates.disk(s));
-            if (!r.ok()) {
-                LOG.warn("{}: disk state {} refused by the state rules: {}", dev, s.displayName(), r);
-            }
+        if (c == null) {
+            return;
         }
+        pending.set(s);
+        mdExecutor.execute(() -> {
+            try {
+                StateResult r = c.setLocalDiskState(dev.volume(), ModelStates.disk(s));
+                if (!r.ok()) {
+                    LOG.warn("{}: disk state {} refused by the state rules: {}", dev, s.displayName(), r);
+                }
+            } finally {
+                pending.compareAndSet(s, null);
+            }
+        });
     }
 
     @Override

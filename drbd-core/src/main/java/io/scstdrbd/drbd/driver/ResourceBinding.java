@@ -33,11 +33,14 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     private final Resource resource;
     private final ResourceEngine engine;
     private final Executor mdExecutor;
+    /** Engine changes reach the model here, in order, off the event loops (the model writes metadata). */
+    private final SerialExecutor modelQueue;
     private final Map<Integer, ModelConnectionDriver> drivers = new ConcurrentHashMap<>();
 
     ResourceBinding(Resource resource, TransportGroup transport, ListenerRegistry listeners, Executor mdExecutor) {
         this.resource = resource;
         this.mdExecutor = mdExecutor;
+        this.modelQueue = new SerialExecutor(mdExecutor);
         this.engine = new ResourceEngine(resource.name(), resource.nodeId(), transport, listeners, this, this);
         engine.useExternalRole(() -> ModelStates.role(resource.role()));
     }
@@ -75,10 +78,10 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         for (Device d : resource.devices()) {
             VolumeEngine v = engine.volume(d.volume());
             if (v == null && d.ldev() != null) {
-                engine.addVolume(new ModelVolume(d, this::anyControl, mdExecutor));
+                engine.addVolume(new ModelVolume(d, this::anyControl, modelQueue));
             } else if (v != null && v.local() instanceof ModelVolume mv && mv.device() != d) {
                 engine.removeVolume(d.volume());
-                engine.addVolume(new ModelVolume(d, this::anyControl, mdExecutor));
+                engine.addVolume(new ModelVolume(d, this::anyControl, modelQueue));
             }
             if (d.ldev() != null) {
                 engine.setWriteOrdering(NetOptions.writeOrdering(d.ldev().diskConf()));
@@ -101,30 +104,44 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
 
     @Override
     public void connectionStateChanged(int peer, ConnState state) {
-        ConnectionControl c = control(peer);
-        if (state == ConnState.UNCONNECTED && c != null
-                && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTING) {
-            return; // the model went to Connecting itself on connect; do not step back and forth
-        }
-        if (c != null) {
-            check(c.setConnectionState(ModelStates.conn(state)), "connection " + state);
-            var pc = engine.peer(peer);
-            if (state == ConnState.CONNECTED && pc != null) {
-                // the model forgets peer roles and peer device states while not Connected
-                check(c.setPeerRole(ModelStates.role(pc.peerRole())), "peer role");
-                for (var pd : pc.devices()) {
-                    pushPeerDevice(peer, pd.volume().volume());
-                }
+        var pc = engine.peer(peer);
+        Role peerRole = pc == null ? null : pc.peerRole();
+        List<int[]> volumes = new java.util.ArrayList<>();
+        List<Object[]> states = new java.util.ArrayList<>();
+        if (state == ConnState.CONNECTED && pc != null) {
+            for (var pd : pc.devices()) {
+                volumes.add(new int[] {pd.volume().volume()});
+                states.add(new Object[] {pd.repl(), pd.peerDisk()});
             }
         }
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c == null) {
+                return;
+            }
+            if (state == ConnState.UNCONNECTED
+                    && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTING) {
+                return; // the model went to Connecting itself on connect; do not step back and forth
+            }
+            check(c.setConnectionState(ModelStates.conn(state)), "connection " + state);
+            if (state == ConnState.CONNECTED && peerRole != null) {
+                // the model forgets peer roles and peer device states while not Connected
+                check(c.setPeerRole(ModelStates.role(peerRole)), "peer role");
+                for (int i = 0; i < volumes.size(); i++) {
+                    pushPeerDevice(c, volumes.get(i)[0], (ReplState) states.get(i)[0], (DiskState) states.get(i)[1]);
+                }
+            }
+        });
     }
 
     @Override
     public void peerRoleChanged(int peer, Role role) {
-        ConnectionControl c = control(peer);
-        if (c != null) {
-            check(c.setPeerRole(ModelStates.role(role)), "peer role " + role);
-        }
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                check(c.setPeerRole(ModelStates.role(role)), "peer role " + role);
+            }
+        });
     }
 
     @Override
@@ -137,44 +154,62 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         pushPeerDevice(peer, volume);
     }
 
+    /** Takes the engine's current replication and peer disk state of a volume to the model. */
     private void pushPeerDevice(int peer, int volume) {
-        ConnectionControl c = control(peer);
         var pc = engine.peer(peer);
         var pd = pc == null ? null : pc.device(volume);
-        if (c != null && pd != null) {
-            check(c.setPeerDeviceState(volume, ModelStates.repl(pd.repl()), ModelStates.disk(pd.peerDisk())),
-                    "peer device " + pd.repl() + "/" + pd.peerDisk());
+        if (pd == null) {
+            return;
         }
+        ReplState repl = pd.repl();
+        DiskState peerDisk = pd.peerDisk();
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                pushPeerDevice(c, volume, repl, peerDisk);
+            }
+        });
+    }
+
+    private static void pushPeerDevice(ConnectionControl c, int volume, ReplState repl, DiskState peerDisk) {
+        check(c.setPeerDeviceState(volume, ModelStates.repl(repl), ModelStates.disk(peerDisk)),
+                "peer device " + repl + "/" + peerDisk);
     }
 
     @Override
     public void pathEstablished(int peer, boolean established) {
-        ConnectionControl c = control(peer);
-        if (c != null) {
-            List<Path> paths = c.paths();
-            if (!paths.isEmpty()) {
-                c.setPathEstablished(paths.get(0), established);
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                List<Path> paths = c.paths();
+                if (!paths.isEmpty()) {
+                    c.setPathEstablished(paths.get(0), established);
+                }
             }
-        }
+        });
     }
 
     @Override
     public void resyncStarted(int peer, int volume, long totalSectors) {
-        var conn = resource.connection(peer);
-        var pd = conn == null ? null : conn.peerDevice(volume);
-        if (pd != null) {
-            pd.rsTotalSectors.set(totalSectors);
-        }
+        modelQueue.execute(() -> {
+            var conn = resource.connection(peer);
+            var pd = conn == null ? null : conn.peerDevice(volume);
+            if (pd != null) {
+                pd.rsTotalSectors.set(totalSectors);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- HandlerRunner
 
     @Override
     public CompletableFuture<Integer> run(String handler, int peer, int volume) {
-        ConnectionControl c = control(peer);
-        if (c != null) {
-            c.callHelper(handler, volume);
-        }
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                c.callHelper(handler, volume);
+            }
+        });
         return CompletableFuture.completedFuture(0);
     }
 }
