@@ -108,6 +108,7 @@ public final class ListenerRegistry implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 16)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, SocketTuning.RECV_ALLOCATOR)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

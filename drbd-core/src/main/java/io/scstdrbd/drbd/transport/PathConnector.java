@@ -141,6 +141,7 @@ public final class PathConnector {
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, SocketTuning.RECV_ALLOCATOR)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1000, settings.connectIntMs()))
                 .handler(new ChannelInitializer<SocketChannel>() {
