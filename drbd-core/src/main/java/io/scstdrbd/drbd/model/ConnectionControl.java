@@ -57,6 +57,9 @@ public interface ConnectionControl {
      */
     void submitLocal(int volume, Bio bio);
 
-    /** Runs a handler script (handlers section of drbd.conf) for this connection, e.g. "split-brain". */
-    void callHelper(String name, Integer volume);
+    /**
+     * Runs a handler script (handlers section of drbd.conf) for this connection, e.g. "split-brain";
+     * the future completes with the script's exit code (-1 if it could not run).
+     */
+    java.util.concurrent.CompletableFuture<Integer> callHelper(String name, Integer volume);
 }

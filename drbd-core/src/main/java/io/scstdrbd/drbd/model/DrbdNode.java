@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -1681,7 +1682,8 @@ public final class DrbdNode {
     // handlers
 
     /** Runs a handler script with the kernel's environment; CALL and RESPONSE go to events2. */
-    public void callHelper(Resource r, Device d, Connection c, String cmd) {
+    /** Runs a handler through the usermode helper; the future completes with its exit code (-1: could not run). */
+    public CompletableFuture<Integer> callHelper(Resource r, Device d, Connection c, String cmd) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");
         env.put("TERM", "linux");
@@ -1725,6 +1727,7 @@ public final class DrbdNode {
             }
         }
         LOG.info("{}: calling helper {}", r.name(), cmd);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         helpers.run(cmd, r.name(), env).whenComplete((status, err) -> {
             int st = err != null ? -1 : status;
             LOG.info("{}: helper command {} exit code {}", r.name(), cmd, st);
@@ -1734,7 +1737,9 @@ public final class DrbdNode {
             } finally {
                 lock.unlock();
             }
+            exit.complete(st);
         });
+        return exit;
     }
 
     private static void putAddress(Map<String, String> env, String prefix, java.net.InetSocketAddress a) {
@@ -1898,9 +1903,9 @@ public final class DrbdNode {
         }
 
         @Override
-        public void callHelper(String name, Integer volume) {
+        public CompletableFuture<Integer> callHelper(String name, Integer volume) {
             Device d = volume == null ? null : c.resource().devices.get(volume);
-            DrbdNode.this.callHelper(c.resource(), d, c, name);
+            return DrbdNode.this.callHelper(c.resource(), d, c, name);
         }
     }
 
