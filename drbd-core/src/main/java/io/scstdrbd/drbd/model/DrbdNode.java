@@ -299,7 +299,12 @@ public final class DrbdNode {
                 c.peerRole(Role.UNKNOWN);
                 for (PeerDevice pd : c.peerDevices.values()) {
                     pd.repl(ReplicationState.OFF);
-                    pd.peerDisk(DiskState.UNKNOWN);
+                    // what a disconnected node may still know of its peer: Inconsistent or Outdated
+                    // (e.g. after fence-peer); anything else is unknown
+                    DiskState pdsk = pd.peerDisk();
+                    if (pdsk.code() > DiskState.UNKNOWN.code() || pdsk.code() < DiskState.INCONSISTENT.code()) {
+                        pd.peerDisk(DiskState.UNKNOWN);
+                    }
                 }
                 for (Path p : c.paths) {
                     if (c.cstate() != ConnectionState.CONNECTING) {
