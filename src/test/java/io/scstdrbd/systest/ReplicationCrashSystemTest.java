@@ -76,11 +76,19 @@ class ReplicationCrashSystemTest {
         }
     }
 
+    /**
+     * With fencing resource-only the Primary runs fence-peer when the Secondary dies; the handler
+     * says "outdated" (4) and the peer's disk is Outdated in events2 and dstate.
+     */
     @Test
     void killedSecondaryResyncsAfterRestart() throws Exception {
         DrbdTools.require();
         try (TwoNodes n = new TwoNodes("crashsec", 17718, "128M")) {
+            n.net = "protocol C; fencing resource-only;";
+            java.nio.file.Path calls = n.work().resolve("helper-calls");
+            java.nio.file.Path helper = ReplicationFailuresSystemTest.helperScript(n.work(), calls);
             n.upConnected();
+            Files.writeString(n.a.daemon.path("sys/module/drbd/parameters/usermode_helper"), helper.toString());
             n.a.adm("primary", "--force", "r0").ok();
             n.awaitInSync(Duration.ofMinutes(2));
             Process writer = new ProcessBuilder("dd", "if=/dev/urandom", "of=" + n.a.drbd1(), "bs=64k", "count=1200",
@@ -90,6 +98,13 @@ class ReplicationCrashSystemTest {
             assertTrue(writer.waitFor(2, TimeUnit.MINUTES), "writes stalled after the Secondary died");
             assertEquals(0, writer.exitValue(), new String(writer.getInputStream().readAllBytes()));
             n.a.awaitStatus(s -> s.contains("beta connection:Connecting"), Duration.ofSeconds(20));
+            ReplicationFailuresSystemTest.awaitFile(calls, "alpha fence-peer r0 peer=1");
+            for (int i = 0; i < 50 && !n.a.adm("dstate", "r0").output().equals("UpToDate/Outdated\n"); i++) {
+                Thread.sleep(100);
+            }
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+            assertTrue(n.a.setup("events2", "--now", "r0").ok().output().contains(
+                    "exists peer-device name:r0 peer-node-id:1 conn-name:beta volume:0 replication:Off peer-disk:Outdated"));
             n.b.start();
             n.b.up();
             n.awaitInSync(Duration.ofMinutes(2));

@@ -245,10 +245,14 @@ class ReplicationFailuresSystemTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A usermode helper that records "NODE CMD RESOURCE" lines and succeeds. */
+    /**
+     * A usermode helper that records "NODE CMD RESOURCE peer=ID" lines; fence-peer answers 4 (peer
+     * outdated), everything else succeeds.
+     */
     static Path helperScript(Path dir, Path calls) throws IOException {
         Path s = dir.resolve("helper.sh");
-        Files.writeString(s, "#!/bin/sh\necho \"$__DRBD_NODE__ $1 $2 peer=$DRBD_PEER_NODE_ID\" >> " + calls + "\nexit 0\n");
+        Files.writeString(s, "#!/bin/sh\necho \"$__DRBD_NODE__ $1 $2 peer=$DRBD_PEER_NODE_ID\" >> " + calls + "\n"
+                + "[ \"$1\" = fence-peer ] && exit 4\nexit 0\n");
         Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.deleteIfExists(calls);
         return s;

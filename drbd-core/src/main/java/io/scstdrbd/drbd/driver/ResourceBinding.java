@@ -36,6 +36,11 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     /** Engine changes reach the model here, in order, off the event loops (the model writes metadata). */
     private final SerialExecutor modelQueue;
     private final Map<Integer, ModelConnectionDriver> drivers = new ConcurrentHashMap<>();
+    /** The engine's last connection state per peer (written on the engine's loop). */
+    private final Map<Integer, ConnState> lastState = new ConcurrentHashMap<>();
+    /** A connection that ends in one of these was lost, not closed on purpose. */
+    private static final java.util.Set<ConnState> LOST = java.util.EnumSet.of(ConnState.NETWORK_FAILURE,
+            ConnState.BROKEN_PIPE, ConnState.TIMEOUT, ConnState.PROTOCOL_ERROR);
 
     ResourceBinding(Resource resource, TransportGroup transport, ListenerRegistry listeners, Executor mdExecutor) {
         this.resource = resource;
@@ -104,6 +109,10 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
 
     @Override
     public void connectionStateChanged(int peer, ConnState state) {
+        ConnState prev = lastState.put(peer, state);
+        if (prev == ConnState.CONNECTED && LOST.contains(state)) {
+            modelQueue.execute(() -> maybeFencePeer(peer));
+        }
         var pc = engine.peer(peer);
         Role peerRole = pc == null ? null : pc.peerRole();
         List<int[]> volumes = new java.util.ArrayList<>();
@@ -198,6 +207,59 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
                 pd.rsTotalSectors.set(totalSectors);
             }
         });
+    }
+
+    // ---------------------------------------------------------------- fencing
+
+    /**
+     * A Primary that lost its peer with a fencing policy runs the fence-peer handler; its exit code
+     * says what became of the peer: 3 it is Inconsistent, 4 it was outdated, 5 it could not be
+     * reached (taken as outdated), 7 it was shot (STONITH); 6 means the peer is Primary itself.
+     * On the model's serial executor.
+     */
+    private void maybeFencePeer(int peer) {
+        ConnectionControl c = control(peer);
+        if (c == null || c.connection().netConf().num("fencing_policy") == 0
+                || resource.role() != io.scstdrbd.drbd.model.Role.PRIMARY) {
+            return;
+        }
+        LOG.info("{}: lost the connection to {} while Primary; calling the fence-peer handler", resource.name(),
+                c.connection().name());
+        c.callHelper("fence-peer", null).thenAccept(code -> modelQueue.execute(() -> fenced(peer, code)));
+    }
+
+    private void fenced(int peer, int code) {
+        ConnectionControl c = control(peer);
+        if (c == null) {
+            return;
+        }
+        io.scstdrbd.drbd.model.DiskState pdsk;
+        switch (code) {
+            case 3:
+                pdsk = io.scstdrbd.drbd.model.DiskState.INCONSISTENT;
+                break;
+            case 4:
+            case 5:
+            case 7:
+                pdsk = io.scstdrbd.drbd.model.DiskState.OUTDATED;
+                break;
+            case 6:
+                LOG.error("{}: fence-peer helper returned 6: {} is Primary; its data is not outdated", resource.name(),
+                        c.connection().name());
+                return;
+            default:
+                LOG.warn("{}: fence-peer helper returned {}; the disk state of {} stays unknown", resource.name(), code,
+                        c.connection().name());
+                return;
+        }
+        if (c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTED) {
+            return; // connected again meanwhile: the peer reported its real state
+        }
+        LOG.info("{}: fence-peer helper returned {}: peer disk of {} is now {}", resource.name(), code,
+                c.connection().name(), pdsk.text());
+        for (Device d : resource.devices()) {
+            check(c.setPeerDeviceState(d.volume(), io.scstdrbd.drbd.model.ReplicationState.OFF, pdsk), "fenced peer");
+        }
     }
 
     // ---------------------------------------------------------------- HandlerRunner
