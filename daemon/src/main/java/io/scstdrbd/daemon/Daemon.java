@@ -44,7 +44,9 @@ final class Daemon {
         // DRBD sits on the backends; SCSI (and FUSE) sit on DRBD
         replication = new EngineReplication(new TransportGroup(0, true), kernel.workQueues().pool(),
                 EngineReplication.DEFAULT_MAX_PROTOCOL);
-        modules.add(new DrbdModule(kernel, opts.node(), replication));
+        DrbdModule drbd = new DrbdModule(kernel, opts.node(), replication);
+        replication.protocolMin(() -> drbd.proc().protocolVersionMin());
+        modules.add(drbd);
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
     }
 

@@ -10,6 +10,7 @@ import io.scstdrbd.drbd.transport.TransportGroup;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 
 /**
  * The replication engine as the DRBD model's {@link ReplicationFactory}: one engine per resource,
@@ -24,6 +25,8 @@ public final class EngineReplication implements ReplicationFactory, AutoCloseabl
     private final ListenerRegistry listeners;
     private final Executor mdExecutor;
     private final int maxProtocol;
+    /** The drbd module parameter protocol_version_min (read at every connect). */
+    private volatile IntSupplier protocolMin = () -> 0;
     private final Map<Resource, ResourceBinding> bindings = new IdentityHashMap<>();
 
     /**
@@ -37,12 +40,17 @@ public final class EngineReplication implements ReplicationFactory, AutoCloseabl
         this.maxProtocol = maxProtocol;
     }
 
+    /** Where the lowest acceptable protocol version comes from (the module parameter protocol_version_min). */
+    public void protocolMin(IntSupplier min) {
+        this.protocolMin = min;
+    }
+
     /** Called by the model with its lock held: must not block. */
     @Override
     public synchronized ConnectionDriver create(Connection connection, ConnectionControl control) {
         Resource r = connection.resource();
         ResourceBinding b = bindings.computeIfAbsent(r, k -> new ResourceBinding(k, transport, listeners, mdExecutor));
-        ModelConnectionDriver d = new ModelConnectionDriver(b, connection, control, maxProtocol, () -> {
+        ModelConnectionDriver d = new ModelConnectionDriver(b, connection, control, maxProtocol, () -> protocolMin.getAsInt(), () -> {
             synchronized (EngineReplication.this) {
                 if (b.isEmpty()) {
                     bindings.remove(r);

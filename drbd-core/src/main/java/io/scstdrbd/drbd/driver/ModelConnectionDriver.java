@@ -36,15 +36,17 @@ final class ModelConnectionDriver implements ConnectionDriver {
     private final Connection conn;
     private final ConnectionControl control;
     private final int maxProtocol;
+    private final java.util.function.IntSupplier protocolMin;
     private final Runnable onClose;
     private volatile PeerConnection pc;
 
     ModelConnectionDriver(ResourceBinding binding, Connection conn, ConnectionControl control, int maxProtocol,
-            Runnable onClose) {
+            java.util.function.IntSupplier protocolMin, Runnable onClose) {
         this.binding = binding;
         this.conn = conn;
         this.control = control;
         this.maxProtocol = maxProtocol;
+        this.protocolMin = protocolMin;
         this.onClose = onClose;
     }
 
@@ -87,6 +89,7 @@ final class ModelConnectionDriver implements ConnectionDriver {
             c.setNet(net());
             c.setResyncSettings(resync());
         }
+        c.setProtocolMin(protocolMin.getAsInt());
         engine.connect(conn.peerNodeId(), conn.discardMyData()).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.error("{}: cannot connect: {}", conn, e.getCause() != null ? e.getCause().getMessage() : e.toString());

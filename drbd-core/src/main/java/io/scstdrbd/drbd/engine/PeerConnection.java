@@ -76,7 +76,10 @@ import org.slf4j.LoggerFactory;
 public final class PeerConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     /** Lowest protocol version offered: h100 headers and p_rs_param_95 from there on. */
+    /** The lowest protocol this engine speaks (h100 headers: 8.4's 100-101 and DRBD 9's 118-121). */
     static final int PROTOCOL_MIN = 100;
+    /** The lowest protocol offered: PROTOCOL_MIN or the drbd module's protocol_version_min if higher. */
+    private volatile int protocolMin = PROTOCOL_MIN;
     /** Bytes of received but unwritten peer data after which the data socket stops reading. */
     static final long RECEIVE_HIGH_WATER = 64L << 20;
 
@@ -317,6 +320,11 @@ public final class PeerConnection {
             startConnecting();
             return StateResult.SUCCESS;
         });
+    }
+
+    /** Raises the lowest protocol offered at the next handshake (never below {@link #PROTOCOL_MIN}). */
+    public void setProtocolMin(int min) {
+        protocolMin = Math.max(PROTOCOL_MIN, Math.min(min, net.maxProtocol()));
     }
 
     /** Refuses algorithms this engine cannot compute rather than ignoring them. */
@@ -564,7 +572,7 @@ public final class PeerConnection {
         phase = Phase.FEATURES;
         final int gen = generation;
         res.observer().pathEstablished(peerId, true);
-        ConnectionFeatures mine = new ConnectionFeatures(PROTOCOL_MIN, 0, net.maxProtocol(), res.nodeId(), peerId);
+        ConnectionFeatures mine = new ConnectionFeatures(protocolMin, 0, net.maxProtocol(), res.nodeId(), peerId);
         data.send(PacketType.CONNECTION_FEATURES, WireConstants.VOLUME_CONNECTION, mine);
         long hsMs = Math.max(4L * net.pingTimeout() * 100, net.timeout() * 100L) + 5000;
         handshakeTimer = res.loop().schedule(() -> {
@@ -792,7 +800,7 @@ public final class PeerConnection {
     // ================================================================== handshake
 
     private void onFeatures(ConnectionFeatures peer) {
-        ConnectionFeatures mine = new ConnectionFeatures(PROTOCOL_MIN, 0, net.maxProtocol(), res.nodeId(), peerId);
+        ConnectionFeatures mine = new ConnectionFeatures(protocolMin, 0, net.maxProtocol(), res.nodeId(), peerId);
         FeatureNegotiation.Result r = FeatureNegotiation.negotiate(mine, peer, res.nodeId(), peerId);
         if (!r.ok()) {
             fatal(r.refusal());

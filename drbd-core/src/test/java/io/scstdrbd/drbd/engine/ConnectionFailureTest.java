@@ -65,6 +65,24 @@ class ConnectionFailureTest {
         }
     }
 
+    /** protocol_version_min 118 on A: an 8.4 peer (at most 101) is refused, a DRBD 9 peer connects. */
+    @Test
+    void protocolVersionMinRefusesOlderDialects() throws Exception {
+        try (EnginePair p = new EnginePair(17746, 4 << 20)) {
+            p.configure(EnginePair.net("B", 121), EnginePair.net("A", 101));
+            p.a.peer().setProtocolMin(118);
+            p.connectBoth();
+            await("refused", 20_000, () -> p.a.peer().connState() == ConnState.STANDALONE);
+            assertEquals(ConnState.STANDALONE, p.a.peer().connState());
+        }
+        try (EnginePair p = new EnginePair(17746, 4 << 20)) {
+            p.configure(EnginePair.net("B", 121), EnginePair.net("A", 121));
+            p.a.peer().setProtocolMin(118);
+            p.connectBoth();
+            await("connected", 20_000, () -> p.a.peer().connState() == ConnState.CONNECTED);
+        }
+    }
+
     @ParameterizedTest(name = "max protocol {0}")
     @ValueSource(ints = {121, 101})
     void incompatibleProtocolIsRefused(int maxProtocol) throws Exception {
