@@ -100,6 +100,17 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startVerify(
+            io.scstdrbd.drbd.model.PeerDevice peerDevice) {
+        PeerConnection c = pc;
+        if (c == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
+        }
+        return c.startVerify(peerDevice.device().volume()).thenApply(ModelStates::result);
+    }
+
+    @Override
     public void disconnect(boolean force) {
         PeerConnection c = pc;
         if (c == null) {

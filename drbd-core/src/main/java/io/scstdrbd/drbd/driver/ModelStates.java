@@ -35,4 +35,14 @@ final class ModelStates {
     static Role role(io.scstdrbd.drbd.model.Role r) {
         return Role.valueOf(r.name());
     }
+
+    /** By kernel code (both enums carry the SS_* values); unknown codes become UNKNOWN_ERROR. */
+    static io.scstdrbd.drbd.model.StateResult result(io.scstdrbd.drbd.state.StateResult r) {
+        for (io.scstdrbd.drbd.model.StateResult m : io.scstdrbd.drbd.model.StateResult.values()) {
+            if (m.code() == r.code()) {
+                return m;
+            }
+        }
+        return io.scstdrbd.drbd.model.StateResult.UNKNOWN_ERROR;
+    }
 }

@@ -83,6 +83,9 @@ public final class PeerDevice {
     private volatile long rsTotalSectors;
     private volatile long rsFailedSectors;
     private long rsStartNanos;
+    /** This resync as source with csums-alg: blocks found equal by checksum, and blocks sent. */
+    private long rsEqualSectors;
+    private long rsSentSectors;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -699,6 +702,8 @@ public final class PeerDevice {
         long bits = agreedBitmap().cardinality();
         rsTotalSectors = bits * PeerBitmap.SECTORS_PER_BIT;
         rsFailedSectors = 0;
+        rsEqualSectors = 0;
+        rsSentSectors = 0;
         rsStartNanos = System.nanoTime();
         LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
         conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
@@ -727,6 +732,11 @@ public final class PeerDevice {
         double secs = Math.max(0.001, (System.nanoTime() - rsStartNanos) / 1e9);
         LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
                 (long) (rsTotalSectors / 2 / secs));
+        if (rsEqualSectors > 0) {
+            long all = rsEqualSectors + rsSentSectors;
+            LOG.info("{}: {} % had equal checksums, eliminated: {}K; transferred {}K total {}K", tag,
+                    rsEqualSectors * 100 / Math.max(1, all), rsEqualSectors / 2, rsSentSectors / 2, all / 2);
+        }
     }
 
     /** P_RS_WRITE_ACK / P_NEG_ACK for resync data (block id ID_SYNCER) on the source. */
@@ -829,12 +839,14 @@ public final class PeerDevice {
                 bitmap().clearRange(PeerBitmap.firstBit(r.sector()), PeerBitmap.endBit(r.sector(), r.blksize() >>> 9));
                 conn.metaWriter().send(PacketType.RS_IS_IN_SYNC, vnr(),
                         new BlockAck(r.sector(), WireConstants.ID_IN_SYNC, r.blksize(), conn.nextSeq()));
+                rsEqualSectors += r.blksize() >>> 9;
                 checkResyncFinishedAsSource();
             } else {
                 conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
                         new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
                         conn.dataWriter().channel().voidPromise());
                 sentSectors += r.blksize() >>> 9;
+                rsSentSectors += r.blksize() >>> 9;
             }
         });
     }

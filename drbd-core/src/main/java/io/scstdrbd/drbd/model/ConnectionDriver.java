@@ -58,6 +58,14 @@ public interface ConnectionDriver {
     default void localWriteDone(PeerDevice peerDevice, Bio bio, int errno) {
     }
 
+    /**
+     * {@code drbdadm verify}: starts online verify toward this peer on one volume. Completes with
+     * the result of the state change (the verify itself runs on); the default refuses.
+     */
+    default java.util.concurrent.CompletableFuture<StateResult> startVerify(PeerDevice peerDevice) {
+        return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
+    }
+
     /** The connection is being deleted: release every resource. */
     void close();
 }

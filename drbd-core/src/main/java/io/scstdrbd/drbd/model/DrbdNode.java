@@ -1591,6 +1591,28 @@ public final class DrbdNode {
         });
     }
 
+    /**
+     * START_OV: the connection's driver starts online verify; waits for the state change (not for
+     * the verify) without the node lock, since the driver reports its states through it.
+     */
+    public AdmResult startVerify(PeerDevice pd) {
+        ConnectionDriver drv = pd.connection().driver;
+        if (drv == null) {
+            return AdmResult.of(StateResult.NEED_CONNECTION);
+        }
+        try {
+            return AdmResult.of(drv.startVerify(pd).get(30, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return AdmResult.of(StateResult.TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AdmResult.of(StateResult.INTERRUPTED);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("{}: starting online verify failed", pd.connection().name(), e.getCause());
+            return AdmResult.of(StateResult.UNKNOWN_ERROR);
+        }
+    }
+
     /** FORGET_PEER: drop what the metadata remembers of a peer that is not configured. */
     public AdmResult forgetPeer(AdmTarget t, int peerNodeId) throws AdmException {
         return locked(() -> {
