@@ -1,16 +1,21 @@
 #!/bin/bash
-# DRBD benchmark (not a test): fio with O_DIRECT through the FUSE tree on drbd1 (standalone
-# Primary, peer absent: activity log, per-peer bitmap marking) and, in the same run, on the
-# unreplicated backend tcmu000 of the same kind and size (the reference). Prints IOPS/bandwidth
-# and the ratio drbd1/tcmu000 for each job; each job runs REPEAT times alternating the two
-# devices and the ratio is taken between the medians.
+# DRBD benchmark (not a test). One run, three phases, all through the FUSE tree with fio O_DIRECT:
 #
-# Goals: 4k random write at depth 16 >= 0.70 of the unreplicated device, 1M sequential write
-# >= 0.80, 4k random read >= 0.90.
+#  1. standalone: drbd1 Primary with its peer absent (activity log, per-peer bitmap marking)
+#     against the unreplicated backend tcmu000 of the same kind and size on the same daemon;
+#  2. resync: a second daemon (the peer, 127.0.0.2) comes up; the full sync of drbd1 runs with
+#     resync-rate unlimited (c-plan-ahead 0, resync-rate 4194304K) and its throughput is taken
+#     from the sync source's "resync done" line;
+#  3. replicated: drbd1 connected with protocol C against tcmu000 again.
+#
+# Each fio job runs REPEAT times alternating the devices; ratios are between medians. Goals:
+#   standalone  4k random write depth 16 >= 0.70, 1M sequential write >= 0.80, 4k random read >= 0.90
+#   replicated  1M sequential write >= 0.80, 4k random write depth 16 >= 0.60
+#   resync throughput >= 0.50 of the unreplicated 1M sequential write throughput
 #
 # Usage (root, after tools/install-deps.sh and mvn -q -DskipTests package): tools/bench/drbd.sh
 # Environment: SIZE (512M), RUNTIME seconds per run (4), REPEAT (3), BENCH_DIR (/tmp/drbd-h/bench),
-#              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237)
+#              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237), PORT (17799)
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,12 +24,16 @@ SIZE=${SIZE:-512M}
 RUNTIME=${RUNTIME:-4}
 REPEAT=${REPEAT:-3}
 AL_EXTENTS=${AL_EXTENTS:-1237}
+PORT=${PORT:-17799}
 BENCH_DIR=${BENCH_DIR:-/tmp/drbd-h/bench}
 ROOT=$BENCH_DIR/root
+ROOT_B=$BENCH_DIR/root-peer
 LOG=$BENCH_DIR/daemon.log
+LOG_B=$BENCH_DIR/daemon-peer.log
 OUT=$BENCH_DIR/fio
 SHIM=$TOP/tools/target/shim/libscst-drbd-preload.so
 [ -f "$SHIM" ] || SHIM=/usr/local/lib/scst-drbd/libscst-drbd-preload.so
+PEER=bench-peer
 
 die() { echo "drbd.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root"
@@ -34,41 +43,54 @@ command -v python3 >/dev/null || die "python3 is missing (tools/install-deps.sh)
 [ -f "$JAR" ] || die "$JAR is missing: mvn -q -DskipTests package"
 [ -f "$SHIM" ] || die "the shim is missing: tools/install-deps.sh"
 
-mkdir -p "$BENCH_DIR" "$OUT"
-export UMC_FS_ROOT=$ROOT
-drbd() { LD_PRELOAD=$SHIM "/usr/sbin/$@"; }
-PID=
+mkdir -p "$BENCH_DIR" "$OUT" "$ROOT" "$ROOT_B"
+drbd() { UMC_FS_ROOT=$ROOT LD_PRELOAD=$SHIM "/usr/sbin/$@"; }
+drbd_peer() { UMC_FS_ROOT=$ROOT_B LD_PRELOAD=$SHIM __DRBD_NODE__=$PEER "/usr/sbin/$@" 2> >(grep -v "__DRBD_NODE__\|PRETENDING\|^$" >&2); }
+PID= PID_B=
+stop_daemon() { # pid root
+  local pid=$1 root=$2
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  if mountpoint -q "$root"; then umount -l "$root"; fi
+  true
+}
 cleanup() {
   drbd drbdsetup down r0 >/dev/null 2>&1 || true
-  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID"
-    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$PID" 2>/dev/null && kill -KILL "$PID"
-  fi
-  mountpoint -q "$ROOT" && umount -l "$ROOT"
-  true
+  drbd_peer drbdsetup down r0 >/dev/null 2>&1 || true
+  stop_daemon "$PID_B" "$ROOT_B"
+  stop_daemon "$PID" "$ROOT"
 }
 trap cleanup EXIT
 
-java -jar "$JAR" -f --backend "tcmu000:ram:@:$SIZE" --backend "tcmu001:ram:@:$SIZE" >"$LOG" 2>&1 &
-PID=$!
-for _ in $(seq 1 300); do
-  grep -q "ready: FUSE root" "$LOG" 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || die "daemon died: $(tail -5 "$LOG")"
-  sleep 0.1
-done
+start_daemon() { # root log args...
+  local root=$1 log=$2; shift 2
+  java -jar "$JAR" -f --fuse-root "$root" "$@" >"$log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do
+    grep -q "ready: FUSE root" "$log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || die "daemon died: $(tail -5 "$log")"
+    sleep 0.1
+  done
+  echo "$pid"
+}
+PID=$(start_daemon "$ROOT" "$LOG" --backend "tcmu000:ram:@:$SIZE" --backend "tcmu001:ram:@:$SIZE")
 
 CONF=$BENCH_DIR/r0.res
 cat >"$CONF" <<RES
 resource r0 {
-  disk { al-extents $AL_EXTENTS; }
-  on $(uname -n) { node-id 0; address 127.0.0.1:17799;
+  net { protocol C; }
+  disk { al-extents $AL_EXTENTS; c-plan-ahead 0; resync-rate 4194304K; c-min-rate 0; }
+  on $(uname -n) { node-id 0; address 127.0.0.1:$PORT;
     volume 0 { device drbd1 minor 1; disk "$ROOT/dev/tcmu001"; meta-disk internal; } }
-  on bench-peer { node-id 1; address 127.0.0.2:17799;
-    volume 0 { device drbd1 minor 1; disk "$ROOT/dev/tcmu001"; meta-disk internal; } }
+  on $PEER { node-id 1; address 127.0.0.2:$PORT;
+    volume 0 { device drbd1 minor 1; disk "$ROOT_B/dev/tcmu001"; meta-disk internal; } }
 }
 RES
 drbd drbdmeta 1 v09 "$ROOT/dev/tcmu001" internal create-md 2 >/dev/null 2>&1
+sleep 0.5 # the FUSE export releases drbdmeta's writer asynchronously
 drbd drbdadm -c "$CONF" up r0
 drbd drbdadm -c "$CONF" primary --force r0
 BYTES=$(stat -c %s "$ROOT/dev/drbd1")
@@ -92,21 +114,58 @@ value() { # json-file rw field
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-printf '%-22s %14s %14s %7s\n' job tcmu000 drbd1 ratio
-for job in "randwrite4k:write:iops:--rw=randwrite --bs=4k --iodepth=16" \
-           "seqwrite1M:write:bw:--rw=write --bs=1M --iodepth=4" \
-           "randread4k:read:iops:--rw=randread --bs=4k --iodepth=16"; do
-  IFS=: read -r name rw field args <<<"$job"
-  ref=() dut=()
-  for i in $(seq 1 "$REPEAT"); do
-    run "$name-ref-$i" "$ROOT/dev/tcmu000" $args
-    ref+=("$(value "$OUT/$name-ref-$i.json" "$rw" "$field")")
-    run "$name-drbd-$i" "$ROOT/dev/drbd1" $args
-    dut+=("$(value "$OUT/$name-drbd-$i.json" "$rw" "$field")")
+declare -A REF
+phase() { # label jobs...
+  local label=$1; shift
+  printf '\n%s\n%-22s %14s %14s %7s\n' "$label" job tcmu000 drbd1 ratio
+  for job in "$@"; do
+    IFS=: read -r name rw field args <<<"$job"
+    local ref=() dut=()
+    for i in $(seq 1 "$REPEAT"); do
+      run "$label-$name-ref-$i" "$ROOT/dev/tcmu000" $args
+      ref+=("$(value "$OUT/$label-$name-ref-$i.json" "$rw" "$field")")
+      run "$label-$name-drbd-$i" "$ROOT/dev/drbd1" $args
+      dut+=("$(value "$OUT/$label-$name-drbd-$i.json" "$rw" "$field")")
+    done
+    local r d unit
+    r=$(printf '%s\n' "${ref[@]}" | median)
+    d=$(printf '%s\n' "${dut[@]}" | median)
+    REF[$name]=$r
+    unit=$([ "$field" = bw ] && echo KiB/s || echo IOPS)
+    printf '%-22s %14s %14s %7.2f\n' "$name ($unit)" "$r" "$d" "$(python3 -c "print($d/$r)")"
   done
-  r=$(printf '%s\n' "${ref[@]}" | median)
-  d=$(printf '%s\n' "${dut[@]}" | median)
-  unit=$([ "$field" = bw ] && echo KiB/s || echo IOPS)
-  printf '%-22s %14s %14s %7.2f\n' "$name ($unit)" "$r" "$d" "$(python3 -c "print($d/$r)")"
-done
+}
+
+RW4K="randwrite4k:write:iops:--rw=randwrite --bs=4k --iodepth=16"
+SEQ1M="seqwrite1M:write:bw:--rw=write --bs=1M --iodepth=4"
+RR4K="randread4k:read:iops:--rw=randread --bs=4k --iodepth=16"
+
+phase standalone "$RW4K" "$SEQ1M" "$RR4K"
 drbd drbdsetup status r0 --verbose --statistics | sed -n '4,6p'
+
+# the peer comes up: a full sync of the whole device, unthrottled
+PID_B=$(start_daemon "$ROOT_B" "$LOG_B" --backend "tcmu001:ram:@:$SIZE" --node "$PEER")
+# touch the peer's memory once, as the fio runs did on this node: the resync is to measure
+# replication, not the first page faults of a fresh anonymous mapping
+dd if=/dev/zero of="$ROOT_B/dev/tcmu001" bs=1M oflag=direct status=none 2>/dev/null || true
+drbd_peer drbdmeta 1 v09 "$ROOT_B/dev/tcmu001" internal create-md 2 >/dev/null 2>&1
+sleep 0.5
+drbd_peer drbdadm -c "$CONF" up r0
+for _ in $(seq 1 1200); do
+  grep -q "resync done" "$LOG" && break
+  sleep 0.1
+done
+RS=$(grep -o "resync done (total [0-9.]* sec; [0-9]* KiB/sec)" "$LOG" | tail -1)
+[ -n "$RS" ] || die "the full sync did not finish: $(drbd drbdadm -c "$CONF" status r0)"
+RS_KIBS=$(sed 's/.*; \([0-9]*\) KiB.*/\1/' <<<"$RS")
+for _ in $(seq 1 100); do
+  drbd drbdadm -c "$CONF" status r0 | grep -q "peer-disk:UpToDate" && break
+  sleep 0.1
+done
+drbd drbdadm -c "$CONF" status r0
+
+phase "replicated-protocol-C" "$SEQ1M" "$RW4K"
+
+printf '\n%-34s %14s %14s %7.2f\n' "resync, rate unlimited (KiB/s)" "${REF[seqwrite1M]}" "$RS_KIBS" \
+  "$(python3 -c "print($RS_KIBS/${REF[seqwrite1M]})")"
+echo "  (reference: unreplicated 1M sequential write of the replicated phase; $RS)"

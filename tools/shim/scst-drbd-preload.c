@@ -9,7 +9,9 @@
  *   - redirects the kernel files the tools read (/proc/drbd, /sys/block/drbdN/...) to the
  *     daemon's FUSE tree, and DRBD's lock and state files to a per-root directory;
  *   - presents <root>/dev/NAME as a block device (S_IFBLK, BLKGETSIZE64, BLKSSZGET, ...)
- *     when <root>/sys/block/NAME exists, i.e. when the daemon serves NAME as a block device.
+ *     when <root>/sys/block/NAME exists, i.e. when the daemon serves NAME as a block device;
+ *   - lists the loopback addresses of UMC_LOCAL_ADDRS (default 127.0.0.2) as local interface
+ *     addresses (SIOCGIFCONF), so that drbdadm accepts a second daemon's 127.0.0.2 section.
  * Framing and facts: drbd.md sections 15 and 16.
  */
 #define _GNU_SOURCE
@@ -19,6 +21,9 @@
 #include <limits.h>
 #include <linux/fs.h>
 #include <linux/netlink.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -586,6 +591,46 @@ static int zero_out(int fd, uint64_t off, uint64_t len)
 	return 0;
 }
 
+/* ---- local addresses for drbdadm (two daemons on one host) ---------------------------------- */
+
+/* Appends the IPv4 addresses of UMC_LOCAL_ADDRS (comma or space separated; default 127.0.0.2)
+ * to a SIOCGIFCONF answer as addresses of "lo", unless already listed. Every 127.0.0.0/8
+ * address is routed to lo anyway; drbdadm only looks for its own section's address here. */
+static void add_local_addrs(struct ifconf *ifc, int capacity)
+{
+	const char *env = getenv("UMC_LOCAL_ADDRS");
+	char list[256];
+	snprintf(list, sizeof(list), "%s", env ? env : "127.0.0.2");
+	int used = ifc->ifc_len;
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		struct in_addr a;
+		if (inet_pton(AF_INET, tok, &a) != 1)
+			continue;
+		if (ifc->ifc_req == NULL) { /* a size query */
+			used += (int)sizeof(struct ifreq);
+			continue;
+		}
+		int dup = 0;
+		for (int off = 0; off + (int)sizeof(struct ifreq) <= used; off += (int)sizeof(struct ifreq)) {
+			struct ifreq *r = (struct ifreq *)(ifc->ifc_buf + off);
+			struct sockaddr_in *sin = (struct sockaddr_in *)&r->ifr_addr;
+			if (sin->sin_family == AF_INET && sin->sin_addr.s_addr == a.s_addr)
+				dup = 1;
+		}
+		if (dup || used + (int)sizeof(struct ifreq) > capacity)
+			continue;
+		struct ifreq *r = (struct ifreq *)(ifc->ifc_buf + used);
+		memset(r, 0, sizeof(*r));
+		snprintf(r->ifr_name, IFNAMSIZ, "lo");
+		struct sockaddr_in *sin = (struct sockaddr_in *)&r->ifr_addr;
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a;
+		used += (int)sizeof(struct ifreq);
+	}
+	ifc->ifc_len = used;
+}
+
 EXPORT int ioctl(int fd, unsigned long req, ...)
 {
 	va_list ap;
@@ -593,6 +638,15 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
 	RESOLVE(ioctl);
+	if (req == SIOCGIFCONF) {
+		char rb[PATH_MAX];
+		struct ifconf *ifc = arg;
+		int capacity = ifc ? ifc->ifc_len : 0;
+		int rc = real_ioctl(fd, req, arg);
+		if (rc == 0 && ifc && fs_root(rb, sizeof(rb)))
+			add_local_addrs(ifc, capacity);
+		return rc;
+	}
 	if ((req >> 8 & 0xff) != 0x12 || !served_bdev_fd(fd))
 		return real_ioctl(fd, req, arg);
 	struct stat st;

@@ -12,6 +12,9 @@
 #include <linux/netlink.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +269,33 @@ static void test_netlink(void)
 	unsetenv("UMC_FS_ROOT");
 }
 
+static void test_local_addrs(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(fd >= 0);
+	struct ifreq reqs[32];
+	struct ifconf ifc = {.ifc_len = sizeof(reqs), .ifc_req = reqs};
+	setenv("UMC_FS_ROOT", root, 1);
+	setenv("UMC_LOCAL_ADDRS", "127.0.0.2, 127.0.0.3", 1);
+	CHECK(ioctl(fd, SIOCGIFCONF, &ifc) == 0);
+	int found = 0;
+	for (int i = 0; i < ifc.ifc_len / (int)sizeof(struct ifreq); i++) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&reqs[i].ifr_addr;
+		if (sin->sin_addr.s_addr == htonl(0x7f000002) || sin->sin_addr.s_addr == htonl(0x7f000003))
+			found++;
+	}
+	CHECK(found == 2);
+	unsetenv("UMC_FS_ROOT");
+	ifc.ifc_len = sizeof(reqs);
+	CHECK(ioctl(fd, SIOCGIFCONF, &ifc) == 0);
+	for (int i = 0; i < ifc.ifc_len / (int)sizeof(struct ifreq); i++) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&reqs[i].ifr_addr;
+		CHECK(sin->sin_addr.s_addr != htonl(0x7f000003)); /* inert without UMC_FS_ROOT */
+	}
+	unsetenv("UMC_LOCAL_ADDRS");
+	close(fd);
+}
+
 int main(void)
 {
 	genl_path = (int (*)(const char *, char *, size_t))dlsym(RTLD_DEFAULT, "scst_drbd_genl_path");
@@ -278,6 +308,7 @@ int main(void)
 	test_inert();
 	test_path_rule();
 	test_files();
+	test_local_addrs();
 	if (geteuid() == 0)
 		test_netlink();
 	else

@@ -3,7 +3,8 @@ package io.scstdrbd.daemon;
 import io.scstdrbd.backend.control.BackendManager;
 import io.scstdrbd.backend.spi.BackendSpec;
 import io.scstdrbd.drbd.DrbdModule;
-import io.scstdrbd.drbd.model.ReplicationFactory;
+import io.scstdrbd.drbd.driver.EngineReplication;
+import io.scstdrbd.drbd.transport.TransportGroup;
 import io.scstdrbd.fuse.FuseExport;
 import io.scstdrbd.iscsi.config.IscsiConfig;
 import io.scstdrbd.iscsi.config.IscsiConfigParser;
@@ -39,6 +40,7 @@ final class Daemon {
     private final List<KernelModule> started = new ArrayList<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final EngineReplication replication;
 
     Daemon(DaemonOptions opts) {
         this.opts = opts;
@@ -49,7 +51,11 @@ final class Daemon {
                 Path.of(opts.scstStateDir()), 4));
         modules.add(backends);
         // DRBD sits on the backends; SCSI (and FUSE) sit on DRBD
-        modules.add(new DrbdModule(kernel, opts.node(), ReplicationFactory.NONE));
+        replication = new EngineReplication(new TransportGroup(0, true), kernel.workQueues().pool(),
+                EngineReplication.DEFAULT_MAX_PROTOCOL);
+        DrbdModule drbd = new DrbdModule(kernel, opts.node(), replication);
+        replication.protocolMin(() -> drbd.proc().protocolVersionMin());
+        modules.add(drbd);
         modules.add(scst); // after the devices it opens; exits before them
         modules.add(new FuseExport(kernel, Path.of(opts.fuseRoot()), opts.fuseThreads()));
         // the portal opens last, when everything it serves is up, and exits first: no new logins,
@@ -140,6 +146,7 @@ final class Daemon {
             LOG.debug("start-up failed", e);
             System.err.println("scst-drbd: start-up failed: " + (e.getMessage() != null ? e.getMessage() : e));
             stopModules();
+            replication.close();
             kernel.close();
             return 1;
         }
@@ -153,6 +160,7 @@ final class Daemon {
         }
         LOG.info("shutting down");
         stopModules();
+        replication.close();
         kernel.close();
         removePidFile();
         reportLeakedThreads();

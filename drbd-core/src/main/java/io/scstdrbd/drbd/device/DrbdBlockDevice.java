@@ -378,6 +378,12 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 localError.set(errno);
                 node.localIoError(device, true, errno);
             }
+            for (PeerDevice pd : replicas) {
+                ConnectionDriver drv = driverOf(pd);
+                if (drv != null) {
+                    drv.localWriteDone(pd, bio, errno);
+                }
+            }
             if (pending.decrementAndGet() == 0) {
                 finish.run();
             }
@@ -411,6 +417,13 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         return pd.connection().driver();
     }
 
+    /**
+     * Marks a write of resync data: it bypasses the activity log (the bitmap keeps its blocks out
+     * of sync until the write is done, so a crash cannot lose track of them), as a kernel sync
+     * target does. A bio flag bit above those of {@link Bio}.
+     */
+    public static final int RESYNC = 1 << 16;
+
     /** Local backing I/O for the replication code (peer writes, resync), through the AL for writes. */
     @Override
     public void submitLocal(Bio bio) {
@@ -419,7 +432,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             bio.complete(Errno.ENODEV);
             return;
         }
-        if (bio.op() == BioOp.READ || bio.op() == BioOp.FLUSH) {
+        if (bio.op() == BioOp.READ || bio.op() == BioOp.FLUSH || bio.hasFlag(RESYNC)) {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
                 device.lowerPending.decrementAndGet();

@@ -99,6 +99,53 @@ public final class Bitmap {
         return (words[slot][(int) (bit / 32)] >>> (bit % 32) & 1) != 0;
     }
 
+    /** The first set bit of a slot at or after {@code from}, or -1 (for the resync's walk). */
+    public synchronized long nextSetBit(int slot, long from) {
+        if (from < 0) {
+            from = 0;
+        }
+        int[] w = words[slot];
+        int wi = (int) (from / 32);
+        if (from >= bits || wi >= w.length) {
+            return -1;
+        }
+        int v = w[wi] & (-1 << (from % 32));
+        while (true) {
+            if (v != 0) {
+                long b = (long) wi * 32 + Integer.numberOfTrailingZeros(v);
+                return b < bits ? b : -1;
+            }
+            if (++wi >= w.length) {
+                return -1;
+            }
+            v = w[wi];
+        }
+    }
+
+    /** 64 bits of a slot starting at bit {@code index * 64} (bit b in bit b % 64), for the bitmap exchange. */
+    public synchronized long word64(int slot, long index) {
+        int[] w = words[slot];
+        long lo = index * 2 < w.length ? w[(int) (index * 2)] & 0xffffffffL : 0;
+        long hi = index * 2 + 1 < w.length ? w[(int) (index * 2 + 1)] & 0xffffffffL : 0;
+        return lo | hi << 32;
+    }
+
+    /** ORs 64 bits into a slot at bit {@code index * 64}; bits beyond the end are ignored. */
+    public synchronized void or64(int slot, long index, long value) {
+        for (int half = 0; half < 2; half++) {
+            int v = (int) (value >>> (32 * half));
+            long first = index * 64 + 32L * half;
+            for (int i = 0; v != 0 && i < 32; i++) {
+                if ((v & (1 << i)) != 0) {
+                    long b = first + i;
+                    if (b < bits) {
+                        change(slot, b, b, true);
+                    }
+                }
+            }
+        }
+    }
+
     /** Set bits of a slot (the out-of-sync amount in 4 KiB units). */
     public synchronized long count(int slot) {
         long n = 0;

@@ -52,11 +52,14 @@ public interface ConnectionControl {
 
     /**
      * Submits I/O to the local backing device of a volume (a peer's write as Secondary, resync
-     * reads and writes). Writes go through the activity log; the bio fails with ENODEV when the
-     * volume is diskless.
+     * reads and writes). Writes go through the activity log, except resync writes flagged with
+     * {@code DrbdBlockDevice.RESYNC}; the bio fails with ENODEV when the volume is diskless.
      */
     void submitLocal(int volume, Bio bio);
 
-    /** Runs a handler script (handlers section of drbd.conf) for this connection, e.g. "split-brain". */
-    void callHelper(String name, Integer volume);
+    /**
+     * Runs a handler script (handlers section of drbd.conf) for this connection, e.g. "split-brain";
+     * the future completes with the script's exit code (-1 if it could not run).
+     */
+    java.util.concurrent.CompletableFuture<Integer> callHelper(String name, Integer volume);
 }

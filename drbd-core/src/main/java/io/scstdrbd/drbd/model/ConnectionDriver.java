@@ -50,6 +50,22 @@ public interface ConnectionDriver {
      */
     void replicate(PeerDevice peerDevice, Bio bio, BioCallback done);
 
+    /**
+     * The local part of a write that was handed to {@link #replicate} finished (it may finish
+     * before or after {@code replicate} is called). Lets the driver order later resync reads of the
+     * same blocks after the local data is in place. Optional.
+     */
+    default void localWriteDone(PeerDevice peerDevice, Bio bio, int errno) {
+    }
+
+    /**
+     * {@code drbdadm verify}: starts online verify toward this peer on one volume. Completes with
+     * the result of the state change (the verify itself runs on); the default refuses.
+     */
+    default java.util.concurrent.CompletableFuture<StateResult> startVerify(PeerDevice peerDevice) {
+        return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
+    }
+
     /** The connection is being deleted: release every resource. */
     void close();
 }

@@ -43,6 +43,11 @@ public final class Device {
         this.deviceConf = deviceConf;
     }
 
+    /** The metadata said the node crashed while Primary (MDF_CRASHED_PRIMARY at attach). */
+    public boolean crashedPrimary() {
+        return crashedPrimary;
+    }
+
     public Resource resource() {
         return resource;
     }

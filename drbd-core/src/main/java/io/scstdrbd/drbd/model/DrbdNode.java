@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -298,7 +299,12 @@ public final class DrbdNode {
                 c.peerRole(Role.UNKNOWN);
                 for (PeerDevice pd : c.peerDevices.values()) {
                     pd.repl(ReplicationState.OFF);
-                    pd.peerDisk(DiskState.UNKNOWN);
+                    // what a disconnected node may still know of its peer: Inconsistent or Outdated
+                    // (e.g. after fence-peer); anything else is unknown
+                    DiskState pdsk = pd.peerDisk();
+                    if (pdsk.code() > DiskState.UNKNOWN.code() || pdsk.code() < DiskState.INCONSISTENT.code()) {
+                        pd.peerDisk(DiskState.UNKNOWN);
+                    }
                 }
                 for (Path p : c.paths) {
                     if (c.cstate() != ConnectionState.CONNECTING) {
@@ -669,15 +675,20 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // connections and paths
 
+    /** The digests the replication engine computes (kernel crypto names). */
     private static final List<String> DIGESTS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512",
-            "crc32c", "crc32");
+            "crc32c");
+    /** hmac(X) needs a keyed hash with a block size: crc32c has none. */
+    private static final List<String> HMAC_DIGESTS = List.of("md5", "sha1", "sha224", "sha256", "sha384", "sha512");
 
     private static void checkAlgorithms(NlStruct nc) throws AdmException {
         String[][] checks = {{"cram_hmac_alg", "120"}, {"integrity_alg", "141"}, {"verify_alg", "146"},
             {"csums_alg", "144"}};
         for (String[] c : checks) {
-            String alg = nc.str(c[0]);
-            if (!alg.isEmpty() && !DIGESTS.contains(alg.toLowerCase(java.util.Locale.ROOT))) {
+            String alg = nc.str(c[0]).toLowerCase(java.util.Locale.ROOT);
+            List<String> known = c[0].equals("cram_hmac_alg") ? HMAC_DIGESTS : DIGESTS;
+            if (!alg.isEmpty() && !known.contains(alg)) {
+                LOG.error("{} '{}' is not available; refusing the configuration", c[0].replace('_', '-'), alg);
                 throw new AdmException(Integer.parseInt(c[1]), null);
             }
         }
@@ -1580,6 +1591,28 @@ public final class DrbdNode {
         });
     }
 
+    /**
+     * START_OV: the connection's driver starts online verify; waits for the state change (not for
+     * the verify) without the node lock, since the driver reports its states through it.
+     */
+    public AdmResult startVerify(PeerDevice pd) {
+        ConnectionDriver drv = pd.connection().driver;
+        if (drv == null) {
+            return AdmResult.of(StateResult.NEED_CONNECTION);
+        }
+        try {
+            return AdmResult.of(drv.startVerify(pd).get(30, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return AdmResult.of(StateResult.TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AdmResult.of(StateResult.INTERRUPTED);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("{}: starting online verify failed", pd.connection().name(), e.getCause());
+            return AdmResult.of(StateResult.UNKNOWN_ERROR);
+        }
+    }
+
     /** FORGET_PEER: drop what the metadata remembers of a peer that is not configured. */
     public AdmResult forgetPeer(AdmTarget t, int peerNodeId) throws AdmException {
         return locked(() -> {
@@ -1676,7 +1709,8 @@ public final class DrbdNode {
     // handlers
 
     /** Runs a handler script with the kernel's environment; CALL and RESPONSE go to events2. */
-    public void callHelper(Resource r, Device d, Connection c, String cmd) {
+    /** Runs a handler through the usermode helper; the future completes with its exit code (-1: could not run). */
+    public CompletableFuture<Integer> callHelper(Resource r, Device d, Connection c, String cmd) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");
         env.put("TERM", "linux");
@@ -1720,6 +1754,7 @@ public final class DrbdNode {
             }
         }
         LOG.info("{}: calling helper {}", r.name(), cmd);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         helpers.run(cmd, r.name(), env).whenComplete((status, err) -> {
             int st = err != null ? -1 : status;
             LOG.info("{}: helper command {} exit code {}", r.name(), cmd, st);
@@ -1729,7 +1764,9 @@ public final class DrbdNode {
             } finally {
                 lock.unlock();
             }
+            exit.complete(st);
         });
+        return exit;
     }
 
     private static void putAddress(Map<String, String> env, String prefix, java.net.InetSocketAddress a) {
@@ -1893,9 +1930,9 @@ public final class DrbdNode {
         }
 
         @Override
-        public void callHelper(String name, Integer volume) {
+        public CompletableFuture<Integer> callHelper(String name, Integer volume) {
             Device d = volume == null ? null : c.resource().devices.get(volume);
-            DrbdNode.this.callHelper(c.resource(), d, c, name);
+            return DrbdNode.this.callHelper(c.resource(), d, c, name);
         }
     }
 

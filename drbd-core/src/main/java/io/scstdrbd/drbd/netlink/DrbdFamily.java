@@ -119,7 +119,7 @@ public final class DrbdFamily {
             if (pd.connection().netConf().str("verify_alg").isEmpty()) {
                 return AdmResult.of(StateResult.NO_VERIFY_ALG);
             }
-            return AdmResult.of(StateResult.NOT_SUPPORTED);
+            return node.startVerify(pd);
         });
         doit(b, CMD_FORGET_PEER, AdmTarget.NEED_RESOURCE,
                 (r, t) -> node.forgetPeer(t, (int) r.parms(Tlas.FORGET_PEER_PARMS).num("forget_peer_node_id")));

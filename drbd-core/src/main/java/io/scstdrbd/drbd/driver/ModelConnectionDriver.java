@@ -1,0 +1,209 @@
+package io.scstdrbd.drbd.driver;
+
+import io.scstdrbd.drbd.engine.NetConfig;
+import io.scstdrbd.drbd.engine.PeerConnection;
+import io.scstdrbd.drbd.engine.PeerDevice;
+import io.scstdrbd.drbd.engine.ResourceEngine;
+import io.scstdrbd.drbd.model.Connection;
+import io.scstdrbd.drbd.model.ConnectionControl;
+import io.scstdrbd.drbd.model.ConnectionDriver;
+import io.scstdrbd.drbd.model.Device;
+import io.scstdrbd.drbd.model.Path;
+import io.scstdrbd.drbd.sync.resync.ResyncSettings;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.block.BioCallback;
+import io.scstdrbd.kernel.errno.Errno;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication engine behind one model connection: connect/disconnect from drbdsetup drive
+ * its {@link PeerConnection}, local state changes are announced to the peer, and application
+ * writes of the drbdN device are replicated. Threading as {@link ConnectionDriver} requires:
+ * nothing here blocks the caller except {@link #disconnect}, which waits for the sockets.
+ */
+final class ModelConnectionDriver implements ConnectionDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelConnectionDriver.class);
+    /** Zeroes sent for WRITE_ZEROES / DISCARD (no trim feature is agreed with peers). */
+    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
+    private final ResourceBinding binding;
+    private final Connection conn;
+    private final ConnectionControl control;
+    private final int maxProtocol;
+    private final java.util.function.IntSupplier protocolMin;
+    private final Runnable onClose;
+    private volatile PeerConnection pc;
+
+    ModelConnectionDriver(ResourceBinding binding, Connection conn, ConnectionControl control, int maxProtocol,
+            java.util.function.IntSupplier protocolMin, Runnable onClose) {
+        this.binding = binding;
+        this.conn = conn;
+        this.control = control;
+        this.maxProtocol = maxProtocol;
+        this.protocolMin = protocolMin;
+        this.onClose = onClose;
+    }
+
+    int peerNodeId() {
+        return conn.peerNodeId();
+    }
+
+    ConnectionControl control() {
+        return control;
+    }
+
+    private NetConfig net() {
+        return NetOptions.net(conn.name(), conn.netConf(), maxProtocol);
+    }
+
+    private ResyncSettings resync() {
+        var pds = conn.peerDevices();
+        return NetOptions.resync(pds.isEmpty() ? null : pds.get(0).conf());
+    }
+
+    @Override
+    public void connect() {
+        List<Path> paths = control.paths();
+        if (paths.isEmpty()) {
+            LOG.error("{}: connect without a path", conn);
+            return;
+        }
+        binding.syncVolumes();
+        ResourceEngine engine = binding.engine();
+        InetSocketAddress local = paths.get(0).myAddress();
+        InetSocketAddress peer = paths.get(0).peerAddress();
+        PeerConnection c = pc;
+        if (c == null || !c.localAddress().equals(local) || !c.peerAddress().equals(peer)) {
+            if (c != null) {
+                engine.removePeer(conn.peerNodeId()).join();
+            }
+            c = engine.addPeer(conn.peerNodeId(), local, peer, net(), resync());
+            pc = c;
+        } else {
+            c.setNet(net());
+            c.setResyncSettings(resync());
+        }
+        c.setProtocolMin(protocolMin.getAsInt());
+        engine.connect(conn.peerNodeId(), conn.discardMyData()).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.error("{}: cannot connect: {}", conn, e.getCause() != null ? e.getCause().getMessage() : e.toString());
+            } else if (!r.isSuccess()) {
+                LOG.error("{}: connect refused: {}", conn, r.text());
+            }
+        });
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startVerify(
+            io.scstdrbd.drbd.model.PeerDevice peerDevice) {
+        PeerConnection c = pc;
+        if (c == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
+        }
+        return c.startVerify(peerDevice.device().volume()).thenApply(ModelStates::result);
+    }
+
+    @Override
+    public void disconnect(boolean force) {
+        PeerConnection c = pc;
+        if (c == null) {
+            return;
+        }
+        try {
+            binding.engine().disconnect(conn.peerNodeId(), force).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("{}: disconnect: {}", conn, e.toString());
+        }
+    }
+
+    @Override
+    public void configChanged() {
+        PeerConnection c = pc;
+        if (c != null) {
+            c.setNet(net());
+            c.setResyncSettings(resync());
+        }
+    }
+
+    @Override
+    public void localStateChanged(Device device) {
+        PeerConnection c = pc;
+        if (c != null) {
+            c.localStateChanged(device.volume());
+        }
+    }
+
+    @Override
+    public void replicate(io.scstdrbd.drbd.model.PeerDevice mpd, Bio bio, BioCallback done) {
+        PeerConnection c = pc;
+        PeerDevice pd = c == null ? null : c.device(mpd.device().volume());
+        if (pd == null) {
+            control.markOutOfSync(mpd.device().volume(), bio.sector(), bio.size());
+            done.done(bio, 0);
+            return;
+        }
+        switch (bio.op()) {
+            case FLUSH:
+                c.flush(() -> done.done(bio, 0));
+                return;
+            case WRITE:
+                c.replicate(pd, bio, ok -> done.done(bio, ok ? 0 : Errno.EIO));
+                return;
+            default:
+                replicateZeroes(c, pd, bio, done);
+        }
+    }
+
+    /** WRITE_ZEROES and DISCARD travel as writes of zeroes, in 1 MiB pieces. */
+    private static void replicateZeroes(PeerConnection c, PeerDevice pd, Bio bio, BioCallback done) {
+        long left = bio.size();
+        if (left == 0) {
+            done.done(bio, 0);
+            return;
+        }
+        int pieces = (int) ((left + ZEROES.capacity() - 1) / ZEROES.capacity());
+        AtomicInteger pending = new AtomicInteger(pieces);
+        AtomicInteger failed = new AtomicInteger();
+        long sector = bio.sector();
+        while (left > 0) {
+            int n = (int) Math.min(ZEROES.capacity(), left);
+            ByteBuffer z = ZEROES.duplicate();
+            z.limit(n);
+            Bio piece = Bio.write(sector, z, bio.flags(), (b, e) -> { });
+            c.replicate(pd, piece, ok -> {
+                if (!ok) {
+                    failed.incrementAndGet();
+                }
+                if (pending.decrementAndGet() == 0) {
+                    done.done(bio, failed.get() == 0 ? 0 : Errno.EIO);
+                }
+            });
+            c.localWriteDone(piece); // the local part is the drbdN device's own zeroing/discard
+            sector += n >>> Bio.SECTOR_SHIFT;
+            left -= n;
+        }
+    }
+
+    @Override
+    public void localWriteDone(io.scstdrbd.drbd.model.PeerDevice mpd, Bio bio, int errno) {
+        PeerConnection c = pc;
+        if (c != null && (bio.op() == io.scstdrbd.kernel.block.BioOp.WRITE)) {
+            c.localWriteDone(bio);
+        }
+    }
+
+    @Override
+    public void close() {
+        disconnect(true);
+        binding.engine().removePeer(conn.peerNodeId());
+        binding.remove(this);
+        onClose.run();
+    }
+}

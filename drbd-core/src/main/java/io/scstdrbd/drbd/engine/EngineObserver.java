@@ -1,0 +1,45 @@
+package io.scstdrbd.drbd.engine;
+
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+
+/**
+ * State changes of a resource, for status, events2 and /proc/drbd. Called on the resource's
+ * executor after the change took effect; must not block. All methods optional.
+ */
+public interface EngineObserver {
+    default void roleChanged(Role role) {
+    }
+
+    default void diskStateChanged(int volume, DiskState disk) {
+    }
+
+    default void connectionStateChanged(int peerNodeId, ConnState state) {
+    }
+
+    default void peerRoleChanged(int peerNodeId, Role role) {
+    }
+
+    default void replicationStateChanged(int peerNodeId, int volume, ReplState state) {
+    }
+
+    default void peerDiskStateChanged(int peerNodeId, int volume, DiskState disk) {
+    }
+
+    /** A resync toward or from a peer started with {@code totalSectors} to transfer (for done:). */
+    default void resyncStarted(int peerNodeId, int volume, long totalSectors) {
+    }
+
+    /** The device size agreed with a peer changed (sectors); the drbdN device must not exceed it. */
+    default void sizeAgreed(int volume, long sectors) {
+    }
+
+    /** Path (socket pair) to the peer established or lost. */
+    default void pathEstablished(int peerNodeId, boolean established) {
+    }
+
+    EngineObserver NONE = new EngineObserver() {
+    };
+}

@@ -1,0 +1,117 @@
+package io.scstdrbd.drbd.engine;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
+import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
+import io.scstdrbd.drbd.sync.resync.ResyncRateController;
+import io.scstdrbd.drbd.sync.resync.ResyncSettings;
+import io.scstdrbd.drbd.wire.BlockAck;
+import io.scstdrbd.drbd.wire.BlockRequest;
+import io.scstdrbd.drbd.wire.PacketType;
+import io.scstdrbd.drbd.wire.ProtocolException;
+import io.scstdrbd.drbd.wire.WireConstants;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Online verify as its source: asks the peer for the digest of every 4 KiB block
+ * (P_OV_REQUEST), compares it with the local digest, marks differing blocks out of sync and
+ * tells the peer (P_OV_RESULT). Paced by the resync rate controller. Found blocks are resynced at
+ * the next connect, as with the kernel. The target side needs no state beyond its replication
+ * state (requests are served by {@link PeerDevice}).
+ *
+ * <p>Threading: on the resource loop.
+ */
+final class OnlineVerify {
+    private final PeerDevice pd;
+    private final PeerConnection conn;
+    private final boolean source;
+    private final ResyncRateController ctl;
+    private final DigestAlgorithm alg;
+    private final Set<Long> inflight = new HashSet<>();
+    private final int gen;
+    private long nextBit;
+    private long budget;
+    private long outOfSync;
+    private boolean stopped;
+    private ScheduledFuture<?> ticker;
+
+    OnlineVerify(PeerDevice pd, ResyncSettings s, boolean source) {
+        this.pd = pd;
+        this.conn = pd.connection();
+        this.source = source;
+        this.ctl = new ResyncRateController(s);
+        this.alg = DigestAlgorithm.forName(conn.net().verifyAlg()).orElse(null);
+        this.gen = conn.generation();
+    }
+
+    void start() {
+        if (!source) {
+            return;
+        }
+        ticker = conn.resource().loop().scheduleAtFixedRate(this::tick, 0, ResyncRateController.TICK_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        stopped = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    private boolean alive() {
+        return !stopped && gen == conn.generation() && conn.isRunning();
+    }
+
+    private void tick() {
+        if (!alive()) {
+            return;
+        }
+        budget = ctl.nextTick();
+        issue();
+    }
+
+    private void issue() {
+        long bits = PeerBitmap.bitsFor(pd.agreedSectors());
+        long maxInflight = Math.max(256, conn.net().maxBuffers());
+        while (budget > 0 && nextBit < bits && inflight.size() < maxInflight) {
+            long sector = nextBit * PeerBitmap.SECTORS_PER_BIT;
+            int size = (int) (Math.min(PeerBitmap.SECTORS_PER_BIT, pd.agreedSectors() - sector) << 9);
+            nextBit++;
+            budget -= size >>> 9;
+            ctl.requested(size >>> 9);
+            inflight.add(sector);
+            conn.dataWriter().send(PacketType.OV_REQUEST, pd.volume().volume(),
+                    new BlockRequest(sector, WireConstants.ID_SYNCER, size));
+        }
+        if (nextBit >= bits && inflight.isEmpty()) {
+            stop();
+            pd.verifySourceFinished(outOfSync);
+        }
+    }
+
+    void onReply(BlockRequest r) throws ProtocolException {
+        if (!inflight.remove(r.sector())) {
+            throw new ProtocolException("P_OV_REPLY for sector " + r.sector() + " that was not requested");
+        }
+        pd.readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            boolean same = false;
+            if (errno == 0) {
+                same = r.digest().constantTimeEquals(alg.digest(buf.nioBuffer()));
+                buf.release();
+            }
+            if (!same) {
+                outOfSync++;
+                pd.bitmap().setRange(PeerBitmap.firstBit(r.sector()), PeerBitmap.endBit(r.sector(), r.blksize() >>> 9));
+            }
+            conn.metaWriter().send(PacketType.OV_RESULT, pd.volume().volume(), new BlockAck(r.sector(),
+                    same ? WireConstants.ID_IN_SYNC : WireConstants.ID_OUT_OF_SYNC, r.blksize(), conn.nextSeq()));
+            ctl.answered(r.blksize() >>> 9);
+            if (alive()) {
+                issue();
+            }
+        });
+    }
+}

@@ -1,0 +1,1870 @@
+package io.scstdrbd.drbd.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.scstdrbd.drbd.handshake.CramHmac;
+import io.scstdrbd.drbd.handshake.FeatureNegotiation;
+import io.scstdrbd.drbd.handshake.ProtocolCompatibility;
+import io.scstdrbd.drbd.replication.ReceiverEpochs;
+import io.scstdrbd.drbd.replication.TransferLog;
+import io.scstdrbd.drbd.replication.WireProtocol;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
+import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
+import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
+import io.scstdrbd.drbd.sync.digest.HmacAlgorithm;
+import io.scstdrbd.drbd.sync.resync.ResyncSettings;
+import io.scstdrbd.drbd.transport.ConnectSettings;
+import io.scstdrbd.drbd.transport.EstablishedSockets;
+import io.scstdrbd.drbd.transport.Frame;
+import io.scstdrbd.drbd.transport.FrameSink;
+import io.scstdrbd.drbd.transport.ListenerRegistry;
+import io.scstdrbd.drbd.transport.PacketWriter;
+import io.scstdrbd.drbd.transport.PathConnector;
+import io.scstdrbd.drbd.transport.TransportException;
+import io.scstdrbd.drbd.wire.Barrier;
+import io.scstdrbd.drbd.wire.BarrierAck;
+import io.scstdrbd.drbd.wire.BlockAck;
+import io.scstdrbd.drbd.wire.BlockDesc;
+import io.scstdrbd.drbd.wire.BlockRequest;
+import io.scstdrbd.drbd.wire.Bytes;
+import io.scstdrbd.drbd.wire.ConnectionFeatures;
+import io.scstdrbd.drbd.wire.Dagtag;
+import io.scstdrbd.drbd.wire.DataHeader;
+import io.scstdrbd.drbd.wire.HeaderFormat;
+import io.scstdrbd.drbd.wire.Packet;
+import io.scstdrbd.drbd.wire.PacketCodec;
+import io.scstdrbd.drbd.wire.PacketType;
+import io.scstdrbd.drbd.wire.Payload;
+import io.scstdrbd.drbd.wire.PeerAck;
+import io.scstdrbd.drbd.wire.ProtocolException;
+import io.scstdrbd.drbd.wire.ProtocolParams;
+import io.scstdrbd.drbd.wire.ReqState;
+import io.scstdrbd.drbd.wire.ReqStateReply;
+import io.scstdrbd.drbd.wire.TwopcReply;
+import io.scstdrbd.drbd.wire.TwopcRequest;
+import io.scstdrbd.drbd.wire.WireConstants;
+import io.scstdrbd.drbd.wire.WireContext;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.errno.Errno;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection to one peer: establishment, handshake (features, authentication, parameters,
+ * two-phase commit in the DRBD 9 dialect), keep-alive, the replication data path in both
+ * directions, and the connection-level state machine. Per-volume work is in {@link PeerDevice}.
+ *
+ * <p>Threading: every field is owned by the resource loop; public methods hop onto it.
+ */
+public final class PeerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
+    /** Lowest protocol version offered: h100 headers and p_rs_param_95 from there on. */
+    /** The lowest protocol this engine speaks (h100 headers: 8.4's 100-101 and DRBD 9's 118-121). */
+    static final int PROTOCOL_MIN = 100;
+    /** The lowest protocol offered: PROTOCOL_MIN or the drbd module's protocol_version_min if higher. */
+    private volatile int protocolMin = PROTOCOL_MIN;
+    /** Bytes of received but unwritten peer data after which the data socket stops reading. */
+    static final long RECEIVE_HIGH_WATER = 64L << 20;
+
+    private final ResourceEngine res;
+    private final int peerId;
+    private final InetSocketAddress localAddr;
+    private final InetSocketAddress peerAddr;
+    private volatile NetConfig net;
+    private volatile ResyncSettings resyncSettings;
+    private final Map<Integer, PeerDevice> devices = new TreeMap<>();
+    private final String tag;
+
+    private volatile ConnState cstate = ConnState.STANDALONE;
+    private volatile Role peerRole = Role.UNKNOWN;
+    private boolean discardMyData;
+    private int generation;
+
+    private ListenerRegistry.Registration registration;
+    private PathConnector connector;
+    private Channel dataCh;
+    private Channel metaCh;
+    private PacketWriter data;
+    private PacketWriter meta;
+    private boolean resolveConflicts;
+
+    private enum Phase { IDLE, FEATURES, AUTH, PARAMS, RUNNING }
+
+    private Phase phase = Phase.IDLE;
+    private int agreed;
+    private WireContext ctx = WireContext.INITIAL;
+    private CramHmac auth;
+    private boolean authChallengeSeen;
+    private ProtocolParams peerParams;
+    private DigestAlgorithm integrity;
+    private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> keepAliveTimer;
+    private long lastMetaRxNanos;
+    private long pingSentNanos;
+
+    // primary side
+    private TransferLog tl;
+    private boolean epochCloseScheduled;
+    private long lastSentDagtagEnd = -1;
+    private final TreeMap<Integer, List<Runnable>> flushWaiters = new TreeMap<>();
+    private int lastAckedEpoch = Integer.MIN_VALUE;
+    private long pendingPeerAckDagtag = -1;
+    private ScheduledFuture<?> peerAckTimer;
+    private int seq;
+
+    // secondary side
+    private ReceiverEpochs epochs;
+    private final ArrayDeque<Packet> gated = new ArrayDeque<>();
+    private long receivedUnwritten;
+    private long lastRecvDagtag;
+    private final ArrayDeque<Long> peerAckPending = new ArrayDeque<>();
+
+    // remote reads
+    private final Map<Long, Bio> remoteReads = new HashMap<>();
+    private long nextReadId = 0x2000_0000L;
+
+    // state changes
+    private TwoPhase twopc;
+    private CompletableFuture<StateResult> pendingRequest;
+    private ScheduledFuture<?> pendingRequestTimer;
+    private int twopcResponderTid;
+    private boolean twopcResponderConnect;
+    private StateIntent twopcResponderIntent;
+
+    PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
+            NetConfig net, ResyncSettings resync) {
+        this.res = res;
+        this.peerId = peerId;
+        this.localAddr = localAddr;
+        this.peerAddr = peerAddr;
+        this.net = net;
+        this.resyncSettings = resync == null ? ResyncSettings.DEFAULTS : resync;
+        this.tag = res.name() + " " + net.name();
+    }
+
+    // ================================================================== accessors
+
+    public int peerNodeId() {
+        return peerId;
+    }
+
+    public NetConfig net() {
+        return net;
+    }
+
+    public ConnState connState() {
+        return cstate;
+    }
+
+    public Role peerRole() {
+        return peerRole;
+    }
+
+    public boolean isConnected() {
+        return cstate == ConnState.CONNECTED;
+    }
+
+    /** The agreed protocol version (0 while not connected). */
+    public int agreedVersion() {
+        return agreed;
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddr;
+    }
+
+    public InetSocketAddress peerAddress() {
+        return peerAddr;
+    }
+
+    /** True while both sockets to the peer are up. */
+    public boolean pathEstablished() {
+        return dataCh != null;
+    }
+
+    public PeerDevice device(int vnr) {
+        return devices.get(vnr);
+    }
+
+    public List<PeerDevice> devices() {
+        return new ArrayList<>(devices.values());
+    }
+
+    String tag() {
+        return tag;
+    }
+
+    ResourceEngine resource() {
+        return res;
+    }
+
+    int myNodeId() {
+        return res.nodeId();
+    }
+
+    boolean dialect84() {
+        return agreed < WireConstants.PRO_VERSION_9;
+    }
+
+    boolean resolveConflicts() {
+        return resolveConflicts;
+    }
+
+    boolean discardMyData() {
+        return discardMyData;
+    }
+
+    boolean peerDiscardsItsData() {
+        return peerParams != null && (peerParams.connFlags() & WireConstants.CF_DISCARD_MY_DATA) != 0;
+    }
+
+    ResyncSettings resyncSettings() {
+        return resyncSettings;
+    }
+
+    /** New peer-device options (resync-rate, c-plan-ahead, ...), effective at the next tick. */
+    public void setResyncSettings(ResyncSettings s) {
+        res.onLoop(() -> {
+            resyncSettings = s;
+            for (PeerDevice pd : devices.values()) {
+                pd.resyncSettingsChanged(s);
+            }
+        });
+    }
+
+    /** New net options; those negotiated at connect time take effect on the next connection. */
+    public void setNet(NetConfig n) {
+        this.net = n;
+    }
+
+    int nextSeq() {
+        return ++seq;
+    }
+
+    /** The data-integrity digest of {@code data} (empty without integrity-alg). */
+    Bytes integrityDigest(ByteBuf data) {
+        return integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(data.nioBuffers()));
+    }
+
+    /** Checks a received data packet's integrity digest. */
+    void checkIntegrity(DataHeader h, ByteBuf data) throws ProtocolException {
+        if (integrity != null && !h.digest().constantTimeEquals(integrity.digest(data.nioBuffers()))) {
+            throw new ProtocolException("digest integrity check FAILED for sector " + h.sector());
+        }
+    }
+
+    void addDevice(VolumeEngine v) {
+        devices.put(v.volume(), new PeerDevice(this, v));
+    }
+
+    void removeDevice(int vnr) {
+        PeerDevice pd = devices.remove(vnr);
+        if (pd != null) {
+            pd.connectionLost();
+        }
+    }
+
+    // ================================================================== lifecycle
+
+    /** Binds the listening socket for this peer (blocking; not on the loop). */
+    synchronized void ensureListening() throws TransportException {
+        if (registration == null) {
+            registration = res.listeners().register(localAddr, peerAddr.getAddress(),
+                    ch -> res.onLoop(() -> {
+                        if (connector != null) {
+                            connector.accept(ch);
+                        } else {
+                            LOG.debug("{}: connection from {} while not connecting; closed", tag, ch.remoteAddress());
+                            ch.close();
+                        }
+                    }));
+        }
+    }
+
+    synchronized void releaseListener() {
+        if (registration != null && cstate == ConnState.STANDALONE) {
+            registration.close();
+            registration = null;
+        }
+    }
+
+    CompletableFuture<StateResult> connect(boolean discard) {
+        return res.callAsync(() -> {
+            if (cstate != ConnState.STANDALONE) {
+                return StateResult.NOTHING_TO_DO;
+            }
+            String bad = checkAlgorithms();
+            if (bad != null) {
+                LOG.error("{}: {}", tag, bad);
+                return StateResult.NOT_SUPPORTED;
+            }
+            discardMyData = discard;
+            setState(ConnState.UNCONNECTED);
+            startConnecting();
+            return StateResult.SUCCESS;
+        });
+    }
+
+    /** Raises the lowest protocol offered at the next handshake (never below {@link #PROTOCOL_MIN}). */
+    public void setProtocolMin(int min) {
+        protocolMin = Math.max(PROTOCOL_MIN, Math.min(min, net.maxProtocol()));
+    }
+
+    /** Refuses algorithms this engine cannot compute rather than ignoring them. */
+    String checkAlgorithms() {
+        NetConfig n = net;
+        if (n.authenticates() && HmacAlgorithm.forName(n.cramHmacAlg()).isEmpty()) {
+            return "cram-hmac-alg '" + n.cramHmacAlg() + "' is not supported";
+        }
+        for (String[] a : new String[][] {{"data-integrity-alg", n.integrityAlg()}, {"verify-alg", n.verifyAlg()},
+                {"csums-alg", n.csumsAlg()}}) {
+            if (!a[1].isEmpty() && DigestAlgorithm.forName(a[1]).isEmpty()) {
+                return a[0] + " '" + a[1] + "' is not supported";
+            }
+        }
+        return null;
+    }
+
+    private void startConnecting() {
+        generation++;
+        setState(ConnState.CONNECTING);
+        ConnectSettings cs = ConnectSettings.fromNetOptions(net.connectInt(), net.pingTimeout(), net.sockCheckTimeo());
+        connector = new PathConnector(res.transport(), res.loop(), localAddr, peerAddr, cs, this::established,
+                res.random(), tag);
+        connector.start();
+    }
+
+    /**
+     * Graceful disconnect: the peer is told (P_CONN_ST_CHG_REQ or two-phase commit) unless
+     * {@code force}; then the sockets close and the connection stays StandAlone.
+     */
+    CompletableFuture<StateResult> disconnect(boolean force) {
+        CompletableFuture<StateResult> out = new CompletableFuture<>();
+        res.onLoop(() -> {
+            if (cstate == ConnState.STANDALONE) {
+                out.complete(StateResult.ALREADY_STANDALONE);
+                return;
+            }
+            if (cstate != ConnState.CONNECTED || force) {
+                goStandAlone("disconnect requested");
+                out.complete(StateResult.SUCCESS);
+                return;
+            }
+            CompletableFuture<StateResult> ask = dialect84()
+                    ? request84(WireConstants.VOLUME_CONNECTION, StateIntent.connRequest(ConnState.DISCONNECTING.code()))
+                    : startTwopc(TwoPhase.Kind.DISCONNECT, StateIntent.connRequest(ConnState.DISCONNECTING.code()));
+            ask.whenComplete((r, e) -> res.onLoop(() -> {
+                if (cstate != ConnState.STANDALONE) {
+                    goStandAlone("disconnect requested");
+                }
+                out.complete(StateResult.SUCCESS);
+            }));
+        });
+        return out;
+    }
+
+    /** Tears everything down and stays StandAlone (no reconnect). */
+    private void goStandAlone(String why) {
+        if (cstate == ConnState.STANDALONE) {
+            return;
+        }
+        LOG.info("{}: {}; going StandAlone", tag, why);
+        teardown();
+        if (cstate != ConnState.DISCONNECTING) {
+            setState(ConnState.DISCONNECTING);
+        }
+        setState(ConnState.STANDALONE);
+        // a StandAlone node does not listen: the peer's attempts are refused and it retries at connect-int
+        releaseListener();
+    }
+
+    /** A connection failure that is retried: the state passes through {@code why} to Connecting. */
+    void connectionLost(ConnState why, String reason) {
+        if (cstate == ConnState.STANDALONE || cstate == ConnState.DISCONNECTING) {
+            return;
+        }
+        LOG.warn("{}: connection lost ({}): {}", tag, why.displayName(), reason);
+        teardown();
+        if (cstate == ConnState.STANDALONE || cstate == ConnState.DISCONNECTING) {
+            return;
+        }
+        if (cstate.canChangeTo(why)) {
+            setState(why);
+        }
+        setState(ConnState.UNCONNECTED);
+        startConnecting();
+    }
+
+    /** A failure that must not be retried (authentication, incompatible settings, split brain). */
+    void fatal(String reason) {
+        LOG.error("{}: {}", tag, reason);
+        if (!dialect84() && data != null && agreed >= 118 && phase == Phase.RUNNING) {
+            data.send(PacketType.DISCONNECT, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
+        }
+        goStandAlone("connection refused");
+    }
+
+    void protocolError(String msg) {
+        connectionLost(ConnState.PROTOCOL_ERROR, msg);
+    }
+
+    private void setState(ConnState s) {
+        if (cstate == s) {
+            return;
+        }
+        if (!cstate.canChangeTo(s)) {
+            throw new IllegalStateException(tag + ": connection state " + cstate + " -> " + s + " not allowed");
+        }
+        LOG.info("{}: connection {} -> {}", tag, cstate.displayName(), s.displayName());
+        cstate = s;
+        res.observer().connectionStateChanged(peerId, s);
+    }
+
+    private void teardown() {
+        generation++;
+        if (connector != null) {
+            connector.stop();
+            connector = null;
+        }
+        cancel(handshakeTimer);
+        cancel(keepAliveTimer);
+        cancel(peerAckTimer);
+        cancel(pendingRequestTimer);
+        handshakeTimer = null;
+        keepAliveTimer = null;
+        peerAckTimer = null;
+        boolean hadPath = dataCh != null;
+        if (data != null) {
+            data.flushAndClose();
+        }
+        if (meta != null) {
+            // the data socket closes first: the peer reads everything sent on it (a refusal, a last
+            // P_PROTOCOL or authentication response) before it sees the end of the meta socket
+            PacketWriter m = meta;
+            res.loop().schedule(m::flushAndClose, 100, TimeUnit.MILLISECONDS);
+        }
+        dataCh = null;
+        metaCh = null;
+        data = null;
+        meta = null;
+        phase = Phase.IDLE;
+        // writes not yet stable on the peer must be resynced
+        if (tl != null) {
+            for (TransferLog.Entry e : tl.clear()) {
+                PeerDevice pd = (PeerDevice) e.owner;
+                pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
+                peerPartLost(e);
+            }
+            tl = null;
+        }
+        parts.clear();
+        // completions run after the state change, never re-entering this connection mid-teardown
+        List<Runnable> later = new ArrayList<>();
+        for (List<Runnable> l : flushWaiters.values()) {
+            later.addAll(l);
+        }
+        flushWaiters.clear();
+        for (Packet p : gated) {
+            p.release();
+        }
+        gated.clear();
+        epochs = null;
+        peerAckPending.clear();
+        for (Bio b : remoteReads.values()) {
+            later.add(() -> b.complete(Errno.EIO));
+        }
+        remoteReads.clear();
+        if (twopc != null) {
+            TwoPhase t = twopc;
+            later.add(() -> t.fail(StateResult.TIMEOUT));
+            twopc = null;
+        }
+        if (pendingRequest != null) {
+            CompletableFuture<StateResult> f = pendingRequest;
+            later.add(() -> f.complete(StateResult.TIMEOUT));
+            pendingRequest = null;
+        }
+        if (!later.isEmpty()) {
+            res.loop().execute(() -> later.forEach(Runnable::run));
+        }
+        boolean wasPrimaryWithPeer = res.role() == Role.PRIMARY && cstate == ConnState.CONNECTED;
+        for (PeerDevice pd : devices.values()) {
+            pd.connectionLost();
+        }
+        if (wasPrimaryWithPeer && !res.externalGenerations()) {
+            newGenerationAfterLoss();
+        }
+        if (peerRole != Role.UNKNOWN) {
+            peerRole = Role.UNKNOWN;
+            res.observer().peerRoleChanged(peerId, peerRole);
+        }
+        agreed = 0;
+        ctx = WireContext.INITIAL;
+        peerParams = null;
+        auth = null;
+        authChallengeSeen = false;
+        lastSentDagtagEnd = -1;
+        pendingPeerAckDagtag = -1;
+        pingsSent = 0;
+        pingAcks = 0;
+        metaWaiters.clear();
+        metaWaiterTargets.clear();
+        twopcResponderTid = 0;
+        twopcResponderIntent = null;
+        if (hadPath) {
+            res.observer().pathEstablished(peerId, false);
+        }
+    }
+
+    /** A Primary that loses its peer starts a new data generation so the peer's copy can be told apart. */
+    private void newGenerationAfterLoss() {
+        for (PeerDevice pd : devices.values()) {
+            LocalVolume l = pd.volume().local();
+            if (l.diskState() != DiskState.UP_TO_DATE) {
+                continue;
+            }
+            boolean rotated = l.uuids().change(g -> {
+                if (g.bitmap(peerId) != 0) {
+                    return false;
+                }
+                g.newCurrent(true, List.of(peerId), res.random());
+                return true;
+            });
+            if (rotated) {
+                LOG.info("{}/{}: lost the peer while Primary; new current UUID {}", tag, l.volume(), l.uuids().view());
+                l.persist();
+            }
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    // ================================================================== establishment
+
+    private FrameSink established(EstablishedSockets s) {
+        connector = null;
+        dataCh = s.data();
+        metaCh = s.meta();
+        data = new PacketWriter(dataCh);
+        meta = new PacketWriter(metaCh);
+        resolveConflicts = s.resolveConflicts();
+        phase = Phase.FEATURES;
+        final int gen = generation;
+        res.observer().pathEstablished(peerId, true);
+        ConnectionFeatures mine = new ConnectionFeatures(protocolMin, 0, net.maxProtocol(), res.nodeId(), peerId);
+        data.send(PacketType.CONNECTION_FEATURES, WireConstants.VOLUME_CONNECTION, mine);
+        long hsMs = Math.max(4L * net.pingTimeout() * 100, net.timeout() * 100L) + 5000;
+        handshakeTimer = res.loop().schedule(() -> {
+            if (gen == generation && phase != Phase.RUNNING) {
+                connectionLost(ConnState.TIMEOUT, "handshake did not complete within " + hsMs + " ms (phase " + phase + ")");
+            }
+        }, hsMs, TimeUnit.MILLISECONDS);
+        FrameSink sink = new FrameSink() {
+            @Override
+            public void frame(Channel ch, Frame f) {
+                try {
+                    res.onLoop(() -> onFrame(gen, ch, f));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    f.release(); // shutting down
+                }
+            }
+
+            @Override
+            public void closed(Channel ch, Throwable cause) {
+                res.onLoop(() -> onSocketClosed(gen, ch, cause));
+            }
+        };
+        for (Frame f : s.dataBacklog()) {
+            onFrame(gen, dataCh, f);
+        }
+        for (Frame f : s.metaBacklog()) {
+            onFrame(gen, metaCh, f);
+        }
+        return sink;
+    }
+
+    private void onSocketClosed(int gen, Channel ch, Throwable cause) {
+        if (gen != generation || (ch != dataCh && ch != metaCh)) {
+            return;
+        }
+        String which = ch == dataCh ? "data" : "meta";
+        if (cause != null && cause.getCause() instanceof ProtocolException) {
+            protocolError(which + " socket: " + cause.getCause().getMessage());
+        } else if (cause != null) {
+            connectionLost(ConnState.NETWORK_FAILURE, which + " socket failed: " + cause);
+        } else {
+            connectionLost(ConnState.BROKEN_PIPE, "peer closed the " + which + " socket");
+        }
+    }
+
+    // ================================================================== receiving
+
+    private void onFrame(int gen, Channel ch, Frame f) {
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: rx {} on {} (gen {}/{})", tag, f, ch == dataCh ? "data" : ch == metaCh ? "meta" : "stale", gen,
+                    generation);
+        }
+        if (gen != generation || (ch != dataCh && ch != metaCh)) {
+            f.release();
+            return;
+        }
+        boolean onData = ch == dataCh;
+        if (!onData) {
+            lastMetaRxNanos = System.nanoTime();
+        }
+        Packet p;
+        try {
+            p = PacketCodec.decode(f.type(), f.volume(), f.payload(), ctx);
+        } catch (ProtocolException e) {
+            protocolError("malformed " + f.type() + ": " + e.getMessage());
+            return;
+        } finally {
+            f.release();
+        }
+        PacketType.Channel want = p.type().channel();
+        if (want == PacketType.Channel.FIRST || (want == PacketType.Channel.DATA && !onData)
+                || (want == PacketType.Channel.META && onData)) {
+            p.release();
+            protocolError("unexpected " + p.type() + " on the " + (onData ? "data" : "meta") + " socket");
+            return;
+        }
+        if (agreed != 0 && !p.type().allowedAt(agreed)) {
+            p.release();
+            protocolError(p.type() + " is not part of protocol " + agreed);
+            return;
+        }
+        if (onData && isGated(p)) {
+            gated.add(p);
+            return;
+        }
+        try {
+            dispatch(p);
+        } catch (ProtocolException e) {
+            protocolError(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{}: handling {} failed", tag, p.type(), e);
+            protocolError("internal error handling " + p.type() + ": " + e);
+        }
+    }
+
+    private boolean isGated(Packet p) {
+        if (gated.isEmpty() && (epochs == null || !epochs.hasClosedUnfinished()
+                || res.writeOrdering() == WriteOrdering.NONE)) {
+            return false;
+        }
+        return p.type() == PacketType.DATA || p.type() == PacketType.BARRIER || p.type() == PacketType.DAGTAG;
+    }
+
+    private void dispatch(Packet p) throws ProtocolException {
+        switch (phase) {
+            case FEATURES:
+                expect(p, PacketType.CONNECTION_FEATURES);
+                onFeatures((ConnectionFeatures) p.payload());
+                return;
+            case AUTH:
+                if (p.type() == PacketType.AUTH_CHALLENGE || p.type() == PacketType.AUTH_RESPONSE) {
+                    onAuth(p);
+                    return;
+                }
+                p.release();
+                fatal("authentication of peer failed: expected P_AUTH_CHALLENGE/RESPONSE, got " + p.type()
+                        + " (is cram-hmac-alg configured on the peer?)");
+                return;
+            case IDLE:
+                p.release();
+                return;
+            default:
+                dispatchRunning(p);
+        }
+    }
+
+    private static void expect(Packet p, PacketType t) throws ProtocolException {
+        if (p.type() != t) {
+            p.release();
+            throw new ProtocolException("expected " + t + ", got " + p.type());
+        }
+    }
+
+    private void dispatchRunning(Packet p) throws ProtocolException {
+        PacketType t = p.type();
+        switch (t) {
+            case PROTOCOL:
+                onProtocol((ProtocolParams) p.payload());
+                return;
+            case PROTOCOL_UPDATE:
+                onProtocolUpdate((ProtocolParams) p.payload());
+                return;
+            case AUTH_CHALLENGE:
+            case AUTH_RESPONSE:
+                fatal("peer requests authentication but no cram-hmac-alg is configured here");
+                return;
+            case PING:
+                meta.send(PacketType.PING_ACK, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
+                return;
+            case PING_ACK:
+                pingSentNanos = 0;
+                pingAcks++;
+                runMetaWaiters();
+                return;
+            case STATE_CHG_REQ:
+            case CONN_ST_CHG_REQ:
+                onStateChangeRequest(p);
+                return;
+            case STATE_CHG_REPLY:
+            case CONN_ST_CHG_REPLY:
+                onStateChangeReply(((ReqStateReply) p.payload()).retcode());
+                return;
+            case TWOPC_PREPARE:
+            case TWOPC_PREP_RSZ:
+            case TWOPC_COMMIT:
+            case TWOPC_ABORT:
+                onTwopcRequest(t, (TwopcRequest) p.payload());
+                return;
+            case TWOPC_YES:
+            case TWOPC_NO:
+            case TWOPC_RETRY:
+                onTwopcReply(t, (TwopcReply) p.payload());
+                return;
+            case DISCONNECT:
+                goStandAlone("peer sent P_DISCONNECT");
+                return;
+            case DATA:
+                onData(p);
+                return;
+            case BARRIER:
+                onBarrier((Barrier) p.payload());
+                return;
+            case BARRIER_ACK:
+                onBarrierAck((BarrierAck) p.payload());
+                return;
+            case RECV_ACK:
+            case WRITE_ACK:
+            case RS_WRITE_ACK:
+            case NEG_ACK:
+                onAck(p);
+                return;
+            case DAGTAG:
+                lastRecvDagtag = ((Dagtag) p.payload()).dagtag();
+                return;
+            case PEER_ACK:
+                onPeerAck((PeerAck) p.payload());
+                return;
+            case DATA_REQUEST:
+                onDataRequest(p);
+                return;
+            case DATA_REPLY:
+                onDataReply(p);
+                return;
+            case NEG_DREPLY:
+                onNegDataReply((BlockAck) p.payload());
+                return;
+            case UNPLUG_REMOTE:
+            case DELAY_PROBE:
+            case PEER_DAGTAG:
+            case PEERS_IN_SYNC:
+            case CONFIRM_STABLE:
+                p.release();
+                return;
+            default:
+                break;
+        }
+        PeerDevice pd = devices.get(p.volume());
+        if (pd == null) {
+            p.release();
+            throw new ProtocolException(t + " for unknown volume " + p.volume());
+        }
+        pd.onPacket(p);
+    }
+
+    // ================================================================== handshake
+
+    private void onFeatures(ConnectionFeatures peer) {
+        ConnectionFeatures mine = new ConnectionFeatures(protocolMin, 0, net.maxProtocol(), res.nodeId(), peerId);
+        FeatureNegotiation.Result r = FeatureNegotiation.negotiate(mine, peer, res.nodeId(), peerId);
+        if (!r.ok()) {
+            fatal(r.refusal());
+            return;
+        }
+        agreed = r.agreedVersion();
+        integrity = net.integrityAlg().isEmpty() ? null : DigestAlgorithm.forName(net.integrityAlg()).orElse(null);
+        ctx = new WireContext(agreed, integrity == null ? 0 : integrity.length());
+        data.useFormat(HeaderFormat.H100);
+        meta.useFormat(HeaderFormat.H100);
+        LOG.info("{}: handshake successful: agreed network protocol version {} ({} dialect)", tag, agreed,
+                dialect84() ? "8.4" : "9");
+        if (net.authenticates()) {
+            HmacAlgorithm alg = HmacAlgorithm.forName(net.cramHmacAlg()).orElseThrow();
+            auth = new CramHmac(alg, net.sharedSecret(), !dialect84(), res.random());
+            phase = Phase.AUTH;
+            data.send(PacketType.AUTH_CHALLENGE, WireConstants.VOLUME_CONNECTION, Bytes.of(auth.myChallenge()));
+        } else {
+            sendParams();
+        }
+    }
+
+    private void onAuth(Packet p) {
+        byte[] b = ((Bytes) p.payload()).toArray();
+        try {
+            if (p.type() == PacketType.AUTH_CHALLENGE) {
+                if (authChallengeSeen) {
+                    fatal("authentication of peer failed: second challenge");
+                    return;
+                }
+                authChallengeSeen = true;
+                data.send(PacketType.AUTH_RESPONSE, WireConstants.VOLUME_CONNECTION,
+                        Bytes.of(auth.respond(b, res.nodeId())));
+                return;
+            }
+            if (!authChallengeSeen) {
+                fatal("authentication of peer failed: response before challenge");
+                return;
+            }
+            auth.verify(b, peerId);
+            LOG.info("{}: peer authenticated using {} bytes HMAC ({})", tag, b.length, net.cramHmacAlg());
+            sendParams();
+        } catch (CramHmac.AuthenticationException e) {
+            fatal("authentication of peer failed: " + e.getMessage());
+        }
+    }
+
+    ProtocolParams myProtocolParams() {
+        int flags = discardMyData ? WireConstants.CF_DISCARD_MY_DATA : 0;
+        return new ProtocolParams(net.protocol().code(), net.afterSb0p().code(), net.afterSb1p().code(),
+                net.afterSb2p().code(), flags, net.twoPrimaries(), net.integrityAlg());
+    }
+
+    private void sendParams() {
+        phase = Phase.PARAMS;
+        tl = new TransferLog(res.random().nextInt() & 0x7fff_ffff);
+        epochs = new ReceiverEpochs();
+        receivedUnwritten = 0;
+        lastRecvDagtag = 0;
+        seq = 0;
+        data.send(PacketType.PROTOCOL, WireConstants.VOLUME_CONNECTION, myProtocolParams());
+        startKeepAlive();
+        if (dialect84()) {
+            phase = Phase.RUNNING;
+            cancel(handshakeTimer);
+            setState(ConnState.CONNECTED);
+            for (PeerDevice pd : devices.values()) {
+                pd.sendInitialParams();
+            }
+        } else if (res.nodeId() < peerId) {
+            startTwopc(TwoPhase.Kind.CONNECT, StateIntent.connRequest(ConnState.CONNECTED.code()));
+            for (PeerDevice pd : devices.values()) {
+                pd.sendInitialParams();
+            }
+        }
+        // the higher node id sends its parameters when the connect PREPARE arrives
+    }
+
+    private void onProtocol(ProtocolParams p) {
+        String bad = ProtocolCompatibility.check(myProtocolParams(), p);
+        if (bad != null) {
+            fatal(bad);
+            return;
+        }
+        peerParams = p;
+    }
+
+    private void onProtocolUpdate(ProtocolParams p) {
+        ProtocolParams mine = myProtocolParams();
+        if (p.wireProtocol() != mine.wireProtocol()) {
+            LOG.warn("{}: peer changed its protocol to {} but this node uses {}; refusing", tag, p.wireProtocol(),
+                    mine.wireProtocol());
+            fatal("incompatible communication protocols after net-options change");
+            return;
+        }
+        peerParams = p;
+    }
+
+    /** All volumes have processed the peer's state once: the handshake proper is over. */
+    void deviceHandshakeDone() {
+        if (phase == Phase.PARAMS && !dialect84()) {
+            maybeFinishConnectTwopc();
+        }
+    }
+
+    // ================================================================== meta round trips
+
+    private long pingsSent;
+    private long pingAcks;
+    private final java.util.ArrayDeque<long[]> metaWaiterTargets = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Runnable> metaWaiters = new java.util.ArrayDeque<>();
+
+    /**
+     * Runs {@code r} once the peer has processed everything sent on the meta socket so far: a
+     * P_PING is sent and {@code r} runs at its P_PING_ACK. A kernel peer handles the meta socket
+     * in another thread than the data socket, so e.g. the P_STATE that ends a resync must not
+     * overtake the last P_RS_WRITE_ACK.
+     */
+    void afterMetaRoundTrip(Runnable r) {
+        if (meta == null) {
+            return;
+        }
+        meta.send(PacketType.PING, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
+        pingsSent++;
+        if (pingSentNanos == 0) {
+            pingSentNanos = System.nanoTime();
+        }
+        metaWaiterTargets.add(new long[] {pingsSent});
+        metaWaiters.add(r);
+    }
+
+    private void runMetaWaiters() {
+        while (!metaWaiters.isEmpty() && metaWaiterTargets.peek()[0] <= pingAcks) {
+            metaWaiterTargets.poll();
+            metaWaiters.poll().run();
+        }
+    }
+
+    // ================================================================== keep-alive
+
+    private void startKeepAlive() {
+        lastMetaRxNanos = System.nanoTime();
+        pingSentNanos = 0;
+        final int gen = generation;
+        long tickMs = Math.max(100, Math.min(net.pingTimeout() * 100L, 1000));
+        keepAliveTimer = res.loop().scheduleAtFixedRate(() -> {
+            if (gen != generation || meta == null) {
+                return;
+            }
+            keepAliveTick();
+        }, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void keepAliveTick() {
+        long now = System.nanoTime();
+        long pingTimeoutNs = net.pingTimeout() * 100_000_000L;
+        if (pingSentNanos != 0 && now - pingSentNanos > pingTimeoutNs) {
+            connectionLost(ConnState.NETWORK_FAILURE, "PingAck did not arrive in time");
+            return;
+        }
+        if (pingSentNanos == 0 && now - lastMetaRxNanos > net.pingInt() * 1_000_000_000L) {
+            pingSentNanos = now;
+            pingsSent++;
+            meta.send(PacketType.PING, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
+        }
+        long koNs = (long) net.timeout() * net.koCount() * 100_000_000L;
+        for (PeerDevice pd : devices.values()) {
+            if (pd.oldestUnackedAge(now) > koNs && koNs > 0) {
+                connectionLost(ConnState.TIMEOUT, "peer did not acknowledge a write within timeout x ko-count");
+                return;
+            }
+        }
+    }
+
+    // ================================================================== 8.4 state changes
+
+    /** Sends P_STATE_CHG_REQ (per volume) or P_CONN_ST_CHG_REQ (connection-wide) and waits for the reply. */
+    private CompletableFuture<StateResult> request84(int volume, int[] maskVal) {
+        CompletableFuture<StateResult> f = new CompletableFuture<>();
+        if (pendingRequest != null) {
+            f.complete(StateResult.CONCURRENT_ST_CHG);
+            return f;
+        }
+        pendingRequest = f;
+        PacketType t = volume == WireConstants.VOLUME_CONNECTION ? PacketType.CONN_ST_CHG_REQ : PacketType.STATE_CHG_REQ;
+        data.send(t, volume, new ReqState(maskVal[0], maskVal[1]));
+        final int gen = generation;
+        pendingRequestTimer = res.loop().schedule(() -> {
+            if (gen == generation && pendingRequest == f) {
+                pendingRequest = null;
+                f.complete(StateResult.TIMEOUT);
+            }
+        }, Math.max(5000, net.timeout() * 100L * 2), TimeUnit.MILLISECONDS);
+        return f;
+    }
+
+    private void onStateChangeReply(int code) {
+        CompletableFuture<StateResult> f = pendingRequest;
+        pendingRequest = null;
+        cancel(pendingRequestTimer);
+        if (f != null) {
+            f.complete(StateResult.fromCode(code));
+        }
+    }
+
+    private void onStateChangeRequest(Packet p) {
+        ReqState rs = (ReqState) p.payload();
+        boolean connWide = p.type() == PacketType.CONN_ST_CHG_REQ;
+        StateIntent in = StateIntent.of(rs.mask(), rs.val(), dialect84());
+        StateResult r;
+        if (pendingRequest != null && resolveConflicts) {
+            r = StateResult.CONCURRENT_ST_CHG;
+        } else {
+            r = evaluate(in, connWide ? -1 : p.volume());
+        }
+        LOG.info("{}: peer requests {}: {}", tag, in.description(), r);
+        PacketType reply = connWide ? PacketType.CONN_ST_CHG_REPLY : PacketType.STATE_CHG_REPLY;
+        meta.send(reply, p.volume(), new ReqStateReply(r.code()));
+        if (r.isSuccess()) {
+            apply(in, connWide ? -1 : p.volume());
+        }
+    }
+
+    /** Whether this node accepts what the peer asks. */
+    private StateResult evaluate(StateIntent in, int volume) {
+        if (in.peerBecomesPrimary() && res.role() == Role.PRIMARY && !net.twoPrimaries()) {
+            return StateResult.TWO_PRIMARIES;
+        }
+        if (in.repl() == ReplState.VERIFY_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                if (pd.repl() != ReplState.ESTABLISHED) {
+                    return StateResult.RESYNC_RUNNING;
+                }
+                if (net.verifyAlg().isEmpty()) {
+                    return StateResult.NO_VERIFY_ALG;
+                }
+            }
+        }
+        return StateResult.SUCCESS;
+    }
+
+    private List<PeerDevice> volumeDevices(int volume) {
+        if (volume < 0 || volume == WireConstants.VOLUME_CONNECTION) {
+            return devices();
+        }
+        PeerDevice pd = devices.get(volume);
+        return pd == null ? List.of() : List.of(pd);
+    }
+
+    private void apply(StateIntent in, int volume) {
+        if (in.peerBecomesPrimary()) {
+            setPeerRole(Role.PRIMARY);
+        }
+        if (in.peerBecomesSecondary()) {
+            setPeerRole(Role.SECONDARY);
+        }
+        if (in.peerDisk() != null) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.setPeerDisk(in.peerDisk());
+            }
+        }
+        if (in.repl() == ReplState.VERIFY_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.startVerifyTarget();
+            }
+        }
+        if (in.disconnect()) {
+            // the peer goes StandAlone; this side tears down and tries again later
+            res.loop().execute(() -> {
+                if (cstate == ConnState.CONNECTED) {
+                    connectionLost(ConnState.TEAR_DOWN, "peer disconnected");
+                }
+            });
+        }
+    }
+
+    void setPeerRole(Role r) {
+        if (peerRole != r) {
+            peerRole = r;
+            LOG.info("{}: peer role {}", tag, r.displayName());
+            res.observer().peerRoleChanged(peerId, r);
+        }
+    }
+
+    // ================================================================== 2PC (DRBD 9 dialect)
+
+    private CompletableFuture<StateResult> startTwopc(TwoPhase.Kind kind, int[] maskVal) {
+        CompletableFuture<StateResult> f = new CompletableFuture<>();
+        if (twopc != null) {
+            f.complete(StateResult.CONCURRENT_ST_CHG);
+            return f;
+        }
+        int tid = res.random().nextInt() & 0x7fff_ffff;
+        twopc = new TwoPhase(kind, tid, maskVal[0], maskVal[1], f);
+        data.send(PacketType.TWOPC_PREPARE, WireConstants.VOLUME_CONNECTION,
+                new TwopcRequest(tid, res.nodeId(), peerId, 1L << peerId, 0, maskVal[0], maskVal[1]));
+        final int gen = generation;
+        twopc.timer = res.loop().schedule(() -> {
+            if (gen == generation && twopc != null && twopc.tid == tid) {
+                TwoPhase t = twopc;
+                twopc = null;
+                data.send(PacketType.TWOPC_ABORT, WireConstants.VOLUME_CONNECTION,
+                        new TwopcRequest(tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), t.mask, t.val));
+                t.fail(StateResult.TIMEOUT);
+                if (t.kind == TwoPhase.Kind.CONNECT) {
+                    connectionLost(ConnState.TIMEOUT, "two-phase commit of the connection timed out");
+                }
+            }
+        }, 30, TimeUnit.SECONDS);
+        return f;
+    }
+
+    private long primaryNodes() {
+        long m = 0;
+        if (res.role() == Role.PRIMARY) {
+            m |= 1L << res.nodeId();
+        }
+        if (peerRole == Role.PRIMARY) {
+            m |= 1L << peerId;
+        }
+        return m;
+    }
+
+    private void onTwopcReply(PacketType t, TwopcReply r) {
+        TwoPhase tx = twopc;
+        if (tx == null || tx.tid != r.tid()) {
+            LOG.debug("{}: stale two-phase commit reply {}", tag, r);
+            return;
+        }
+        tx.reply = t;
+        if (tx.kind == TwoPhase.Kind.CONNECT) {
+            maybeFinishConnectTwopc();
+            return;
+        }
+        twopc = null;
+        cancel(tx.timer);
+        if (t == PacketType.TWOPC_YES) {
+            data.send(PacketType.TWOPC_COMMIT, WireConstants.VOLUME_CONNECTION,
+                    new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
+            tx.result.complete(StateResult.SUCCESS);
+        } else {
+            data.send(PacketType.TWOPC_ABORT, WireConstants.VOLUME_CONNECTION,
+                    new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
+            tx.result.complete(t == PacketType.TWOPC_RETRY ? StateResult.CONCURRENT_ST_CHG : tx.kind == TwoPhase.Kind.ROLE
+                    ? StateResult.TWO_PRIMARIES : StateResult.CW_FAILED_BY_PEER);
+        }
+    }
+
+    /** Initiator of the connect transaction: commit once the peer said yes and every volume decided. */
+    private void maybeFinishConnectTwopc() {
+        TwoPhase tx = twopc;
+        if (tx == null || tx.kind != TwoPhase.Kind.CONNECT || tx.reply == null || !allDevicesDecided()) {
+            return;
+        }
+        twopc = null;
+        cancel(tx.timer);
+        if (tx.reply != PacketType.TWOPC_YES) {
+            data.send(PacketType.TWOPC_ABORT, WireConstants.VOLUME_CONNECTION,
+                    new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
+            tx.result.complete(StateResult.CW_FAILED_BY_PEER);
+            if (tx.reply == PacketType.TWOPC_RETRY) {
+                connectionLost(ConnState.NETWORK_FAILURE, "peer asked to retry the connection");
+            } else {
+                fatal("peer refused the connection");
+            }
+            return;
+        }
+        data.send(PacketType.TWOPC_COMMIT, WireConstants.VOLUME_CONNECTION,
+                new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
+        tx.result.complete(StateResult.SUCCESS);
+        commitConnected();
+    }
+
+    private boolean allDevicesDecided() {
+        for (PeerDevice pd : devices.values()) {
+            if (!pd.hasDecision()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void commitConnected() {
+        phase = Phase.RUNNING;
+        cancel(handshakeTimer);
+        setState(ConnState.CONNECTED);
+        for (PeerDevice pd : devices.values()) {
+            pd.applyDecision();
+        }
+    }
+
+    private void onTwopcRequest(PacketType t, TwopcRequest r) {
+        StateIntent in = StateIntent.of(r.mask(), r.val(), false);
+        switch (t) {
+            case TWOPC_PREPARE: {
+                twopcResponderTid = r.tid();
+                twopcResponderIntent = in;
+                if (in.connect() && phase == Phase.PARAMS) {
+                    twopcResponderConnect = true;
+                    for (PeerDevice pd : devices.values()) {
+                        if (!pd.paramsSent()) {
+                            pd.sendInitialParams();
+                        }
+                    }
+                    maybeReplyConnectTwopc();
+                    return;
+                }
+                StateResult ok = t == PacketType.TWOPC_PREPARE && !in.connect() && in.description().isEmpty()
+                        ? StateResult.NOT_SUPPORTED : evaluate(in, -1);
+                replyTwopc(r.tid(), r.initiatorNodeId(), ok.isSuccess() ? PacketType.TWOPC_YES : PacketType.TWOPC_NO);
+                return;
+            }
+            case TWOPC_COMMIT: {
+                if (r.tid() != twopcResponderTid) {
+                    return;
+                }
+                twopcResponderTid = 0;
+                StateIntent pending = twopcResponderIntent;
+                twopcResponderIntent = null;
+                if (twopcResponderConnect) {
+                    twopcResponderConnect = false;
+                    commitConnected();
+                    return;
+                }
+                if (pending != null) {
+                    apply(pending, -1);
+                }
+                return;
+            }
+            case TWOPC_ABORT:
+                if (r.tid() == twopcResponderTid) {
+                    twopcResponderTid = 0;
+                    twopcResponderIntent = null;
+                    if (twopcResponderConnect) {
+                        twopcResponderConnect = false;
+                        connectionLost(ConnState.NETWORK_FAILURE, "peer aborted the connection");
+                    }
+                }
+                return;
+            default:
+                replyTwopc(r.tid(), r.initiatorNodeId(), PacketType.TWOPC_NO); // resize is not supported
+        }
+    }
+
+    /** Responder of the connect transaction: answer once every volume decided. */
+    void maybeReplyConnectTwopc() {
+        if (!twopcResponderConnect || !allDevicesDecided() || twopcResponderTid == 0) {
+            return;
+        }
+        boolean refuse = false;
+        for (PeerDevice pd : devices.values()) {
+            if (pd.decisionRefuses()) {
+                refuse = true;
+            }
+        }
+        replyTwopc(twopcResponderTid, peerId, refuse ? PacketType.TWOPC_NO : PacketType.TWOPC_YES);
+        twopcResponderTid = refuse ? 0 : twopcResponderTid;
+        if (refuse) {
+            for (PeerDevice pd : devices.values()) {
+                if (pd.decisionRefuses()) {
+                    pd.applyDecision();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void replyTwopc(int tid, int initiator, PacketType t) {
+        long reachable = (1L << res.nodeId()) | (1L << initiator);
+        long primaries = res.role() == Role.PRIMARY ? 1L << res.nodeId() : 0;
+        long weak = res.role() == Role.PRIMARY ? ~reachable : 0;
+        meta.send(t, WireConstants.VOLUME_CONNECTION, new TwopcReply(tid, initiator, reachable, primaries, weak));
+    }
+
+    // ================================================================== roles
+
+    /** Asks the peer whether this node may become Primary (forced: also declares its disk UpToDate). */
+    CompletableFuture<StateResult> requestPeerAcceptsPrimary(boolean forced) {
+        if (!isConnected()) {
+            return CompletableFuture.completedFuture(StateResult.SUCCESS);
+        }
+        if (dialect84()) {
+            List<CompletableFuture<StateResult>> l = new ArrayList<>();
+            CompletableFuture<StateResult> chain = CompletableFuture.completedFuture(StateResult.SUCCESS);
+            for (PeerDevice pd : devices.values()) {
+                int vnr = pd.volume().volume();
+                chain = chain.thenCompose(prev -> {
+                    if (!prev.isSuccess()) {
+                        return CompletableFuture.completedFuture(prev);
+                    }
+                    CompletableFuture<StateResult> f = new CompletableFuture<>();
+                    res.onLoop(() -> request84(vnr, StateIntent.primaryRequest(forced, true))
+                            .whenComplete((r, e) -> f.complete(e != null ? StateResult.TIMEOUT : r)));
+                    return f;
+                });
+            }
+            return chain;
+        }
+        return startTwopc(TwoPhase.Kind.ROLE, StateIntent.primaryRequest(forced, false));
+    }
+
+    /** After a local role change: tell the peer (new UUIDs first when the data generation changed). */
+    void localRoleChanged(boolean sendUuids) {
+        if (!isConnected()) {
+            return;
+        }
+        for (PeerDevice pd : devices.values()) {
+            if (sendUuids) {
+                pd.sendUuids();
+            }
+            pd.sendState();
+        }
+    }
+
+    // ================================================================== data path: primary side
+
+    /** Sends an application write of the stand-alone engine (on the loop). The peer part of {@code w} was added. */
+    void sendWrite(PeerDevice pd, AppWrite w) {
+        sendWrite(pd, w.bio, w.dagtagEnd, w::peerDone);
+    }
+
+    /**
+     * Replicates a write whose local part is handled elsewhere (the daemon's drbdN device): any
+     * thread. {@code done} gets true when the peer has the data as the protocol requires, false
+     * when the blocks were marked out of sync instead; the bio's segments are not touched after.
+     */
+    public void replicate(PeerDevice pd, Bio bio, java.util.function.Consumer<Boolean> done) {
+        long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
+        LocalWriteGate.Entry gate = localWrites.enter(bio);
+        res.onLoop(() -> {
+            if (!isConnected() || !pd.repl().replicatesWrites()
+                    || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
+                pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
+                if (isConnected() && pd.repl().isPreparingSync()) {
+                    sendOutOfSync(pd, bio.sector(), (int) bio.size());
+                }
+                gate.peerDone(null);
+                done.accept(false);
+                return;
+            }
+            // the range is held until P_DATA is queued and the local write is done, so a resync read
+            // of the same blocks on this node can neither overtake the write nor read stale data
+            pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
+                if (!isConnected() || tl == null) {
+                    gate.peerDone(range);
+                    pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
+                    done.accept(false);
+                    return;
+                }
+                long dag = res.advanceDagtag(sectors);
+                sendWrite(pd, bio, dag, done);
+                // P_DATA is queued: a resync reply sent later follows it on the wire. Holding the range
+                // until the peer's ack could deadlock with the peer's own resync request for these blocks.
+                gate.peerDone(range);
+            }));
+        });
+    }
+
+    /** A flush from the local device: {@code done} runs once the peer has every earlier write stable. */
+    public void flush(Runnable done) {
+        res.onLoop(() -> flushEpoch(done));
+    }
+
+    /** The local role, disk state or UUIDs of a volume changed: tell the peer (P_UUIDS, P_STATE). */
+    public void localStateChanged(int vnr) {
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd == null || !isConnected()) {
+                return;
+            }
+            if (dialect84() && res.role() == Role.PRIMARY && pd.announcedRole() != Role.PRIMARY) {
+                // an 8.4 peer learns a promotion through a cluster-wide request first (which also makes it
+                // consider a resync after primary --force), then from the new UUIDs and state
+                boolean forced = pd.announcedDisk() != DiskState.UP_TO_DATE
+                        && pd.volume().local().diskState() == DiskState.UP_TO_DATE;
+                request84(vnr, StateIntent.primaryRequest(forced, true)).whenComplete((r, e) -> res.onLoop(() -> {
+                    if (e != null || !r.isSuccess()) {
+                        LOG.error("{}: the peer refused this node's promotion: {}", tag, e != null ? e : r.text());
+                    }
+                    if (isConnected()) {
+                        pd.sendUuids();
+                        pd.sendState();
+                    }
+                }));
+                return;
+            }
+            pd.sendUuids();
+            pd.sendState();
+        });
+    }
+
+    /** The local part of a write passed to {@link #replicate} finished (any thread, before or after). */
+    public void localWriteDone(Bio bio) {
+        localWrites.localDone(bio);
+    }
+
+    private final LocalWriteGate localWrites = new LocalWriteGate();
+
+    private void sendWrite(PeerDevice pd, Bio bio, long dagtagEnd, java.util.function.Consumer<Boolean> onDone) {
+        long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
+        int size = (int) bio.size();
+        if (tl.currentEpochWrites() >= net.maxEpochSize()) {
+            closeEpoch();
+        }
+        long start = dagtagEnd - sectors;
+        if (!dialect84() && lastSentDagtagEnd != start) {
+            data.send(PacketType.DAGTAG, WireConstants.VOLUME_CONNECTION, new Dagtag(start));
+        }
+        lastSentDagtagEnd = dagtagEnd;
+        TransferLog.Entry e = tl.add(bio.sector(), size, dagtagEnd, pd);
+        pd.trackUnacked(e.blockId, System.nanoTime());
+        int flags = net.protocol().dpFlag();
+        if (bio.hasFlag(Bio.FUA)) {
+            flags |= WireConstants.DP_FUA;
+        }
+        if (bio.hasFlag(Bio.PREFLUSH)) {
+            flags |= WireConstants.DP_FLUSH;
+        }
+        if (bio.hasFlag(Bio.SYNC)) {
+            flags |= WireConstants.DP_RW_SYNC;
+        }
+        if (pd.repl().isSyncSource()) {
+            flags |= WireConstants.DP_MAY_SET_IN_SYNC;
+        }
+        ByteBuf payload = Unpooled.wrappedBuffer(bio.segments());
+        Bytes digest = integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(bio.segments()));
+        DataHeader h = new DataHeader(bio.sector(), e.blockId, nextSeq(), flags, digest);
+        ChannelPromise sent = dataCh.newPromise();
+        boolean needAck = net.protocol() != WireProtocol.A;
+        PeerPart part = new PeerPart(onDone, needAck);
+        parts.put(e.blockId, part);
+        final int gen = generation;
+        sent.addListener(f -> res.onLoop(() -> part.sent(gen == generation && f.isSuccess())));
+        data.send(PacketType.DATA, pd.volume().volume(), h, payload, sent);
+        pd.countSent(size);
+        scheduleEpochClose();
+    }
+
+    /** Completion bookkeeping of one write toward this peer. */
+    private final Map<Long, PeerPart> parts = new HashMap<>();
+
+    private final class PeerPart {
+        final java.util.function.Consumer<Boolean> done;
+        final boolean needAck;
+        boolean sentDone;
+        boolean sentOk;
+        boolean acked;
+        boolean ackOk;
+        boolean lost;
+        boolean finished;
+
+        PeerPart(java.util.function.Consumer<Boolean> done, boolean needAck) {
+            this.done = done;
+            this.needAck = needAck;
+        }
+
+        void sent(boolean ok) {
+            sentDone = true;
+            sentOk = ok;
+            if (!ok) {
+                lost = true;
+            }
+            check();
+        }
+
+        void acked(boolean ok) {
+            acked = true;
+            ackOk = ok;
+            check();
+        }
+
+        void check() {
+            if (finished || !sentDone) {
+                return;
+            }
+            if (lost) {
+                finished = true;
+                done.accept(false);
+            } else if (!needAck || acked) {
+                finished = true;
+                done.accept(needAck ? ackOk : sentOk);
+            }
+        }
+    }
+
+    private void peerPartLost(TransferLog.Entry e) {
+        PeerPart part = parts.remove(e.blockId);
+        if (part != null) {
+            part.lost = true;
+            part.check();
+            // if the data has not left the socket yet, the part finishes when Netty fails that write
+        }
+    }
+
+    private void scheduleEpochClose() {
+        if (!epochCloseScheduled) {
+            epochCloseScheduled = true;
+            final int gen = generation;
+            res.loop().execute(() -> {
+                if (gen == generation) {
+                    epochCloseScheduled = false;
+                    closeEpoch();
+                }
+            });
+        }
+    }
+
+    private Integer closeEpoch() {
+        if (tl == null || data == null) {
+            return null;
+        }
+        Integer nr = tl.closeEpoch();
+        if (nr != null) {
+            data.send(PacketType.BARRIER, WireConstants.VOLUME_CONNECTION, new Barrier(nr));
+        }
+        return nr;
+    }
+
+    /** Completes {@code done} once every write sent so far is acknowledged stable by the peer. */
+    void flushEpoch(Runnable done) {
+        if (tl == null) {
+            done.run();
+            return;
+        }
+        Integer nr = closeEpoch();
+        if (nr == null) {
+            if (tl.isEmpty()) {
+                done.run();
+                return;
+            }
+            nr = tl.currentEpoch() - 1;
+        }
+        flushWaiters.computeIfAbsent(nr, k -> new ArrayList<>()).add(done);
+    }
+
+    private void onBarrierAck(BarrierAck a) throws ProtocolException {
+        if (tl == null) {
+            throw new ProtocolException("barrier ack while not replicating");
+        }
+        List<TransferLog.Entry> stable = tl.barrierAcked(a.barrier(), a.setSize());
+        lastAckedEpoch = a.barrier();
+        long dag = -1;
+        for (TransferLog.Entry e : stable) {
+            parts.remove(e.blockId);
+            dag = e.dagtag;
+            ((PeerDevice) e.owner).untrackUnacked(e.blockId);
+        }
+        while (!flushWaiters.isEmpty() && flushWaiters.firstKey() - a.barrier() <= 0) {
+            flushWaiters.pollFirstEntry().getValue().forEach(Runnable::run);
+        }
+        if (!dialect84() && dag >= 0) {
+            schedulePeerAck(dag);
+        }
+    }
+
+    private void schedulePeerAck(long dagtag) {
+        pendingPeerAckDagtag = dagtag;
+        if (peerAckTimer == null) {
+            final int gen = generation;
+            peerAckTimer = res.loop().schedule(() -> {
+                peerAckTimer = null;
+                if (gen == generation && pendingPeerAckDagtag >= 0 && meta != null) {
+                    long mask = (1L << res.nodeId()) | (1L << peerId);
+                    meta.send(PacketType.PEER_ACK, WireConstants.VOLUME_CONNECTION, new PeerAck(mask, pendingPeerAckDagtag));
+                    pendingPeerAckDagtag = -1;
+                }
+            }, 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void onAck(Packet p) throws ProtocolException {
+        BlockAck a = (BlockAck) p.payload();
+        if (a.blockId() == WireConstants.ID_SYNCER) {
+            PeerDevice pd = devices.get(p.volume());
+            if (pd == null) {
+                throw new ProtocolException(p.type() + " for unknown volume " + p.volume());
+            }
+            pd.onResyncAck(p.type(), a);
+            return;
+        }
+        TransferLog.Entry e = tl == null ? null : tl.acked(a.blockId());
+        PeerPart part = parts.get(a.blockId());
+        if (e == null || part == null) {
+            throw new ProtocolException(p.type() + " for unknown request 0x" + Long.toHexString(a.blockId()));
+        }
+        PeerDevice pd = (PeerDevice) e.owner;
+        boolean ok = p.type() != PacketType.NEG_ACK;
+        if (pd != null) {
+            pd.untrackUnacked(e.blockId);
+            if (!ok) {
+                pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
+            } else if (p.type() == PacketType.RS_WRITE_ACK) {
+                pd.bitmap().clearRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
+                pd.checkResyncFinishedAsSource();
+            }
+        }
+        part.acked(ok);
+    }
+
+    void sendOutOfSync(PeerDevice pd, long sector, int size) {
+        data.send(PacketType.OUT_OF_SYNC, pd.volume().volume(), new BlockDesc(sector, size));
+    }
+
+    // ================================================================== data path: secondary side
+
+    private void onData(Packet p) throws ProtocolException {
+        DataHeader h = (DataHeader) p.payload();
+        PeerDevice pd = devices.get(p.volume());
+        if (pd == null) {
+            p.release();
+            throw new ProtocolException("P_DATA for unknown volume " + p.volume());
+        }
+        int size = p.dataLength();
+        if (size <= 0 || (size & 511) != 0 || h.sector() < 0
+                || h.sector() + (size >>> 9) > pd.volume().agreedSectors()) {
+            p.release();
+            throw new ProtocolException("P_DATA with bad range: sector " + h.sector() + ", " + size + " bytes");
+        }
+        if (integrity != null) {
+            byte[] want = integrity.digest(p.data().nioBuffers());
+            if (!h.digest().constantTimeEquals(want)) {
+                p.release();
+                throw new ProtocolException("digest integrity check FAILED for sector " + h.sector());
+            }
+        }
+        if (!dialect84()) {
+            lastRecvDagtag += size >>> 9;
+            peerAckPending.add(lastRecvDagtag);
+            if (peerAckPending.size() > 1_000_000) {
+                peerAckPending.poll();
+            }
+        }
+        ReceiverEpochs.Epoch epoch = epochs.writeReceived();
+        if (h.hasFlag(WireConstants.DP_SEND_RECEIVE_ACK)) {
+            meta.send(PacketType.RECV_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
+        }
+        receivedUnwritten += size;
+        if (receivedUnwritten > RECEIVE_HIGH_WATER && dataCh.config().isAutoRead()) {
+            dataCh.config().setAutoRead(false);
+        }
+        final int gen = generation;
+        pd.receiveWrite(h, p.data(), (errno) -> res.onLoop(() -> {
+            receivedUnwritten -= size;
+            if (gen != generation) {
+                return;
+            }
+            if (receivedUnwritten < RECEIVE_HIGH_WATER / 2 && dataCh != null && !dataCh.config().isAutoRead()) {
+                dataCh.config().setAutoRead(true);
+            }
+            if (errno == 0) {
+                if (h.hasFlag(WireConstants.DP_MAY_SET_IN_SYNC) && h.hasFlag(WireConstants.DP_SEND_WRITE_ACK)) {
+                    meta.send(PacketType.RS_WRITE_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
+                } else if (h.hasFlag(WireConstants.DP_SEND_WRITE_ACK)) {
+                    meta.send(PacketType.WRITE_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
+                }
+            } else if (h.hasFlag(WireConstants.DP_SEND_WRITE_ACK)) {
+                meta.send(PacketType.NEG_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
+            }
+            epochs.writeDone(epoch);
+            finishEpochs();
+        }));
+    }
+
+    private void onBarrier(Barrier b) {
+        epochs.barrier(b.barrier());
+        finishEpochs();
+    }
+
+    /** Acknowledges closed epochs whose writes are done, in order (after a flush with write-ordering flush). */
+    private void finishEpochs() {
+        if (epochs == null) {
+            return;
+        }
+        ReceiverEpochs.Epoch e = epochs.nextToFinish();
+        if (e == null) {
+            releaseGate();
+            return;
+        }
+        final int gen = generation;
+        Runnable ack = () -> {
+            if (gen != generation) {
+                return;
+            }
+            meta.send(PacketType.BARRIER_ACK, WireConstants.VOLUME_CONNECTION, new BarrierAck(e.barrier(), e.writes()));
+            epochs.finished(e);
+            finishEpochs();
+        };
+        if (res.writeOrdering() == WriteOrdering.FLUSH && e.writes() > 0) {
+            flushAllBacking(() -> res.onLoop(ack));
+        } else {
+            ack.run();
+        }
+    }
+
+    private void flushAllBacking(Runnable done) {
+        List<PeerDevice> l = devices();
+        int[] pending = {l.size() + 1};
+        Runnable one = () -> {
+            if (--pending[0] == 0) {
+                done.run();
+            }
+        };
+        for (PeerDevice pd : l) {
+            LocalVolume lv = pd.volume().local();
+            if (!lv.hasDisk()) {
+                one.run();
+            } else {
+                lv.submitLocal(Bio.flush((bio, err) -> res.onLoop(one)));
+            }
+        }
+        one.run();
+    }
+
+    private void releaseGate() {
+        while (!gated.isEmpty()) {
+            if (epochs != null && epochs.hasClosedUnfinished() && res.writeOrdering() != WriteOrdering.NONE) {
+                return;
+            }
+            Packet p = gated.poll();
+            try {
+                dispatch(p);
+            } catch (ProtocolException ex) {
+                protocolError(ex.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void onPeerAck(PeerAck a) throws ProtocolException {
+        while (!peerAckPending.isEmpty()) {
+            long d = peerAckPending.poll();
+            if (d == a.dagtag()) {
+                return;
+            }
+            if (d > a.dagtag()) {
+                break;
+            }
+        }
+        throw new ProtocolException("P_PEER_ACK for dagtag " + a.dagtag() + " matches no received write");
+    }
+
+    // ================================================================== remote reads
+
+    void remoteRead(PeerDevice pd, Bio bio) {
+        long id = nextReadId++;
+        remoteReads.put(id, bio);
+        data.send(PacketType.DATA_REQUEST, pd.volume().volume(), new BlockRequest(bio.sector(), id, (int) bio.size()));
+    }
+
+    private void onDataReply(Packet p) throws ProtocolException {
+        DataHeader h = (DataHeader) p.payload();
+        Bio bio = remoteReads.remove(h.blockId());
+        if (bio == null) {
+            p.release();
+            throw new ProtocolException("P_DATA_REPLY for unknown request 0x" + Long.toHexString(h.blockId()));
+        }
+        ByteBuf d = p.data();
+        try {
+            checkIntegrity(h, d);
+            if (d.readableBytes() != bio.size()) {
+                bio.complete(Errno.EIO);
+                throw new ProtocolException("P_DATA_REPLY of " + d.readableBytes() + " bytes for a read of " + bio.size());
+            }
+            int off = d.readerIndex();
+            for (ByteBuffer seg : bio.segments()) {
+                int n = seg.remaining();
+                d.getBytes(off, seg.duplicate());
+                off += n;
+            }
+            bio.complete(0);
+        } finally {
+            d.release();
+        }
+    }
+
+    private void onNegDataReply(BlockAck a) {
+        Bio bio = remoteReads.remove(a.blockId());
+        if (bio != null) {
+            bio.complete(Errno.EIO);
+        }
+    }
+
+    private void onDataRequest(Packet p) throws ProtocolException {
+        BlockRequest r = (BlockRequest) p.payload();
+        PeerDevice pd = devices.get(p.volume());
+        if (pd == null) {
+            throw new ProtocolException("P_DATA_REQUEST for unknown volume " + p.volume());
+        }
+        pd.serveRead(PacketType.DATA_REPLY, PacketType.NEG_DREPLY, r, r.blockId());
+    }
+
+    // ================================================================== sending helpers for PeerDevice
+
+    PacketWriter dataWriter() {
+        return data;
+    }
+
+    PacketWriter metaWriter() {
+        return meta;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    boolean isRunning() {
+        return data != null && (phase == Phase.RUNNING || phase == Phase.PARAMS);
+    }
+
+    /** Two-phase commit state of the initiator. */
+    static final class TwoPhase {
+        enum Kind { CONNECT, ROLE, DISCONNECT, VERIFY }
+
+        final Kind kind;
+        final int tid;
+        final int mask;
+        final int val;
+        final CompletableFuture<StateResult> result;
+        PacketType reply;
+        ScheduledFuture<?> timer;
+
+        TwoPhase(Kind kind, int tid, int mask, int val, CompletableFuture<StateResult> result) {
+            this.kind = kind;
+            this.tid = tid;
+            this.mask = mask;
+            this.val = val;
+            this.result = result;
+        }
+
+        void fail(StateResult r) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            result.complete(r);
+        }
+    }
+
+    /** Starts online verify toward this peer on one volume (drbdadm verify). */
+    public CompletableFuture<StateResult> startVerify(int vnr) {
+        CompletableFuture<StateResult> out = new CompletableFuture<>();
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd == null || !isConnected()) {
+                out.complete(StateResult.NEED_CONNECTION);
+                return;
+            }
+            if (net.verifyAlg().isEmpty()) {
+                out.complete(StateResult.NO_VERIFY_ALG);
+                return;
+            }
+            if (pd.repl() != ReplState.ESTABLISHED) {
+                out.complete(StateResult.RESYNC_RUNNING);
+                return;
+            }
+            int[] mv = StateIntent.connRequest(ReplState.VERIFY_S.code());
+            CompletableFuture<StateResult> ask = dialect84() ? request84(vnr, mv) : startTwopc(TwoPhase.Kind.VERIFY, mv);
+            ask.whenComplete((r, e) -> res.onLoop(() -> {
+                StateResult rr = e != null ? StateResult.TIMEOUT : r;
+                if (rr.isSuccess()) {
+                    pd.startVerifySource();
+                }
+                out.complete(rr);
+            }));
+        });
+        return out;
+    }
+}

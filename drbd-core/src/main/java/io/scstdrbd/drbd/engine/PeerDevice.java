@@ -1,0 +1,1003 @@
+package io.scstdrbd.drbd.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.sync.bitmap.BitmapChunk;
+import io.scstdrbd.drbd.sync.bitmap.BitmapReceiver;
+import io.scstdrbd.drbd.sync.bitmap.BitmapSender;
+import io.scstdrbd.drbd.sync.bitmap.LimitedBitmap;
+import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
+import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
+import io.scstdrbd.drbd.sync.resync.ResyncSettings;
+import io.scstdrbd.drbd.sync.uuid.HandshakeDecision;
+import io.scstdrbd.drbd.sync.uuid.SplitBrainInput;
+import io.scstdrbd.drbd.sync.uuid.SyncHandshake;
+import io.scstdrbd.drbd.sync.uuid.SyncStrategy;
+import io.scstdrbd.drbd.sync.uuid.UuidComparator;
+import io.scstdrbd.drbd.sync.uuid.UuidComparison;
+import io.scstdrbd.drbd.sync.uuid.Uuids;
+import io.scstdrbd.drbd.replication.WireProtocol;
+import io.scstdrbd.drbd.wire.BlockAck;
+import io.scstdrbd.drbd.wire.BlockDesc;
+import io.scstdrbd.drbd.wire.BlockRequest;
+import io.scstdrbd.drbd.wire.CompressedBitmap;
+import io.scstdrbd.drbd.wire.CurrentUuid;
+import io.scstdrbd.drbd.wire.DataHeader;
+import io.scstdrbd.drbd.wire.DrbdState;
+import io.scstdrbd.drbd.wire.Packet;
+import io.scstdrbd.drbd.wire.PacketType;
+import io.scstdrbd.drbd.wire.PlainBitmap;
+import io.scstdrbd.drbd.wire.ProtocolException;
+import io.scstdrbd.drbd.wire.Sizes;
+import io.scstdrbd.drbd.wire.StatePayload;
+import io.scstdrbd.drbd.wire.SyncParams;
+import io.scstdrbd.drbd.wire.SyncUuid;
+import io.scstdrbd.drbd.wire.Uuids110;
+import io.scstdrbd.drbd.wire.Uuids84;
+import io.scstdrbd.drbd.wire.WireConstants;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.errno.Errno;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One volume as replicated to one peer: the peer's disk and UUIDs, the sync handshake, the bitmap
+ * exchange, resync as source or target, online verify, and receiving the peer's writes.
+ *
+ * <p>Threading: owned by the resource loop, like its {@link PeerConnection}.
+ */
+public final class PeerDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerDevice.class);
+
+    private final PeerConnection conn;
+    private final VolumeEngine vol;
+    private final int peerId;
+    private final String tag;
+
+    private volatile ReplState repl = ReplState.OFF;
+    private volatile DiskState peerDisk = DiskState.UNKNOWN;
+    private Uuids peerUuids;
+    private boolean paramsSent;
+    private HandshakeDecision decision;
+    private boolean decided;
+    private boolean handshakeDone;
+    private BitmapReceiver bmReceiver;
+    private ResyncTarget resync;
+    private OnlineVerify verify;
+    private boolean userPaused;
+    private Role announcedRole = Role.UNKNOWN;
+    private DiskState announcedDisk = DiskState.UNKNOWN;
+
+    // statistics (sectors)
+    private volatile long sentSectors;
+    private volatile long receivedSectors;
+    private volatile long rsTotalSectors;
+    private volatile long rsFailedSectors;
+    private long rsStartNanos;
+    /** This resync as source with csums-alg: blocks found equal by checksum, and blocks sent. */
+    private long rsEqualSectors;
+    private long rsSentSectors;
+    private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
+
+    PeerDevice(PeerConnection conn, VolumeEngine vol) {
+        this.conn = conn;
+        this.vol = vol;
+        this.peerId = conn.peerNodeId();
+        this.tag = conn.tag() + "/" + vol.volume();
+    }
+
+    // ================================================================== accessors
+
+    public ReplState repl() {
+        return repl;
+    }
+
+    public DiskState peerDisk() {
+        return peerDisk;
+    }
+
+    public VolumeEngine volume() {
+        return vol;
+    }
+
+    public PeerConnection connection() {
+        return conn;
+    }
+
+    /** The whole local bitmap for this peer. */
+    public PeerBitmap bitmap() {
+        return vol.local().bitmap(peerId);
+    }
+
+    /** The bitmap cut to the size agreed with this peer. */
+    PeerBitmap agreedBitmap() {
+        return new LimitedBitmap(bitmap(), PeerBitmap.bitsFor(vol.agreedSectors()));
+    }
+
+    /** Out-of-sync sectors toward this peer. */
+    public long outOfSyncSectors() {
+        return bitmap().cardinality() * PeerBitmap.SECTORS_PER_BIT;
+    }
+
+    /** Sectors to resync when the current resync started (for the done: percentage). */
+    public long resyncTotalSectors() {
+        return rsTotalSectors;
+    }
+
+    public long resyncFailedSectors() {
+        return rsFailedSectors;
+    }
+
+    public long sentSectors() {
+        return sentSectors;
+    }
+
+    public long receivedSectors() {
+        return receivedSectors;
+    }
+
+    /** Resync progress in percent (100 when nothing to do), as drbdsetup computes done:. */
+    public double resyncDonePercent() {
+        long total = rsTotalSectors;
+        if (total == 0) {
+            return 100.0;
+        }
+        long left = outOfSyncSectors();
+        return Math.max(0, (total - left) * 100.0 / total);
+    }
+
+    public boolean userPaused() {
+        return userPaused;
+    }
+
+    /** Requests in flight (resync or verify) for statistics. */
+    public int resyncInFlight() {
+        return resync == null ? 0 : resync.inFlight();
+    }
+
+    boolean paramsSent() {
+        return paramsSent;
+    }
+
+    boolean hasDecision() {
+        return decided;
+    }
+
+    boolean decisionRefuses() {
+        return decision != null && (decision.outcome() == HandshakeDecision.Outcome.DISCONNECT
+                || decision.outcome() == HandshakeDecision.Outcome.RETRY);
+    }
+
+    void countSent(int bytes) {
+        sentSectors += bytes >>> 9;
+    }
+
+    void trackUnacked(long blockId, long nanos) {
+        if (conn.net().protocol() != WireProtocol.A) {
+            unacked.put(blockId, nanos);
+        }
+    }
+
+    void untrackUnacked(long blockId) {
+        unacked.remove(blockId);
+    }
+
+    long oldestUnackedAge(long now) {
+        for (long t : unacked.values()) {
+            return now - t;
+        }
+        return 0;
+    }
+
+    private int vnr() {
+        return vol.volume();
+    }
+
+    private LocalVolume local() {
+        return vol.local();
+    }
+
+    // ================================================================== state
+
+    void setRepl(ReplState s) {
+        if (repl == s) {
+            return;
+        }
+        if (!repl.canChangeTo(s)) {
+            throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
+        }
+        LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
+        repl = s;
+        conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
+    }
+
+    void setPeerDisk(DiskState d) {
+        if (peerDisk != d) {
+            LOG.info("{}: peer disk {} -> {}", tag, peerDisk.displayName(), d.displayName());
+            peerDisk = d;
+            conn.resource().observer().peerDiskStateChanged(peerId, vnr(), d);
+        }
+    }
+
+    private void setDisk(DiskState d) {
+        conn.resource().setDiskState(vol, d);
+    }
+
+    /** The connection is gone: back to Off, peer disk unknown, resync and verify stopped. */
+    void connectionLost() {
+        if (resync != null) {
+            resync.stop();
+            resync = null;
+        }
+        if (verify != null) {
+            verify.stop();
+            verify = null;
+        }
+        unacked.clear();
+        announcedRole = Role.UNKNOWN;
+        announcedDisk = DiskState.UNKNOWN;
+        bmReceiver = null;
+        peerUuids = null;
+        paramsSent = false;
+        decision = null;
+        decided = false;
+        handshakeDone = false;
+        setRepl(ReplState.OFF);
+        setPeerDisk(DiskState.UNKNOWN);
+    }
+
+    void resyncSettingsChanged(ResyncSettings s) {
+        if (resync != null) {
+            resync.settingsChanged(s);
+        }
+    }
+
+    // ================================================================== sending
+
+    void sendInitialParams() {
+        paramsSent = true;
+        ResyncSettings rs = conn.resyncSettings();
+        NetConfig n = conn.net();
+        conn.dataWriter().send(PacketType.SYNC_PARAM89, vnr(), new SyncParams(rs.resyncRate(), n.verifyAlg(),
+                n.csumsAlg(), rs.cPlanAhead(), rs.cDelayTarget(), rs.cFillTarget(), rs.cMaxRate()));
+        sendSizes();
+        sendUuids();
+        sendState();
+    }
+
+    void sendSizes() {
+        long d = local().hasDisk() ? local().dataSectors() : 0;
+        conn.dataWriter().send(PacketType.SIZES, vnr(),
+                new Sizes(d, 0, vol.agreedSectors(), WireConstants.MAX_BIO_SIZE, 0, 0, null));
+    }
+
+    long uuidFlags() {
+        long f = 0;
+        if (conn.discardMyData()) {
+            f |= WireConstants.UUID_FLAG_DISCARD_MY_DATA;
+        }
+        if (local().crashedPrimary()) {
+            f |= WireConstants.UUID_FLAG_CRASHED_PRIMARY;
+        }
+        if (local().diskState() == DiskState.INCONSISTENT) {
+            f |= WireConstants.UUID_FLAG_INCONSISTENT;
+        }
+        return f;
+    }
+
+    void sendUuids() {
+        GenerationUuids u = local().uuids().view();
+        long dirty = agreedBitmap().cardinality();
+        if (conn.dialect84()) {
+            List<Long> h = u.history();
+            conn.dataWriter().send(PacketType.UUIDS, vnr(), new Uuids84(u.current(), u.bitmap(peerId),
+                    h.size() > 0 ? h.get(0) : 0, h.size() > 1 ? h.get(1) : 0, dirty, uuidFlags()));
+            return;
+        }
+        Map<Integer, Long> bms = u.bitmaps();
+        long mask = 0;
+        List<Long> bmList = new ArrayList<>();
+        for (int node = 0; node < 64; node++) {
+            Long b = bms.get(node);
+            if (b != null && b != 0) {
+                mask |= 1L << node;
+                bmList.add(b);
+            }
+        }
+        long flags = uuidFlags();
+        if (conn.resource().role() != Role.PRIMARY) {
+            flags |= WireConstants.UUID_FLAG_STABLE;
+        }
+        conn.dataWriter().send(PacketType.UUIDS110, vnr(), new Uuids110(u.current(), dirty, flags, 0, mask, bmList,
+                u.history()));
+    }
+
+    /** The role and disk state this node last told the peer (P_STATE). */
+    Role announcedRole() {
+        return announcedRole;
+    }
+
+    DiskState announcedDisk() {
+        return announcedDisk;
+    }
+
+    void sendState() {
+        announcedRole = conn.resource().role();
+        announcedDisk = local().diskState();
+        boolean d84 = conn.dialect84();
+        DrbdState s = new DrbdState(conn.resource().role().code(), conn.peerRole().code(), repl.code(),
+                local().diskState().toWire(d84), peerDisk.toWire(d84), false, false, false, userPaused, false, false,
+                true);
+        conn.dataWriter().send(PacketType.STATE, vnr(), new StatePayload(s));
+    }
+
+    // ================================================================== receiving
+
+    void onPacket(Packet p) throws ProtocolException {
+        switch (p.type()) {
+            case SYNC_PARAM89:
+                onSyncParams((SyncParams) p.payload());
+                return;
+            case SIZES:
+                onSizes((Sizes) p.payload());
+                return;
+            case UUIDS:
+                onUuids84((Uuids84) p.payload());
+                return;
+            case UUIDS110:
+                onUuids110((Uuids110) p.payload());
+                return;
+            case CURRENT_UUID:
+                peerUuids = new Uuids(((CurrentUuid) p.payload()).uuid(), Map.of(), List.of(), 0, 0);
+                return;
+            case STATE:
+                onState(((StatePayload) p.payload()).state());
+                return;
+            case BITMAP:
+            case COMPRESSED_BITMAP:
+                onBitmap(p);
+                return;
+            case SYNC_UUID:
+                onSyncUuid((SyncUuid) p.payload());
+                return;
+            case OUT_OF_SYNC: {
+                BlockDesc d = (BlockDesc) p.payload();
+                bitmap().setRange(PeerBitmap.firstBit(d.sector()), PeerBitmap.endBit(d.sector(), d.blksize() >>> 9));
+                return;
+            }
+            case RS_DATA_REQUEST: {
+                BlockRequest r = (BlockRequest) p.payload();
+                serveRead(PacketType.RS_DATA_REPLY, PacketType.NEG_RS_DREPLY, r, WireConstants.ID_SYNCER);
+                return;
+            }
+            case CSUM_RS_REQUEST:
+                serveChecksum((BlockRequest) p.payload());
+                return;
+            case RS_DATA_REPLY:
+            case RS_IS_IN_SYNC:
+            case NEG_RS_DREPLY:
+            case RS_CANCEL:
+                if (resync == null) {
+                    p.release();
+                    throw new ProtocolException(p.type() + " while not sync target");
+                }
+                resync.onReply(p);
+                return;
+            case OV_REQUEST:
+                serveVerify((BlockRequest) p.payload());
+                return;
+            case OV_REPLY:
+                if (verify == null) {
+                    throw new ProtocolException("P_OV_REPLY while not verifying");
+                }
+                verify.onReply((BlockRequest) p.payload());
+                return;
+            case OV_RESULT: {
+                BlockAck a = (BlockAck) p.payload();
+                if (a.blockId() == WireConstants.ID_OUT_OF_SYNC) {
+                    bitmap().setRange(PeerBitmap.firstBit(a.sector()), PeerBitmap.endBit(a.sector(), a.blksize() >>> 9));
+                }
+                return;
+            }
+            default:
+                p.release();
+                throw new ProtocolException("unexpected " + p.type());
+        }
+    }
+
+    private void onSyncParams(SyncParams s) {
+        NetConfig n = conn.net();
+        if (!handshakeDone && !s.verifyAlg().equals(n.verifyAlg())) {
+            conn.fatal("different verify-alg settings: here '" + n.verifyAlg() + "', peer '" + s.verifyAlg() + "'");
+            return;
+        }
+        if (!handshakeDone && !s.csumsAlg().equals(n.csumsAlg())) {
+            conn.fatal("different csums-alg settings: here '" + n.csumsAlg() + "', peer '" + s.csumsAlg() + "'");
+        }
+    }
+
+    private void onSizes(Sizes s) {
+        long mine = local().hasDisk() ? local().dataSectors() : 0;
+        long peer = s.dSize();
+        long agreed = peer == 0 ? mine : mine == 0 ? peer : Math.min(mine, peer);
+        if (s.uSize() > 0) {
+            agreed = Math.min(agreed, s.uSize());
+        }
+        long cur = vol.agreedSectors();
+        if (agreed < cur && repl == ReplState.OFF && local().diskState().compareTo(DiskState.OUTDATED) >= 0
+                && local().diskState() != DiskState.UNKNOWN) {
+            conn.fatal("the peer's disk size is too small (" + peer + " sectors, device has " + cur + ")");
+            return;
+        }
+        if (agreed != cur && agreed > 0) {
+            LOG.info("{}: size agreed with the peer: {} sectors (was {})", tag, agreed, cur);
+            vol.agreeSize(agreed);
+            conn.resource().observer().sizeAgreed(vnr(), agreed);
+        }
+    }
+
+    private void onUuids84(Uuids84 u) {
+        List<Long> h = new ArrayList<>();
+        h.add(u.history0());
+        h.add(u.history1());
+        peerUuids = new Uuids(u.current(), u.bitmap() == 0 ? Map.of() : Map.of(conn.myNodeId(), u.bitmap()), h,
+                u.flags(), u.dirtyBits());
+    }
+
+    private void onUuids110(Uuids110 u) {
+        Map<Integer, Long> bms = new HashMap<>();
+        for (int node = 0; node < 64; node++) {
+            long b = u.bitmapUuidFor(node);
+            if (b != 0) {
+                bms.put(node, b);
+            }
+        }
+        List<Long> h = new ArrayList<>();
+        for (long x : u.history()) {
+            if (x != 0) {
+                h.add(x);
+            }
+        }
+        peerUuids = new Uuids(u.current(), bms, h, u.flags(), u.dirtyBits());
+    }
+
+    private DiskState peerDiskFrom(DrbdState st) throws ProtocolException {
+        DiskState d;
+        try {
+            d = DiskState.fromWire(st.disk(), conn.dialect84());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("P_STATE with disk state " + st.disk());
+        }
+        if (d == DiskState.NEGOTIATING) {
+            d = peerUuids != null && peerUuids.hasFlag(WireConstants.UUID_FLAG_INCONSISTENT) ? DiskState.INCONSISTENT
+                    : DiskState.CONSISTENT;
+        }
+        return d;
+    }
+
+    private void onState(DrbdState st) throws ProtocolException {
+        DiskState pd = peerDiskFrom(st);
+        conn.setPeerRole(Role.fromCode(st.role()));
+        int peerConn = st.conn();
+        if (!decided) {
+            if (peerUuids == null) {
+                throw new ProtocolException("P_STATE before the peer's UUIDs");
+            }
+            setPeerDisk(pd);
+            runHandshake();
+            if (conn.dialect84()) {
+                applyDecision();
+                conn.deviceHandshakeDone();
+            } else if (conn.isConnected()) {
+                applyDecision();
+            } else if (decisionRefuses()) {
+                // refused here (split brain, unrelated data...): final, whatever the transaction does
+                conn.maybeReplyConnectTwopc();
+                applyDecision();
+            } else {
+                conn.deviceHandshakeDone();
+                conn.maybeReplyConnectTwopc();
+            }
+            return;
+        }
+        setPeerDisk(pd);
+        if (repl == ReplState.ESTABLISHED && shouldReconsider(peerConn, pd)) {
+            LOG.info("{}: peer state changed (replication {}, disk {}); considering a resync", tag, peerConn,
+                    pd.displayName());
+            runHandshake();
+            applyDecision();
+            return;
+        }
+        if (repl.isSyncSource() && peerConn == ReplState.ESTABLISHED.code() && pd == DiskState.UP_TO_DATE) {
+            checkResyncFinishedAsSource();
+        }
+        if (repl == ReplState.VERIFY_T && peerConn == ReplState.ESTABLISHED.code()) {
+            finishVerify();
+        }
+    }
+
+    /**
+     * While Established, a new sync handshake is due when the peer has started one (it reports a
+     * sync-preparing state) or when one side has UpToDate data and the other is Inconsistent (a
+     * forced promotion).
+     */
+    private boolean shouldReconsider(int peerConn, DiskState peer) {
+        if (peerConn >= ReplState.STARTING_SYNC_S.code() && peerConn <= ReplState.WF_BITMAP_T.code()) {
+            return true;
+        }
+        DiskState me = local().diskState();
+        return me == DiskState.INCONSISTENT && peer == DiskState.UP_TO_DATE
+                || me == DiskState.UP_TO_DATE && peer == DiskState.INCONSISTENT && peerConn == ReplState.ESTABLISHED.code();
+    }
+
+    // ================================================================== handshake
+
+    private void runHandshake() {
+        Uuids me = local().uuids().view().snapshot(uuidFlags(), agreedBitmap().cardinality());
+        boolean aOrB = conn.net().protocol() != WireProtocol.C;
+        UuidComparator.Context c = new UuidComparator.Context(conn.myNodeId(), peerId, conn.agreedVersion(),
+                conn.resolveConflicts(), local().crashedPrimary(),
+                peerUuids.hasFlag(WireConstants.UUID_FLAG_CRASHED_PRIMARY), aOrB);
+        UuidComparison cmp = UuidComparator.compare(me, peerUuids, c);
+        NetConfig n = conn.net();
+        SplitBrainInput sb = new SplitBrainInput(conn.resource().role(), conn.peerRole(), me.dirtyBits(),
+                peerUuids.dirtyBits(), (me.bitmapFor(peerId) & 1) != 0, (peerUuids.bitmapFor(conn.myNodeId()) & 1) != 0,
+                conn.resolveConflicts());
+        SyncHandshake.Input in = new SyncHandshake.Input(cmp, local().diskState(), peerDisk,
+                new SyncHandshake.Policies(n.afterSb0p(), n.afterSb1p(), n.afterSb2p(), n.rrConflict(), n.alwaysAsbp()),
+                conn.discardMyData(), conn.peerDiscardsItsData() || peerUuids.hasFlag(WireConstants.UUID_FLAG_DISCARD_MY_DATA),
+                sb);
+        decision = SyncHandshake.decide(in);
+        decided = true;
+        LOG.info("{}: sync handshake: my UUIDs {}, peer {} -> {} ({}; {})", tag, local().uuids().view(),
+                String.format("%016X", peerUuids.current()), decision.outcome(), cmp.rule(), decision.reason());
+        if (cmp.fixup() != io.scstdrbd.drbd.sync.uuid.UuidFixup.NONE) {
+            local().uuids().change(g -> {
+                g.apply(cmp.fixup(), peerId);
+                return null;
+            });
+        }
+        for (String h : decision.helpers()) {
+            conn.resource().handlers().run(h, peerId, vnr());
+        }
+    }
+
+    void applyDecision() {
+        HandshakeDecision d = decision;
+        handshakeDone = true;
+        if (d == null) {
+            return;
+        }
+        switch (d.outcome()) {
+            case DISCONNECT:
+                conn.fatal(d.reason());
+                return;
+            case RETRY:
+                conn.connectionLost(io.scstdrbd.drbd.state.ConnState.NETWORK_FAILURE, d.reason());
+                return;
+            case NO_SYNC: {
+                DiskState me = local().diskState();
+                if (peerDisk == DiskState.UP_TO_DATE && (me == DiskState.CONSISTENT || me == DiskState.OUTDATED)) {
+                    setDisk(DiskState.UP_TO_DATE);
+                }
+                setRepl(ReplState.ESTABLISHED);
+                long bits = agreedBitmap().cardinality();
+                if (bits != 0) {
+                    LOG.warn("{}: no resync, but {} bits in the bitmap", tag, bits);
+                }
+                sendState();
+                return;
+            }
+            case SYNC_SOURCE:
+                if (d.fullSync()) {
+                    agreedBitmap().setAll();
+                    local().persist();
+                }
+                setRepl(ReplState.WF_BITMAP_S);
+                bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
+                sendState();
+                sendBitmap();
+                return;
+            default:
+                if (d.fullSync()) {
+                    agreedBitmap().setAll();
+                    local().persist();
+                } else if (d.strategy() == SyncStrategy.SYNC_TARGET_CLEAR_BITMAP) {
+                    agreedBitmap().clearAll();
+                }
+                setRepl(ReplState.WF_BITMAP_T);
+                bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
+                sendState();
+        }
+    }
+
+    // ================================================================== bitmap exchange
+
+    private void sendBitmap() {
+        boolean rle = conn.net().useRle() && conn.agreedVersion() >= 90;
+        BitmapSender s = new BitmapSender(agreedBitmap(), rle, 16);
+        while (!s.isDone()) {
+            BitmapChunk c = s.next();
+            conn.dataWriter().send(c.type(), vnr(), c.payload());
+        }
+        LOG.info("{}: sent bitmap: {} plain, {} compressed packets ({} bits set)", tag, s.plainPackets(),
+                s.compressedPackets(), agreedBitmap().cardinality());
+    }
+
+    private void onBitmap(Packet p) throws ProtocolException {
+        if (bmReceiver == null || (repl != ReplState.WF_BITMAP_S && repl != ReplState.WF_BITMAP_T)) {
+            throw new ProtocolException(p.type() + " in replication state " + repl.displayName());
+        }
+        boolean done = p.type() == PacketType.BITMAP ? bmReceiver.plain((PlainBitmap) p.payload())
+                : bmReceiver.compressed((CompressedBitmap) p.payload());
+        if (!done) {
+            return;
+        }
+        bmReceiver = null;
+        if (repl == ReplState.WF_BITMAP_T) {
+            sendBitmap();
+            if (conn.dialect84()) {
+                setRepl(ReplState.WF_SYNC_UUID);
+                sendState();
+            } else {
+                startResyncAsTarget();
+            }
+        } else {
+            startResyncAsSource();
+        }
+    }
+
+    private void onSyncUuid(SyncUuid u) throws ProtocolException {
+        if (repl != ReplState.WF_SYNC_UUID) {
+            throw new ProtocolException("P_SYNC_UUID in replication state " + repl.displayName());
+        }
+        local().uuids().change(g -> {
+            g.setCurrent(u.uuid());
+            g.setBitmap(peerId, 0);
+            return null;
+        });
+        local().persist();
+        startResyncAsTarget();
+    }
+
+    // ================================================================== resync as source
+
+    private void startResyncAsSource() {
+        UuidStore g = local().uuids();
+        if (conn.dialect84()) {
+            long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
+            local().persist();
+            beginResyncAccounting("SyncSource");
+            setRepl(ReplState.SYNC_SOURCE);
+            conn.dataWriter().send(PacketType.SYNC_UUID, vnr(), new SyncUuid(syncUuid));
+        } else {
+            boolean set = g.change(u -> {
+                if (u.bitmap(peerId) != 0) {
+                    return false;
+                }
+                u.setBitmap(peerId, u.current());
+                return true;
+            });
+            if (set) {
+                local().persist();
+            }
+            beginResyncAccounting("SyncSource");
+            setRepl(ReplState.SYNC_SOURCE);
+        }
+        sendState();
+        conn.resource().loop().execute(this::checkResyncFinishedAsSource);
+    }
+
+    /** Counts what this resync has to move; called before the replication state says it runs. */
+    private void beginResyncAccounting(String as) {
+        long bits = agreedBitmap().cardinality();
+        rsTotalSectors = bits * PeerBitmap.SECTORS_PER_BIT;
+        rsFailedSectors = 0;
+        rsEqualSectors = 0;
+        rsSentSectors = 0;
+        rsStartNanos = System.nanoTime();
+        LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
+        conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
+    }
+
+    void checkResyncFinishedAsSource() {
+        if (repl.isSyncSource() && agreedBitmap().cardinality() == 0) {
+            finishResyncAsSource();
+        }
+    }
+
+    private void finishResyncAsSource() {
+        logResyncDone();
+        local().uuids().change(u -> {
+            u.resyncFinishedAsSource(peerId);
+            return null;
+        });
+        setRepl(ReplState.ESTABLISHED);
+        setPeerDisk(DiskState.UP_TO_DATE);
+        local().persist();
+        sendUuids();
+        sendState();
+    }
+
+    private void logResyncDone() {
+        double secs = Math.max(0.001, (System.nanoTime() - rsStartNanos) / 1e9);
+        LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
+                (long) (rsTotalSectors / 2 / secs));
+        if (rsEqualSectors > 0) {
+            long all = rsEqualSectors + rsSentSectors;
+            LOG.info("{}: {} % had equal checksums, eliminated: {}K; transferred {}K total {}K", tag,
+                    rsEqualSectors * 100 / Math.max(1, all), rsEqualSectors / 2, rsSentSectors / 2, all / 2);
+        }
+    }
+
+    /** P_RS_WRITE_ACK / P_NEG_ACK for resync data (block id ID_SYNCER) on the source. */
+    void onResyncAck(PacketType t, BlockAck a) {
+        long from = PeerBitmap.firstBit(a.sector());
+        long to = PeerBitmap.endBit(a.sector(), a.blksize() >>> 9);
+        if (t == PacketType.RS_WRITE_ACK) {
+            bitmap().clearRange(from, to);
+            checkResyncFinishedAsSource();
+        } else if (t == PacketType.NEG_ACK) {
+            rsFailedSectors += a.blksize() >>> 9;
+            LOG.warn("{}: peer failed to write resync data at sector {}", tag, a.sector());
+        }
+    }
+
+    /** Reads local data for the peer: resync, remote read. Must hold no range (takes its own). */
+    void serveRead(PacketType reply, PacketType neg, BlockRequest r, long echoId) throws ProtocolException {
+        checkRequest(r);
+        if (!local().hasDisk() || local().diskState().compareTo(DiskState.CONSISTENT) < 0) {
+            conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
+            return;
+        }
+        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            if (errno != 0) {
+                conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
+                return;
+            }
+            conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0, conn.integrityDigest(buf)), buf,
+                    conn.dataWriter().channel().voidPromise());
+            sentSectors += r.blksize() >>> 9;
+        });
+    }
+
+    private void checkRequest(BlockRequest r) throws ProtocolException {
+        int size = r.blksize();
+        if (size <= 0 || (size & 511) != 0 || size > WireConstants.MAX_BIO_SIZE || r.sector() < 0
+                || r.sector() + (size >>> 9) > vol.agreedSectors()) {
+            throw new ProtocolException("request beyond the device or of bad size: sector " + r.sector() + ", " + size
+                    + " bytes");
+        }
+    }
+
+    /** A callback with the data read (ownership passes) or an errno; runs on the loop. */
+    interface ReadDone {
+        void done(ByteBuf data, int errno);
+    }
+
+    /**
+     * Reads {@code size} bytes at {@code sector} under the range lock; the range is released once
+     * {@code done} has run (so a reply queued by {@code done} precedes any later overlapping write).
+     */
+    void readLocal(long sector, int size, ReadDone done) {
+        final int gen = conn.generation();
+        vol.rangeLock().acquire(sector, size >>> 9, range -> {
+            ByteBuf buf = conn.dataWriter() == null ? null : conn.dataWriter().channel().alloc().directBuffer(size, size);
+            if (buf == null) {
+                range.release();
+                return;
+            }
+            ByteBuffer nio = buf.nioBuffer(0, size);
+            local().submitLocal(Bio.read(sector, new ByteBuffer[] {nio}, 0, (bio, errno) ->
+                    conn.resource().onLoopOr(() -> {
+                        try {
+                            if (gen != conn.generation() || !conn.isRunning()) {
+                                buf.release();
+                                return;
+                            }
+                            if (errno != 0) {
+                                buf.release();
+                                done.done(null, errno);
+                            } else {
+                                buf.writerIndex(size);
+                                done.done(buf, 0);
+                            }
+                        } finally {
+                            range.release();
+                        }
+                    }, () -> {
+                        buf.release();
+                        range.release();
+                    })));
+        });
+    }
+
+    private void serveChecksum(BlockRequest r) throws ProtocolException {
+        checkRequest(r);
+        DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().csumsAlg()).orElse(null);
+        if (alg == null || !local().hasDisk()) {
+            throw new ProtocolException("P_CSUM_RS_REQUEST without csums-alg");
+        }
+        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            if (errno != 0) {
+                conn.metaWriter().send(PacketType.NEG_RS_DREPLY, vnr(),
+                        new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
+                return;
+            }
+            byte[] mine = alg.digest(buf.nioBuffer());
+            if (r.digest().constantTimeEquals(mine)) {
+                buf.release();
+                bitmap().clearRange(PeerBitmap.firstBit(r.sector()), PeerBitmap.endBit(r.sector(), r.blksize() >>> 9));
+                conn.metaWriter().send(PacketType.RS_IS_IN_SYNC, vnr(),
+                        new BlockAck(r.sector(), WireConstants.ID_IN_SYNC, r.blksize(), conn.nextSeq()));
+                rsEqualSectors += r.blksize() >>> 9;
+                checkResyncFinishedAsSource();
+            } else {
+                conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
+                        new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
+                        conn.dataWriter().channel().voidPromise());
+                sentSectors += r.blksize() >>> 9;
+                rsSentSectors += r.blksize() >>> 9;
+            }
+        });
+    }
+
+    // ================================================================== resync as target
+
+    private void startResyncAsTarget() {
+        if (local().diskState().compareTo(DiskState.INCONSISTENT) > 0) {
+            setDisk(DiskState.INCONSISTENT);
+        }
+        // the total first: the state change is what status and events2 show with done:
+        beginResyncAccounting("SyncTarget");
+        setRepl(ReplState.SYNC_TARGET);
+        sendState();
+        conn.resource().handlers().run("before-resync-target", peerId, vnr());
+        resync = new ResyncTarget(this, conn.resyncSettings());
+        resync.start();
+    }
+
+    /** Called by {@link ResyncTarget} when the last out-of-sync block was fetched (or gave up). */
+    void resyncTargetFinished(long failedSectors) {
+        resync = null;
+        rsFailedSectors = failedSectors;
+        logResyncDone();
+        if (failedSectors == 0) {
+            setDisk(DiskState.UP_TO_DATE);
+            List<Long> h = peerUuids == null ? List.of() : peerUuids.history();
+            Uuids src = peerUuids;
+            local().uuids().change(u -> {
+                u.resyncFinishedAsTarget(peerId, src == null ? u.current() : src.current(),
+                        src == null ? 0 : src.bitmapFor(conn.myNodeId()), h);
+                return null;
+            });
+        } else {
+            LOG.error("{}: resync finished with {} sectors that could not be fetched; disk stays Inconsistent", tag,
+                    failedSectors);
+        }
+        setRepl(ReplState.ESTABLISHED);
+        local().persist();
+        // the peer must have counted our last P_RS_WRITE_ACK before it sees this P_STATE
+        final int gen = conn.generation();
+        conn.afterMetaRoundTrip(() -> {
+            if (gen == conn.generation() && repl == ReplState.ESTABLISHED) {
+                sendUuids();
+                sendState();
+            }
+        });
+        conn.resource().handlers().run("after-resync-target", peerId, vnr());
+    }
+
+    void countReceived(int bytes) {
+        receivedSectors += bytes >>> 9;
+    }
+
+    // ================================================================== peer writes
+
+    /** Writes data received from the peer (P_DATA); {@code done} gets the errno on the completing thread. */
+    void receiveWrite(DataHeader h, ByteBuf data, IntConsumer done) {
+        int size = data.readableBytes();
+        if (!local().hasDisk()) {
+            data.release();
+            done.accept(Errno.EIO);
+            return;
+        }
+        int flags = 0;
+        if (h.hasFlag(WireConstants.DP_FUA)) {
+            flags |= Bio.FUA;
+        }
+        if (h.hasFlag(WireConstants.DP_FLUSH)) {
+            flags |= Bio.PREFLUSH;
+        }
+        final int bioFlags = flags;
+        receivedSectors += size >>> 9;
+        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitUntracked(Bio.write(h.sector(), data.nioBuffers(),
+                bioFlags, (bio, errno) -> {
+                    data.release();
+                    range.release();
+                    if (errno == 0 && h.hasFlag(WireConstants.DP_MAY_SET_IN_SYNC)) {
+                        bitmap().clearRange(PeerBitmap.firstBit(h.sector()), PeerBitmap.endBit(h.sector(), size >>> 9));
+                    } else if (errno != 0) {
+                        bitmap().setRange(PeerBitmap.firstBit(h.sector()), PeerBitmap.endBit(h.sector(), size >>> 9));
+                    }
+                    done.accept(errno);
+                })));
+    }
+
+    // ================================================================== online verify
+
+    void startVerifySource() {
+        setRepl(ReplState.VERIFY_S);
+        sendState();
+        verify = new OnlineVerify(this, conn.resyncSettings(), true);
+        verify.start();
+    }
+
+    void startVerifyTarget() {
+        if (repl == ReplState.ESTABLISHED) {
+            setRepl(ReplState.VERIFY_T);
+            verify = new OnlineVerify(this, conn.resyncSettings(), false);
+        }
+    }
+
+    /** Verify source: all blocks compared. */
+    void verifySourceFinished(long outOfSyncBlocks) {
+        verify = null;
+        LOG.info("{}: online verify done; {} blocks of 4 KiB found out of sync", tag, outOfSyncBlocks);
+        setRepl(ReplState.ESTABLISHED);
+        local().persist();
+        sendState();
+    }
+
+    private void finishVerify() {
+        if (verify != null) {
+            verify.stop();
+            verify = null;
+        }
+        LOG.info("{}: online verify done (as target)", tag);
+        setRepl(ReplState.ESTABLISHED);
+        local().persist();
+        sendState();
+    }
+
+    private void serveVerify(BlockRequest r) throws ProtocolException {
+        checkRequest(r);
+        DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().verifyAlg()).orElse(null);
+        if (alg == null || !local().hasDisk()) {
+            throw new ProtocolException("P_OV_REQUEST without verify-alg");
+        }
+        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            byte[] d;
+            if (errno != 0) {
+                d = new byte[alg.length()];
+            } else {
+                d = alg.digest(buf.nioBuffer());
+                buf.release();
+            }
+            conn.dataWriter().send(PacketType.OV_REPLY, vnr(),
+                    new BlockRequest(r.sector(), r.blockId(), r.blksize(), io.scstdrbd.drbd.wire.Bytes.of(d)));
+        });
+    }
+
+    /** Whether {@code sector} is within the agreed device. */
+    long agreedSectors() {
+        return vol.agreedSectors();
+    }
+
+    int peerMaxBioSize() {
+        return WireConstants.MAX_BIO_SIZE;
+    }
+
+    String tagName() {
+        return tag;
+    }
+}

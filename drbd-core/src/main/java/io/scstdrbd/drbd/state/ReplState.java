@@ -1,0 +1,118 @@
+package io.scstdrbd.drbd.state;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Replication states of a peer device ({@code enum drbd_repl_state}); codes 9..23 as carried in the
+ * {@code conn} field of {@code union drbd_state} (the 8.4 {@code drbd_conns} share them from 10 on,
+ * and its 9 = WFReportParams is sent while the connection is still being set up).
+ */
+public enum ReplState {
+    OFF(9, "Off"),
+    ESTABLISHED(10, "Established"),
+    STARTING_SYNC_S(11, "StartingSyncS"),
+    STARTING_SYNC_T(12, "StartingSyncT"),
+    WF_BITMAP_S(13, "WFBitMapS"),
+    WF_BITMAP_T(14, "WFBitMapT"),
+    WF_SYNC_UUID(15, "WFSyncUUID"),
+    SYNC_SOURCE(16, "SyncSource"),
+    SYNC_TARGET(17, "SyncTarget"),
+    VERIFY_S(18, "VerifyS"),
+    VERIFY_T(19, "VerifyT"),
+    PAUSED_SYNC_S(20, "PausedSyncS"),
+    PAUSED_SYNC_T(21, "PausedSyncT"),
+    AHEAD(22, "Ahead"),
+    BEHIND(23, "Behind");
+
+    private final int code;
+    private final String displayName;
+
+    ReplState(int code, String displayName) {
+        this.code = code;
+        this.displayName = displayName;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    /** Decodes a {@code conn} field value ≥ 9; smaller values are connection states, not replication states. */
+    public static ReplState fromCode(int code) {
+        for (ReplState s : values()) {
+            if (s.code == code) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("replication state " + code);
+    }
+
+    public boolean isSyncSource() {
+        return this == SYNC_SOURCE || this == PAUSED_SYNC_S;
+    }
+
+    public boolean isSyncTarget() {
+        return this == SYNC_TARGET || this == PAUSED_SYNC_T;
+    }
+
+    public boolean isResyncing() {
+        return isSyncSource() || isSyncTarget();
+    }
+
+    /** States in which application writes are replicated with P_DATA. */
+    public boolean replicatesWrites() {
+        return this == ESTABLISHED || isResyncing() || this == VERIFY_S || this == VERIFY_T;
+    }
+
+    /** States between the sync decision and the start of the resync: writes are only marked out of sync. */
+    public boolean isPreparingSync() {
+        return this == STARTING_SYNC_S || this == STARTING_SYNC_T || this == WF_BITMAP_S || this == WF_BITMAP_T
+                || this == WF_SYNC_UUID;
+    }
+
+    private Set<ReplState> successors() {
+        switch (this) {
+            case OFF:
+                return EnumSet.of(ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T, STARTING_SYNC_S, STARTING_SYNC_T);
+            case ESTABLISHED:
+                return EnumSet.of(WF_BITMAP_S, WF_BITMAP_T, STARTING_SYNC_S, STARTING_SYNC_T, VERIFY_S, VERIFY_T,
+                        AHEAD, BEHIND);
+            case STARTING_SYNC_S:
+                return EnumSet.of(WF_BITMAP_S, ESTABLISHED);
+            case STARTING_SYNC_T:
+                return EnumSet.of(WF_BITMAP_T, ESTABLISHED);
+            case WF_BITMAP_S:
+                return EnumSet.of(SYNC_SOURCE, PAUSED_SYNC_S, ESTABLISHED);
+            case WF_BITMAP_T:
+                return EnumSet.of(WF_SYNC_UUID, SYNC_TARGET, PAUSED_SYNC_T, ESTABLISHED);
+            case WF_SYNC_UUID:
+                return EnumSet.of(SYNC_TARGET, PAUSED_SYNC_T, ESTABLISHED);
+            case SYNC_SOURCE:
+                return EnumSet.of(PAUSED_SYNC_S, ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T);
+            case PAUSED_SYNC_S:
+                return EnumSet.of(SYNC_SOURCE, ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T);
+            case SYNC_TARGET:
+                return EnumSet.of(PAUSED_SYNC_T, ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T);
+            case PAUSED_SYNC_T:
+                return EnumSet.of(SYNC_TARGET, ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T);
+            case VERIFY_S:
+            case VERIFY_T:
+                return EnumSet.of(ESTABLISHED);
+            case AHEAD:
+                return EnumSet.of(ESTABLISHED, WF_BITMAP_S);
+            case BEHIND:
+                return EnumSet.of(ESTABLISHED, WF_BITMAP_T);
+            default:
+                return EnumSet.noneOf(ReplState.class);
+        }
+    }
+
+    /** Off is reachable from anywhere (the connection went away). */
+    public boolean canChangeTo(ReplState next) {
+        return next == this || next == OFF || successors().contains(next);
+    }
+}

@@ -1,0 +1,151 @@
+package io.scstdrbd.drbd.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening sockets of the replication network: one per local address, shared by every
+ * connection that uses it, open while at least one connection waits for its peer. An accepted
+ * socket goes to the registration whose peer IP matches the remote address (the source port is
+ * ignored); sockets from unknown addresses are closed and logged.
+ *
+ * <p>Threading: thread-safe. Accepted sockets are handed over with auto-read off, on their own
+ * event loop; the receiver installs its handlers and turns reading on.
+ */
+public final class ListenerRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerRegistry.class);
+
+    private final TransportGroup transport;
+    private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
+    /** Listening sockets being closed: a new registration for the address waits for them. */
+    private final Map<InetSocketAddress, ChannelFuture> closing = new HashMap<>();
+
+    public ListenerRegistry(TransportGroup transport) {
+        this.transport = transport;
+    }
+
+    /** A registration; {@link #close()} withdraws it (and the listener when it was the last). */
+    public final class Registration implements AutoCloseable {
+        private final InetSocketAddress local;
+        private final InetAddress peer;
+        private boolean closed;
+
+        private Registration(InetSocketAddress local, InetAddress peer) {
+            this.local = local;
+            this.peer = peer;
+        }
+
+        @Override
+        public void close() {
+            synchronized (ListenerRegistry.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                Listener l = listeners.get(local);
+                if (l != null) {
+                    l.byPeer.remove(peer);
+                    if (l.byPeer.isEmpty()) {
+                        listeners.remove(local);
+                        closing.put(local, l.server.close());
+                        LOG.info("stopped listening on {}", fmt(local));
+                    }
+                }
+            }
+        }
+    }
+
+    private final class Listener {
+        final Channel server;
+        final Map<InetAddress, Consumer<SocketChannel>> byPeer = new HashMap<>();
+
+        Listener(Channel server) {
+            this.server = server;
+        }
+    }
+
+    /**
+     * Starts accepting connections from {@code peer} on {@code local}.
+     *
+     * @throws TransportException if the address cannot be bound or the peer is already registered there
+     */
+    public synchronized Registration register(InetSocketAddress local, InetAddress peer,
+            Consumer<SocketChannel> onAccept) throws TransportException {
+        Listener l = listeners.get(local);
+        if (l == null) {
+            ChannelFuture c = closing.remove(local);
+            if (c != null) {
+                c.awaitUninterruptibly(2000);
+            }
+            l = bind(local);
+            listeners.put(local, l);
+            LOG.info("listening on {}", fmt(local));
+        }
+        if (l.byPeer.containsKey(peer)) {
+            throw new TransportException("a connection from " + peer.getHostAddress() + " on " + fmt(local)
+                    + " is already expected by another resource");
+        }
+        l.byPeer.put(peer, onAccept);
+        return new Registration(local, peer);
+    }
+
+    private Listener bind(InetSocketAddress local) throws TransportException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transport.group())
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 16)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, SocketTuning.RECV_ALLOCATOR)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        dispatch(local, ch);
+                    }
+                });
+        ChannelFuture f = b.bind(local).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new TransportException("cannot listen on " + fmt(local) + ": " + f.cause().getMessage());
+        }
+        return new Listener(f.channel());
+    }
+
+    private void dispatch(InetSocketAddress local, SocketChannel ch) {
+        InetAddress from = ch.remoteAddress().getAddress();
+        Consumer<SocketChannel> target;
+        synchronized (this) {
+            Listener l = listeners.get(local);
+            target = l == null ? null : l.byPeer.get(from);
+        }
+        if (target == null) {
+            LOG.warn("closing unexpected connection from {} on {}", fmt(ch.remoteAddress()), fmt(local));
+            ch.close();
+            return;
+        }
+        target.accept(ch);
+    }
+
+    static String fmt(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Listener l : listeners.values()) {
+            l.server.close();
+        }
+        listeners.clear();
+    }
+}

@@ -1,0 +1,111 @@
+package io.scstdrbd.drbd.engine;
+
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.sync.bitmap.MemoryBitmap;
+import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
+import io.scstdrbd.drbd.wire.WireConstants;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.block.DeviceHandle;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A {@link LocalVolume} over an open block device with its metadata in memory (tests). */
+final class MemoryVolume implements LocalVolume {
+    private final DeviceHandle backing;
+    private final long sectors;
+    private volatile DiskState disk = DiskState.INCONSISTENT;
+    private final UuidStore uuids = new UuidStore.Memory(WireConstants.UUID_JUST_CREATED);
+    private final Map<Integer, PeerBitmap> bitmaps = new ConcurrentHashMap<>();
+    private volatile boolean crashedPrimary;
+    private volatile boolean primaryIndicator;
+    final AtomicInteger persists = new AtomicInteger();
+
+    MemoryVolume(DeviceHandle backing) {
+        this.backing = backing;
+        this.sectors = backing.device().capacity() >>> Bio.SECTOR_SHIFT;
+    }
+
+    @Override
+    public int volume() {
+        return 0;
+    }
+
+    @Override
+    public int minor() {
+        return 1;
+    }
+
+    @Override
+    public long dataSectors() {
+        return sectors;
+    }
+
+    @Override
+    public boolean hasDisk() {
+        return true;
+    }
+
+    @Override
+    public void submitLocal(Bio bio) {
+        backing.submit(bio);
+    }
+
+    @Override
+    public DiskState diskState() {
+        return disk;
+    }
+
+    @Override
+    public void setDiskState(DiskState s) {
+        disk = s;
+    }
+
+    @Override
+    public UuidStore uuids() {
+        return uuids;
+    }
+
+    @Override
+    public PeerBitmap bitmap(int peerNodeId) {
+        return bitmaps.computeIfAbsent(peerNodeId, k -> new MemoryBitmap(PeerBitmap.bitsFor(sectors)));
+    }
+
+    @Override
+    public boolean crashedPrimary() {
+        return crashedPrimary;
+    }
+
+    /** Simulates a restart after a crash while Primary. */
+    void setCrashedPrimary(boolean c) {
+        crashedPrimary = c;
+    }
+
+    @Override
+    public void setPrimaryIndicator(boolean primary) {
+        primaryIndicator = primary;
+        if (!primary) {
+            crashedPrimary = false;
+        }
+    }
+
+    boolean primaryIndicator() {
+        return primaryIndicator;
+    }
+
+    @Override
+    public CompletableFuture<Void> persist() {
+        persists.incrementAndGet();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> alBegin(long sector, long sectors) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void alComplete(long sector, long sectors) {
+    }
+}

@@ -1,0 +1,217 @@
+package io.scstdrbd.drbd.engine;
+
+import static io.scstdrbd.drbd.engine.TestNode.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scstdrbd.drbd.replication.WireProtocol;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.StateResult;
+import io.scstdrbd.drbd.testutil.LeakCheck;
+import io.scstdrbd.drbd.transport.TransportGroup;
+import io.scstdrbd.kernel.block.BlockIo;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Resync after disconnects and crashes, verify, csums, and the three wire protocols. */
+@ExtendWith(LeakCheck.class)
+class ResyncScenariosTest {
+    private static final long SIZE = 8L << 20;
+
+    @ParameterizedTest(name = "max protocol {0}")
+    @ValueSource(ints = {121, 101})
+    void twentyDisconnectReconnectCyclesResyncOnlyTheChangedBlocks(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(17750, SIZE)) {
+            p.initialSync(maxProtocol);
+            Random rnd = new Random(11);
+            for (int cycle = 0; cycle < 20; cycle++) {
+                TestNode leaver = cycle % 2 == 0 ? p.b : p.a;
+                int peerOfLeaver = leaver == p.b ? 0 : 1;
+                leaver.engine.disconnect(peerOfLeaver, false).get(10, TimeUnit.SECONDS);
+                await("disconnected", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED
+                        && p.b.peer().connState() != ConnState.CONNECTED);
+                Set<Long> blocks = new HashSet<>();
+                int n = 1 + rnd.nextInt(20);
+                for (int i = 0; i < n; i++) {
+                    long blk = rnd.nextInt((int) (SIZE / 4096));
+                    blocks.add(blk);
+                    p.a.write(blk * 8, EnginePair.random(rnd, 4096));
+                }
+                assertEquals(blocks.size(), p.a.pd().bitmap().cardinality(), "cycle " + cycle);
+                leaver.engine.connect(peerOfLeaver, false).get(10, TimeUnit.SECONDS);
+                p.awaitInSync();
+                await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
+                assertEquals(blocks.size() * 8L, p.b.pd().resyncTotalSectors(), "cycle " + cycle);
+                assertEquals(p.a.md5(), p.b.md5(), "cycle " + cycle);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "protocol {0}")
+    @ValueSource(strings = {"A", "B", "C"})
+    void everyProtocolReplicates(String proto) throws Exception {
+        try (EnginePair p = new EnginePair(17751, SIZE)) {
+            WireProtocol wp = WireProtocol.valueOf(proto);
+            p.configure(EnginePair.net("B", 121).withProtocol(wp), EnginePair.net("A", 121).withProtocol(wp));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            p.a.engine.primary(true).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            Random rnd = new Random(5);
+            for (int i = 0; i < 200; i++) {
+                p.a.write(8L * rnd.nextInt((int) (SIZE / 4096)), EnginePair.random(rnd, 4096));
+            }
+            // a flush returns once the peer acknowledged everything before it as stable
+            java.util.concurrent.CompletableFuture<Integer> f = new java.util.concurrent.CompletableFuture<>();
+            p.a.vol.submit(io.scstdrbd.kernel.block.Bio.flush((b, e) -> f.complete(e)));
+            assertEquals(0, f.get(10, TimeUnit.SECONDS));
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    @Test
+    void onlineVerifyFindsCorruptionAndReconnectRepairsIt() throws Exception {
+        try (EnginePair p = new EnginePair(17752, SIZE)) {
+            p.configure(EnginePair.net("B", 121).withAlgorithms("", "sha1", ""),
+                    EnginePair.net("A", 121).withAlgorithms("", "sha1", ""));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            p.a.engine.primary(true).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            // corrupt three blocks on B behind DRBD's back
+            byte[] junk = new byte[4096];
+            java.util.Arrays.fill(junk, (byte) 0x5a);
+            for (long blk : new long[] {3, 700, 1500}) {
+                BlockIo.writeFully(p.b.backing, blk * 4096, ByteBuffer.wrap(junk), 0);
+            }
+            assertNotEquals(p.a.md5(), p.b.md5());
+            assertEquals(StateResult.SUCCESS, p.a.peer().startVerify(0).get(10, TimeUnit.SECONDS));
+            await("verify done", 30_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(3, p.a.pd().bitmap().cardinality(), "three blocks found out of sync");
+            assertEquals(3, p.b.pd().bitmap().cardinality(), "the target marks them too");
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    @Test
+    void checksumResyncSkipsIdenticalBlocks() throws Exception {
+        try (EnginePair p = new EnginePair(17753, SIZE)) {
+            p.configure(EnginePair.net("B", 101).withAlgorithms("", "", "md5"),
+                    EnginePair.net("A", 101).withAlgorithms("", "", "md5"));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            p.a.engine.primary(true).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            byte[] same = p.a.readVolume(80, 4096);
+            p.a.write(80, same);                           // rewritten with identical data
+            p.a.write(160, EnginePair.random(new Random(1), 4096)); // changed
+            assertEquals(2, p.a.pd().bitmap().cardinality());
+            long before = p.b.pd().receivedSectors();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(p.a.md5(), p.b.md5());
+            assertEquals(16, p.b.pd().resyncTotalSectors(), "two blocks were out of sync");
+            assertEquals(8, p.b.pd().receivedSectors() - before, "only the changed block was transferred");
+        }
+    }
+
+    @Test
+    void dataIntegrityAlgorithmChecksEveryWrite() throws Exception {
+        try (EnginePair p = new EnginePair(17754, SIZE)) {
+            p.configure(EnginePair.net("B", 121).withAlgorithms("crc32c", "", ""),
+                    EnginePair.net("A", 121).withAlgorithms("crc32c", "", ""));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED);
+            p.a.engine.primary(true).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            Random rnd = new Random(9);
+            for (int i = 0; i < 50; i++) {
+                p.a.write(8L * rnd.nextInt(1000), EnginePair.random(rnd, 8192));
+            }
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    @ParameterizedTest(name = "max protocol {0}")
+    @ValueSource(ints = {121, 101})
+    void crashedSecondaryRestartsAndResyncs(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(17755, SIZE)) {
+            // B on its own network stack so that it can die alone
+            p.b.engine.shutdown().get(5, TimeUnit.SECONDS);
+            p.b.listeners.close();
+            TransportGroup tgB = new TransportGroup(2, true);
+            p.b.start(tgB);
+            p.initialSync(maxProtocol);
+            Random rnd = new Random(21);
+            for (int i = 0; i < 50; i++) {
+                p.a.write(8L * rnd.nextInt(2000), EnginePair.random(rnd, 4096));
+            }
+            p.b.crash();
+            await("A notices", 15_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            Set<Long> written = new HashSet<>();
+            for (int i = 0; i < 30; i++) {
+                long blk = rnd.nextInt(2000);
+                written.add(blk);
+                p.a.write(8L * blk, EnginePair.random(rnd, 4096));
+            }
+            long changed = p.a.pd().bitmap().cardinality();
+            // the blocks written meanwhile, plus writes of the last epochs not yet confirmed stable
+            assertTrue(changed >= written.size() && changed <= written.size() + 50, "changed " + changed);
+            for (long blk : written) {
+                assertTrue(p.a.pd().bitmap().test(blk));
+            }
+            TransportGroup tgB2 = new TransportGroup(2, true);
+            p.b.start(tgB2);
+            p.b.addPeer(0, p.addrB, p.addrA, EnginePair.net("A", maxProtocol));
+            p.b.engine.connect(0, false).get(5, TimeUnit.SECONDS);
+            p.awaitInSync();
+            await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(changed * 8, p.b.pd().resyncTotalSectors(), "only the blocks written meanwhile");
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    @Test
+    void everyAcknowledgedWriteSurvivesACrashedPrimary() throws Exception {
+        try (EnginePair p = new EnginePair(17756, SIZE)) {
+            p.a.engine.shutdown().get(5, TimeUnit.SECONDS);
+            p.a.listeners.close();
+            TransportGroup tgA = new TransportGroup(2, true);
+            p.a.start(tgA);
+            p.initialSync(121);
+            Random rnd = new Random(33);
+            byte[][] acked = new byte[256][];
+            for (int i = 0; i < 256; i++) {
+                acked[i] = EnginePair.random(rnd, 4096);
+                p.a.write(8L * i, acked[i]); // returns only when B acknowledged (protocol C)
+            }
+            p.a.crash();
+            await("B notices", 15_000, () -> p.b.peer().connState() != ConnState.CONNECTED);
+            assertEquals(StateResult.SUCCESS, p.b.engine.primary(false).get(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 256; i++) {
+                assertArrayEquals(acked[i], p.b.readVolume(8L * i, 4096), "block " + i);
+            }
+        }
+    }
+}

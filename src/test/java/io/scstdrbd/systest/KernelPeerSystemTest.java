@@ -1,0 +1,148 @@
+package io.scstdrbd.systest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The daemon against the in-kernel DRBD 8.4.11 of a QEMU guest (../shared/vm, scenario
+ * drbd84-peer.sh): full sync with the guest as Primary (we are the sync target) and with us as
+ * Primary (we are the sync source), protocol C writes, and the md5 of the whole volume equal on
+ * both sides. Slow (software emulation), so it runs only with SCSTDRBD_KERNEL_PEER=1; the guest
+ * image is built by the harness into VM_CACHE_DIR (default /tmp/repl-h/vmcache).
+ *
+ * Wiring: we listen on 127.0.0.1:17760, where the guest connects to (10.0.2.2:17760); the guest's
+ * DRBD port 7789 is forwarded from 127.0.0.1:17761, where we connect to.
+ */
+class KernelPeerSystemTest {
+    private static final int HOST_PORT = 17760;
+    private static final int GUEST_FWD = 17761;
+    private static final Pattern GUEST_MD5 = Pattern.compile("DEVICE md5 ([0-9a-f]{32}) \\S+ \\((\\d+) bytes\\)");
+
+    @Test
+    void guestPrimaryHostIsSyncTarget() throws Exception {
+        run("primary");
+    }
+
+    @Test
+    void hostPrimaryHostIsSyncSource() throws Exception {
+        run("secondary");
+    }
+
+    private static Path vmDir() {
+        String d = System.getenv("SCSTDRBD_VM_DIR");
+        Path top = Path.of(System.getProperty("scstdrbd.top", ".")).toAbsolutePath().normalize();
+        return d != null ? Path.of(d) : top.resolve("../shared/vm").normalize();
+    }
+
+    private void run(String guestRole) throws Exception {
+        assumeTrue("1".equals(System.getenv("SCSTDRBD_KERNEL_PEER")), "set SCSTDRBD_KERNEL_PEER=1 to run the kernel peer");
+        DrbdTools.require();
+        Path vm = vmDir();
+        assumeTrue(Files.isExecutable(vm.resolve("run-guest.py")), "no guest harness at " + vm);
+        String cache = System.getenv().getOrDefault("VM_CACHE_DIR", "/tmp/repl-h/vmcache");
+        Cmd.run(Duration.ofMinutes(10), Map.of("VM_CACHE_DIR", cache), vm.resolve("build-guest.sh").toString()).ok();
+
+        Path work = TwoNodes.SCRATCH.resolve("kpeer-" + guestRole);
+        Path share = work.resolve("share");
+        Cmd.run("rm", "-rf", work.toString()).ok();
+        Files.createDirectories(share);
+        Path root = work.resolve("root");
+        Path conf = work.resolve("r0.res");
+        Files.writeString(conf, "resource r0 {\n"
+                + "  net { protocol C; }\n"
+                + "  disk { c-plan-ahead 0; resync-rate 100M; }\n"
+                + "  on hostpeer { node-id 0; address 127.0.0.1:" + HOST_PORT + ";\n"
+                + "    volume 0 { device drbd1 minor 1; disk \"" + root + "/dev/tcmu001\"; meta-disk internal; } }\n"
+                + "  on drbd-guest { node-id 1; address 127.0.0.1:" + GUEST_FWD + ";\n"
+                + "    volume 0 { device drbd1 minor 1; disk \"" + root + "/dev/tcmu001\"; meta-disk internal; } }\n"
+                + "}\n");
+        Map<String, String> env = Map.of("UMC_FS_ROOT", root.toString(), "LD_PRELOAD", DrbdTools.shim(),
+                "__DRBD_NODE__", "hostpeer");
+        try (DaemonProcess d = DaemonProcess.builder("kpeer-" + guestRole).fuseRoot(root).fuseRootFromEnv()
+                .backend("tcmu001:ram:" + work.resolve("k.img") + ":80M").arg("--node", "hostpeer").start()) {
+            adm(env, conf, "create-md", "--force", "r0").ok();
+            Cmd.Result up = adm(env, conf, "up", "r0");
+            for (int i = 0; i < 5 && up.exit() != 0 && up.output().contains("busy"); i++) {
+                adm(env, conf, "down", "r0");
+                TwoNodes.sleep(500);
+                up = adm(env, conf, "up", "r0");
+            }
+            up.ok();
+
+            List<String> cmd = new ArrayList<>(List.of(vm.resolve("run-guest.py").toString(), "--name", "drbd-guest",
+                    "--cache", cache, "--share", share.toString(), "--hostfwd", GUEST_FWD + ":7789",
+                    "--log", work.resolve("guest.log").toString(), "--quiet", "--timeout", "240",
+                    "-e", "PEER_PORT=" + HOST_PORT, "-e", "PEER_NAME=hostpeer", "-e", "ROLE=" + guestRole,
+                    "-e", "DRBD_MB=64", "-e", "WRITE_MB=8", "-e", "STATUS_INTERVAL=10", "-e", "SYNC_TIMEOUT=120",
+                    "-e", "CONNECT_TIMEOUT=90"));
+            if (guestRole.equals("secondary")) {
+                cmd.addAll(List.of("-e", "HOLD_FILE=release"));
+            }
+            cmd.add(vm.resolve("scenarios/drbd84-peer.sh").toString());
+            Process guest = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("guest.out").toFile()).start();
+            try {
+                if (guestRole.equals("secondary")) {
+                    awaitStatus(env, conf, s -> s.contains("drbd-guest role:Secondary"), guest, work);
+                    adm(env, conf, "primary", "--force", "r0").ok();
+                    awaitStatus(env, conf, s -> s.contains("peer-disk:UpToDate") && !s.contains("replication:"), guest, work);
+                    Cmd.run("dd", "if=/dev/urandom", "of=" + d.dev("drbd1"), "bs=1M", "count=8", "seek=4",
+                            "oflag=direct", "conv=notrunc", "status=none").ok();
+                    Files.writeString(share.resolve("release"), "go\n");
+                }
+                assertTrue(guest.waitFor(5, TimeUnit.MINUTES), "the guest did not finish");
+                String log = Files.exists(work.resolve("guest.log")) ? Files.readString(work.resolve("guest.log")) : "";
+                assertEquals(0, guest.exitValue(), "guest scenario failed:\n" + tail(log) + d.tail());
+                Matcher m = GUEST_MD5.matcher(log);
+                assertTrue(m.find(), "no md5 in the guest log:\n" + tail(log));
+                String status = adm(env, conf, "status", "r0").output();
+                String host = TwoNodes.md5Of(d.dev("tcmu001"), Long.parseLong(m.group(2)));
+                assertEquals(m.group(1), host, "guest and host data differ; host status:\n" + status);
+                assertTrue(d.countLog("agreed network protocol version 101") > 0, d.tail());
+                assertTrue(d.countLog("began resync as " + (guestRole.equals("primary") ? "SyncTarget" : "SyncSource")) > 0,
+                        d.tail());
+            } finally {
+                guest.destroyForcibly();
+                adm(env, conf, "down", "r0");
+            }
+        }
+    }
+
+    private static Cmd.Result adm(Map<String, String> env, Path conf, String... args) {
+        List<String> argv = new ArrayList<>(List.of("/usr/sbin/drbdadm", "-c", conf.toString()));
+        argv.addAll(List.of(args));
+        return Cmd.run(Duration.ofMinutes(2), env, argv.toArray(new String[0]));
+    }
+
+    private static void awaitStatus(Map<String, String> env, Path conf, java.util.function.Predicate<String> ok,
+            Process guest, Path work) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        String s = adm(env, conf, "status", "r0").output();
+        while (!ok.test(s)) {
+            if (!guest.isAlive() || System.nanoTime() > deadline) {
+                String log = Files.exists(work.resolve("guest.log")) ? Files.readString(work.resolve("guest.log")) : "";
+                throw new AssertionError("status not reached:\n" + s + "\n" + tail(log));
+            }
+            TwoNodes.sleep(500);
+            s = adm(env, conf, "status", "r0").output();
+        }
+    }
+
+    private static String tail(String log) {
+        List<String> l = log.lines().toList();
+        return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+    }
+}

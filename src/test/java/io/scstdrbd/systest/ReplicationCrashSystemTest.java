@@ -1,0 +1,129 @@
+package io.scstdrbd.systest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 of either daemon during a write load. Protocol C promises that a write that completed
+ * on the Primary is on the Secondary: after the Primary is killed, the promoted Secondary must hold
+ * every acknowledged write. A killed Secondary misses writes; after its restart the resync makes
+ * both devices identical.
+ */
+class ReplicationCrashSystemTest {
+    private static final int STRIDE = 3;
+
+    @Test
+    void acknowledgedWritesSurviveTheCrashOfThePrimary() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("crashpri", 17716, "128M")) {
+            n.upConnected();
+            n.a.adm("primary", "--force", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(2));
+
+            // one 4 KiB block per dd, O_DIRECT|O_DSYNC; its number is logged once dd returned
+            int blocks = 6000;
+            Path pattern = n.work().resolve("pattern");
+            Path acked = n.work().resolve("acked");
+            Files.write(pattern, pattern(blocks));
+            Files.deleteIfExists(acked);
+            String script = "i=0; while [ $i -lt " + blocks + " ]; do "
+                    + "dd if=" + pattern + " of=" + n.a.drbd1() + " bs=4k skip=$i seek=$((i*" + STRIDE + ")) count=1 "
+                    + "oflag=direct,dsync conv=notrunc status=none || exit 1; echo $i >> " + acked + "; i=$((i+1)); done";
+            Process writer = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true)
+                    .redirectOutput(n.work().resolve("writer.out").toFile()).start();
+            for (int i = 0; i < 100 && (!Files.exists(acked) || Files.readAllLines(acked).size() < 200); i++) {
+                Thread.sleep(100);
+            }
+            n.a.kill();
+            writer.waitFor(30, TimeUnit.SECONDS);
+            writer.destroyForcibly();
+            List<String> ack = Files.readAllLines(acked);
+            assertTrue(ack.size() >= 200, "only " + ack.size() + " writes were acknowledged before the kill");
+
+            n.b.awaitStatus(s -> s.contains("alpha connection:Connecting"), Duration.ofSeconds(20));
+            n.b.adm("primary", "r0").ok();
+            byte[] want = new byte[4096];
+            byte[] got = new byte[4096];
+            ByteBuffer p = ByteBuffer.wrap(pattern(blocks));
+            try (RandomAccessFile f = new RandomAccessFile(n.b.drbd1().toFile(), "r")) {
+                for (String line : ack) {
+                    int i = Integer.parseInt(line.strip());
+                    p.position(i * 4096);
+                    p.get(want);
+                    f.seek((long) i * STRIDE * 4096);
+                    f.readFully(got);
+                    assertArrayEquals(want, got, "acknowledged write " + i + " is not on the promoted peer");
+                }
+            }
+
+            // the new Primary writes on; the crashed node comes back as sync target and catches up
+            TwoNodes.writeBlocks(n.b.drbd1(), new long[] {1, 30000}, 9);
+            n.a.start();
+            n.a.up();
+            n.awaitInSync(Duration.ofMinutes(2));
+            n.assertSameData("after the crashed Primary came back");
+            assertTrue(n.a.status().startsWith("r0 role:Secondary\n  disk:UpToDate\n  beta role:Primary\n"), n.a.status());
+        }
+    }
+
+    /**
+     * With fencing resource-only the Primary runs fence-peer when the Secondary dies; the handler
+     * says "outdated" (4) and the peer's disk is Outdated in events2 and dstate.
+     */
+    @Test
+    void killedSecondaryResyncsAfterRestart() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("crashsec", 17718, "128M")) {
+            n.net = "protocol C; fencing resource-only;";
+            java.nio.file.Path calls = n.work().resolve("helper-calls");
+            java.nio.file.Path helper = ReplicationFailuresSystemTest.helperScript(n.work(), calls);
+            n.upConnected();
+            Files.writeString(n.a.daemon.path("sys/module/drbd/parameters/usermode_helper"), helper.toString());
+            n.a.adm("primary", "--force", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(2));
+            Process writer = new ProcessBuilder("dd", "if=/dev/urandom", "of=" + n.a.drbd1(), "bs=64k", "count=1200",
+                    "oflag=direct", "conv=notrunc", "status=none").redirectErrorStream(true).start();
+            Thread.sleep(800);
+            n.b.kill();
+            assertTrue(writer.waitFor(2, TimeUnit.MINUTES), "writes stalled after the Secondary died");
+            assertEquals(0, writer.exitValue(), new String(writer.getInputStream().readAllBytes()));
+            n.a.awaitStatus(s -> s.contains("beta connection:Connecting"), Duration.ofSeconds(20));
+            ReplicationFailuresSystemTest.awaitFile(calls, "alpha fence-peer r0 peer=1");
+            for (int i = 0; i < 50 && !n.a.adm("dstate", "r0").output().equals("UpToDate/Outdated\n"); i++) {
+                Thread.sleep(100);
+            }
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+            assertTrue(n.a.setup("events2", "--now", "r0").ok().output().contains(
+                    "exists peer-device name:r0 peer-node-id:1 conn-name:beta volume:0 replication:Off peer-disk:Outdated"));
+            n.b.start();
+            n.b.up();
+            n.awaitInSync(Duration.ofMinutes(2));
+            List<Long> bits = n.a.resyncBits();
+            assertEquals(2, bits.size(), "the initial sync and one resync after the restart");
+            assertTrue(bits.get(1) > 0, "nothing resynced");
+            n.assertSameData("after the killed Secondary came back");
+        }
+    }
+
+    /** Block i: 512 copies of the long (i * 0x9E3779B97F4A7C15L + 1). */
+    private static byte[] pattern(int blocks) {
+        ByteBuffer b = ByteBuffer.allocate(blocks * 4096);
+        for (int i = 0; i < blocks; i++) {
+            long v = i * 0x9E3779B97F4A7C15L + 1;
+            for (int k = 0; k < 512; k++) {
+                b.putLong(v);
+            }
+        }
+        return b.array();
+    }
+}
