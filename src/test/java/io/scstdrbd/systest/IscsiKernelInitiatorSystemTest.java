@@ -41,7 +41,7 @@ class IscsiKernelInitiatorSystemTest {
         assumeTrue(shared != null, "the QEMU guest harness (shared/vm) is not in this workspace");
         vm = shared.resolve("vm");
         dir = IscsiTestSupport.scratch("kernel");
-        String cache = System.getenv().getOrDefault("VM_CACHE_DIR", "/tmp/iscsi-h/vmcache");
+        String cache = System.getenv().getOrDefault("VM_CACHE_DIR", DaemonProcess.VM_CACHE);
         vmEnv = Map.of("VM_CACHE_DIR", cache, "VM_LOG_DIR", dir.toString(), "VM_SKIP_HOST_TOOLS", "1");
         Cmd.Result build = Cmd.run(Duration.ofMinutes(10), vmEnv, vm.resolve("build-guest.sh").toString());
         assumeTrue(build.exit() == 0, "the guest image cannot be built here:\n" + build.output());

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * The daemon against the in-kernel DRBD 8.4.11 of a QEMU guest (../shared/vm, scenario
  * drbd84-peer.sh): full sync with the guest as Primary (we are the sync target) and with us as
  * Primary (we are the sync source), protocol C writes, and the md5 of the whole volume equal on
- * both sides. Slow (software emulation), so it runs only with SCSTDRBD_KERNEL_PEER=1; the guest
- * image is built by the harness into VM_CACHE_DIR (default /tmp/repl-h/vmcache).
+ * both sides. About 30 s (software emulation); SCSTDRBD_KERNEL_PEER=0 leaves it out, and it skips
+ * itself without the harness. The guest image is built by the harness into VM_CACHE_DIR (default
+ * DaemonProcess.VM_CACHE, shared with the iSCSI kernel-initiator test).
  *
  * Wiring: we listen on 127.0.0.1:17760, where the guest connects to (10.0.2.2:17760); the guest's
  * DRBD port 7789 is forwarded from 127.0.0.1:17761, where we connect to.
@@ -48,11 +49,11 @@ class KernelPeerSystemTest {
     }
 
     private void run(String guestRole) throws Exception {
-        assumeTrue("1".equals(System.getenv("SCSTDRBD_KERNEL_PEER")), "set SCSTDRBD_KERNEL_PEER=1 to run the kernel peer");
+        assumeTrue(!"0".equals(System.getenv("SCSTDRBD_KERNEL_PEER")), "SCSTDRBD_KERNEL_PEER=0 leaves the kernel peer out");
         DrbdTools.require();
         Path vm = vmDir();
         assumeTrue(Files.isExecutable(vm.resolve("run-guest.py")), "no guest harness at " + vm);
-        String cache = System.getenv().getOrDefault("VM_CACHE_DIR", "/tmp/repl-h/vmcache");
+        String cache = System.getenv().getOrDefault("VM_CACHE_DIR", DaemonProcess.VM_CACHE);
         Cmd.run(Duration.ofMinutes(10), Map.of("VM_CACHE_DIR", cache), vm.resolve("build-guest.sh").toString()).ok();
 
         Path work = TwoNodes.SCRATCH.resolve("kpeer-" + guestRole);
