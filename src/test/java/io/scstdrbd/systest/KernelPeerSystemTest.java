@@ -42,10 +42,14 @@ class KernelPeerSystemTest {
         run("secondary");
     }
 
+    /** SCSTDRBD_VM_DIR, else the workspace's shared/vm (as the iSCSI kernel-initiator test finds it). */
     private static Path vmDir() {
         String d = System.getenv("SCSTDRBD_VM_DIR");
-        Path top = Path.of(System.getProperty("scstdrbd.top", ".")).toAbsolutePath().normalize();
-        return d != null ? Path.of(d) : top.resolve("../shared/vm").normalize();
+        if (d != null) {
+            return Path.of(d);
+        }
+        Path shared = IscsiTestSupport.shared();
+        return shared == null ? Path.of("/nonexistent/shared/vm") : shared.resolve("vm");
     }
 
     private void run(String guestRole) throws Exception {
