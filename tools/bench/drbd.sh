@@ -15,7 +15,7 @@
 #
 # Usage (root, after tools/install-deps.sh and mvn -q -DskipTests package): tools/bench/drbd.sh
 # Environment: SIZE (512M), RUNTIME seconds per run (4), REPEAT (3), BENCH_DIR (/tmp/drbd-h/bench),
-#              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237), PORT (17799)
+#              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237), PORT (17799), ISCSI_PORT (17798)
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,6 +25,7 @@ RUNTIME=${RUNTIME:-4}
 REPEAT=${REPEAT:-3}
 AL_EXTENTS=${AL_EXTENTS:-1237}
 PORT=${PORT:-17799}
+ISCSI_PORT=${ISCSI_PORT:-17798} # each daemon is also an iSCSI target: its own portal, not 3260
 BENCH_DIR=${BENCH_DIR:-/tmp/drbd-h/bench}
 ROOT=$BENCH_DIR/root
 ROOT_B=$BENCH_DIR/root-peer
@@ -76,7 +77,7 @@ start_daemon() { # root log args...
   done
   echo "$pid"
 }
-PID=$(start_daemon "$ROOT" "$LOG" --backend "tcmu000:ram:@:$SIZE" --backend "tcmu001:ram:@:$SIZE")
+PID=$(start_daemon "$ROOT" "$LOG" --iscsi-listen "127.0.0.1:$ISCSI_PORT" --backend "tcmu000:ram:@:$SIZE" --backend "tcmu001:ram:@:$SIZE")
 
 CONF=$BENCH_DIR/r0.res
 cat >"$CONF" <<RES
@@ -144,7 +145,7 @@ phase standalone "$RW4K" "$SEQ1M" "$RR4K"
 drbd drbdsetup status r0 --verbose --statistics | sed -n '4,6p'
 
 # the peer comes up: a full sync of the whole device, unthrottled
-PID_B=$(start_daemon "$ROOT_B" "$LOG_B" --backend "tcmu001:ram:@:$SIZE" --node "$PEER")
+PID_B=$(start_daemon "$ROOT_B" "$LOG_B" --iscsi-listen "127.0.0.2:$ISCSI_PORT" --backend "tcmu001:ram:@:$SIZE" --node "$PEER")
 # touch the peer's memory once, as the fio runs did on this node: the resync is to measure
 # replication, not the first page faults of a fresh anonymous mapping
 dd if=/dev/zero of="$ROOT_B/dev/tcmu001" bs=1M oflag=direct status=none 2>/dev/null || true
