@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * libiscsi's conformance suite (iscsi-test-cu, the ALL family: 230 tests) against the real
  * daemon over iSCSI on 127.0.0.1, with an scst.conf of three LUNs: LUN 0 a thin, removable
  * vdisk on a 1 GiB RAM backend (every feature-gated test runs), LUN 1 READ_ONLY (the ReadOnly
- * suite), LUN 2 REMOVABLE (the NoMedia suite). No test may fail or hang.
+ * suite), LUN 2 REMOVABLE (the NoMedia suite); and once more against LUN 0 of the embedded
+ * default (no scst.conf), as the README's demo runs it. No test may fail or hang.
  */
 class ConformanceSystemTest {
     static final Path ROOT = DaemonProcess.SCRATCH.resolve("conformance-root");
@@ -80,6 +81,34 @@ class ConformanceSystemTest {
             assertEquals("PASS", ro.get("ALL.ReadOnly.ReadOnlySBC").verdict(), ro.toString());
             Map<String, LibiscsiRunner.Result> nm = runner.run(List.of("ALL.NoMedia.NoMediaSBC"), base + "2", null);
             assertEquals("PASS", nm.get("ALL.NoMedia.NoMediaSBC").verdict(), nm.toString());
+            d.stop();
+        }
+    }
+
+    @Test
+    void libiscsiConformanceOnTheEmbeddedDefault() throws Exception {
+        DaemonProcess.requireRoot();
+        assumeTrue(LibiscsiRunner.available(), "iscsi-test-cu (libiscsi-bin) is not installed");
+        Path work = Files.createTempDirectory("scst-conformance-default");
+        Path root = DaemonProcess.SCRATCH.resolve("conformance-default-root");
+        int port = port();
+        // no --scst-conf: the embedded default's LUNs, over private backends instead of /tmp/cfg1-2
+        try (DaemonProcess d = DaemonProcess.builder("conformance-default").fuseRoot(root)
+                .backend("tcmu000:ram:@:1G").backend("tcmu001:ram:@:64M")
+                .arg("--scst-state-dir", work.resolve("state").toString(),
+                        "--iscsi-listen", "127.0.0.1:" + port, "--node", "demo")
+                .start()) {
+            String lun0 = "iscsi://127.0.0.1:" + port + "/iqn.2024-01.io.scst-drbd:demo/0";
+            LibiscsiRunner runner = new LibiscsiRunner(work, Duration.ofSeconds(120));
+            List<String> all = runner.allTests();
+            Map<String, LibiscsiRunner.Result> r = runner.run(all, lun0, lun0);
+            long passed = LibiscsiRunner.count(r, "PASS");
+            long skipped = LibiscsiRunner.count(r, "SKIP");
+            String summary = passed + " passed, " + (all.size() - passed - skipped) + " failed, " + skipped
+                    + " skipped (outputs in " + work + ")";
+            System.out.println("libiscsi conformance, embedded default LUN 0: " + summary);
+            assertEquals("", LibiscsiRunner.failures(r), summary);
+            assertTrue(passed >= MIN_PASSED, summary);
             d.stop();
         }
     }

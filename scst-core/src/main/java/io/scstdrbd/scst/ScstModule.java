@@ -60,11 +60,15 @@ public final class ScstModule implements KernelModule {
         return ScstConfigParser.parse(scstConf);
     }
 
-    /** The embedded default: the seed's demo node without DRBD. */
+    /**
+     * The embedded default: the seed's demo node without DRBD. LUN 0 (the unreplicated scratch
+     * disk) is REMOVABLE so that the demo's conformance run exercises the removable-media
+     * commands too (PREVENT ALLOW MEDIUM REMOVAL, START STOP UNIT with LoEj).
+     */
     public static ScstConfig defaultConfig(String fsRoot) {
         String text = String.join("\n",
                 "[HANDLER vdisk]",
-                "DEVICE disk_tcmu000," + fsRoot + "/dev/tcmu000,BLOCKIO,512,tcmu000",
+                "DEVICE disk_tcmu000," + fsRoot + "/dev/tcmu000,BLOCKIO REMOVABLE,512,tcmu000",
                 "DEVICE disk_tcmu001," + fsRoot + "/dev/tcmu001,BLOCKIO,512,tcmu001",
                 "[ASSIGNMENT Default]",
                 "DEVICE disk_tcmu000,0",

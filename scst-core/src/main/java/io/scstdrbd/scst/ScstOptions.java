@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * How the SCSI target core starts.
  *
  * @param scstConf       an scst.conf in the procfs-era format, or null for the embedded default
- *                       (Default group: LUN 0 = tcmu000, LUN 1 = tcmu001, BLOCKIO, 512-byte blocks)
+ *                       (Default group: LUN 0 = tcmu000 REMOVABLE, LUN 1 = tcmu001, BLOCKIO, 512-byte blocks)
  * @param stateDir       SCST's state directory (default {@code /var/lib/scst}): persistent
  *                       reservations in {@code pr/}, saved mode pages in {@code vdev_mode_pages/}
  * @param fileIoThreads  I/O threads for FILEIO vdisks (module parameter num_threads)
