@@ -170,9 +170,21 @@ final class Daemon {
 
     /** Every module joins its threads at exit; a non-daemon thread still alive here is a leak. */
     private static void reportLeakedThreads() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t != Thread.currentThread() && t.isAlive() && !t.isDaemon()
                     && !t.getName().equals("DestroyJavaVM")) {
+                // Netty's global executor ends its thread about a second after its last task: wait for that
+                if (t.getName().startsWith("globalEventExecutor")) {
+                    try {
+                        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (!t.isAlive()) {
+                        continue;
+                    }
+                }
                 LOG.warn("thread {} is still running at exit (leaked by a module)", t.getName());
             }
         }
