@@ -1952,11 +1952,11 @@ public final class PeerConnection {
                     : startTwopc(TwoPhase.Kind.RESYNC, vnr, mv);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
-                pd.fullSyncRequested(false);
                 if (rr.isSuccess() && isConnected()) {
-                    pd.startFullSync(asTarget);
-                } else if (rr.isSuccess()) {
-                    rr = StateResult.NEED_CONNECTION;
+                    pd.startFullSync(asTarget); // keeps a P_SYNC_UUID that overtook the reply
+                } else {
+                    pd.fullSyncRequested(false);
+                    rr = rr.isSuccess() ? StateResult.NEED_CONNECTION : rr;
                 }
                 out.complete(rr);
             }));

@@ -89,6 +89,9 @@ public final class PeerDevice {
     private volatile long rsTotalSectors;
     private volatile long rsFailedSectors;
     private long rsStartNanos;
+    /** Time this resync spent paused, and since when it is paused now (0: running). */
+    private long rsPausedNanos;
+    private long rsPausedSince;
     /** This resync as source with csums-alg: blocks found equal by checksum, and blocks sent. */
     private long rsEqualSectors;
     private long rsSentSectors;
@@ -231,6 +234,13 @@ public final class PeerDevice {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
+        boolean pausedNow = s == ReplState.PAUSED_SYNC_S || s == ReplState.PAUSED_SYNC_T;
+        if (pausedNow && rsPausedSince == 0) {
+            rsPausedSince = System.nanoTime();
+        } else if (!pausedNow && rsPausedSince != 0) {
+            rsPausedNanos += System.nanoTime() - rsPausedSince;
+            rsPausedSince = 0;
+        }
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
     }
@@ -875,6 +885,7 @@ public final class PeerDevice {
         rsEqualSectors = 0;
         rsSentSectors = 0;
         rsStartNanos = System.nanoTime();
+        rsPausedNanos = 0;
         LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
         conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
     }
@@ -899,9 +910,17 @@ public final class PeerDevice {
     }
 
     private void logResyncDone() {
-        double secs = Math.max(0.001, (System.nanoTime() - rsStartNanos) / 1e9);
-        LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
-                (long) (rsTotalSectors / 2 / secs));
+        long now = System.nanoTime();
+        double secs = Math.max(0.001, (now - rsStartNanos) / 1e9);
+        double paused = (rsPausedNanos + (rsPausedSince != 0 ? now - rsPausedSince : 0)) / 1e9;
+        double active = Math.max(0.001, secs - paused);
+        if (paused > 0) {
+            LOG.info("{}: resync done (total {} sec; paused {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
+                    String.format("%.1f", paused), (long) (rsTotalSectors / 2 / active));
+        } else {
+            LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
+                    (long) (rsTotalSectors / 2 / secs));
+        }
         if (rsEqualSectors > 0) {
             long all = rsEqualSectors + rsSentSectors;
             LOG.info("{}: {} % had equal checksums, eliminated: {}K; transferred {}K total {}K", tag,
