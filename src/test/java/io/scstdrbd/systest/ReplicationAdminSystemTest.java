@@ -83,6 +83,11 @@ class ReplicationAdminSystemTest {
             assertEquals(List.of(fullBits, fullBits), a.resyncBits(), "invalidate-remote resyncs the whole device");
             assertEquals(List.of(fullBits, fullBits), b.resyncBits());
             n.assertSameData("after invalidate-remote on alpha");
+            // a Primary is not made sync target here: refused, nothing changes
+            Cmd.Result refused = a.adm("invalidate", "r0");
+            assertNotEquals(0, refused.exit(), refused.output());
+            n.awaitInSync(Duration.ofSeconds(5));
+            assertEquals(List.of(fullBits, fullBits), a.resyncBits());
 
             // pause-sync on the source while invalidate-remote runs, then on the target while invalidate runs
             corruptBeta(n, 12345, 3);
@@ -114,7 +119,8 @@ class ReplicationAdminSystemTest {
      */
     private static void assertPaused(TwoNodes.Node paused, TwoNodes.Node other, String mine, String theirs)
             throws Exception {
-        paused.awaitStatus(s -> s.contains("replication:" + mine), Duration.ofSeconds(10));
+        String st = paused.awaitStatus(s -> s.contains("replication:" + mine), Duration.ofSeconds(10));
+        assertTrue(st.contains("resync-suspended:user"), st);
         other.awaitStatus(s -> s.contains("replication:" + theirs), Duration.ofSeconds(10));
         String ev = paused.setup("events2", "--now", "r0").ok().output();
         assertTrue(ev.contains("replication:" + mine) && ev.contains("resync-suspended:user"), ev);
