@@ -30,7 +30,7 @@ class AdminResyncTest {
     @ParameterizedTest(name = "max protocol {0}")
     @ValueSource(ints = {121, 101})
     void skipInitialSyncInvalidateInvalidateRemoteAndPause(int maxProtocol) throws Exception {
-        try (EnginePair p = new EnginePair(maxProtocol == 121 ? 17760 : 17761, SIZE)) {
+        try (EnginePair p = new EnginePair(maxProtocol == 121 ? 17764 : 17765, SIZE)) {
             p.configure(EnginePair.net("B", maxProtocol), EnginePair.net("A", maxProtocol));
             p.connectBoth();
             await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
