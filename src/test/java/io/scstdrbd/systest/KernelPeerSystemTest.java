@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The daemon against the in-kernel DRBD 8.4.11 of a QEMU guest (../shared/vm, scenario
  * drbd84-peer.sh): full sync with the guest as Primary (we are the sync target) and with us as
- * Primary (we are the sync source), protocol C writes, and the md5 of the whole volume equal on
- * both sides. About 30 s (software emulation); SCSTDRBD_KERNEL_PEER=0 leaves it out, and it skips
+ * Primary (we are the sync source), protocol C writes, then a full resync agreed with the kernel
+ * (P_STATE_CHG_REQ): drbdadm invalidate on our Secondary, invalidate-remote on our Primary; the md5
+ * of the whole volume equal on both sides. About 30 s (software emulation); SCSTDRBD_KERNEL_PEER=0 leaves it out, and it skips
  * itself without the harness. The guest image is built by the harness into VM_CACHE_DIR (default
  * DaemonProcess.VM_CACHE, shared with the iSCSI kernel-initiator test).
  *
@@ -93,9 +94,8 @@ class KernelPeerSystemTest {
                     "-e", "PEER_PORT=" + HOST_PORT, "-e", "PEER_NAME=hostpeer", "-e", "ROLE=" + guestRole,
                     "-e", "DRBD_MB=64", "-e", "WRITE_MB=8", "-e", "STATUS_INTERVAL=10", "-e", "SYNC_TIMEOUT=120",
                     "-e", "CONNECT_TIMEOUT=90"));
-            if (guestRole.equals("secondary")) {
-                cmd.addAll(List.of("-e", "HOLD_FILE=release"));
-            }
+            // the guest waits before its md5 so that the host can run a full resync against it first
+            cmd.addAll(List.of("-e", "SIGNAL_FILE=written", "-e", "HOLD_FILE=release"));
             cmd.add(vm.resolve("scenarios/drbd84-peer.sh").toString());
             Process guest = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(work.resolve("guest.out").toFile()).start();
@@ -106,8 +106,17 @@ class KernelPeerSystemTest {
                     awaitStatus(env, conf, s -> s.contains("peer-disk:UpToDate") && !s.contains("replication:"), guest, work);
                     Cmd.run("dd", "if=/dev/urandom", "of=" + d.dev("drbd1"), "bs=1M", "count=8", "seek=4",
                             "oflag=direct", "conv=notrunc", "status=none").ok();
-                    Files.writeString(share.resolve("release"), "go\n");
                 }
+                // a full resync agreed with the 8.4 kernel through P_STATE_CHG_REQ: invalidate-remote on the
+                // host Primary (the guest becomes SyncTarget), invalidate on the host Secondary (it becomes one)
+                for (int i = 0; i < 600 && !Files.exists(share.resolve("written")) && guest.isAlive(); i++) {
+                    Thread.sleep(200);
+                }
+                assertTrue(Files.exists(share.resolve("written")), "the guest did not get to its hold point");
+                adm(env, conf, guestRole.equals("secondary") ? "invalidate-remote" : "invalidate", "r0").ok();
+                awaitStatus(env, conf, s -> s.contains("peer-disk:UpToDate") && s.contains("  disk:UpToDate")
+                        && !s.contains("replication:"), guest, work);
+                Files.writeString(share.resolve("release"), "go\n");
                 assertTrue(guest.waitFor(5, TimeUnit.MINUTES), "the guest did not finish");
                 String log = Files.exists(work.resolve("guest.log")) ? Files.readString(work.resolve("guest.log")) : "";
                 assertEquals(0, guest.exitValue(), "guest scenario failed:\n" + tail(log) + d.tail());
@@ -117,8 +126,9 @@ class KernelPeerSystemTest {
                 String host = TwoNodes.md5Of(d.dev("tcmu001"), Long.parseLong(m.group(2)));
                 assertEquals(m.group(1), host, "guest and host data differ; host status:\n" + status);
                 assertTrue(d.countLog("agreed network protocol version 101") > 0, d.tail());
-                assertTrue(d.countLog("began resync as " + (guestRole.equals("primary") ? "SyncTarget" : "SyncSource")) > 0,
-                        d.tail());
+                String side = guestRole.equals("primary") ? "SyncTarget" : "SyncSource";
+                assertEquals(2, d.countLog("began resync as " + side), "the initial sync and the invalidate one:\n"
+                        + d.tail());
             } finally {
                 guest.destroyForcibly();
                 adm(env, conf, "down", "r0");

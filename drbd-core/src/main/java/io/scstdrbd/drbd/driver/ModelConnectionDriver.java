@@ -90,6 +90,9 @@ final class ModelConnectionDriver implements ConnectionDriver {
             c.setResyncSettings(resync());
         }
         c.setProtocolMin(protocolMin.getAsInt());
+        for (io.scstdrbd.drbd.model.PeerDevice mpd : conn.peerDevices()) {
+            c.setResyncPausedByUser(mpd.device().volume(), mpd.resyncSuspUser()); // pause-sync given while not connected
+        }
         engine.connect(conn.peerNodeId(), conn.discardMyData()).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.error("{}: cannot connect: {}", conn, e.getCause() != null ? e.getCause().getMessage() : e.toString());
@@ -108,6 +111,33 @@ final class ModelConnectionDriver implements ConnectionDriver {
                     io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
         }
         return c.startVerify(peerDevice.device().volume()).thenApply(ModelStates::result);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startFullSync(
+            io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean asTarget) {
+        PeerConnection c = pc;
+        if (c == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
+        }
+        return c.startFullSync(peerDevice.device().volume(), asTarget).thenApply(ModelStates::result);
+    }
+
+    @Override
+    public void resyncPausedByUser(io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean paused) {
+        PeerConnection c = pc;
+        if (c != null) {
+            c.setResyncPausedByUser(peerDevice.device().volume(), paused);
+        }
+    }
+
+    @Override
+    public void skipInitialSync(Device device) {
+        PeerConnection c = pc;
+        if (c != null) {
+            c.skipInitialSync(device.volume());
+        }
     }
 
     @Override

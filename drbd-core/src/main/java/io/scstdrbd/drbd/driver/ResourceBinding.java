@@ -120,7 +120,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         if (state == ConnState.CONNECTED && pc != null) {
             for (var pd : pc.devices()) {
                 volumes.add(new int[] {pd.volume().volume()});
-                states.add(new Object[] {pd.repl(), pd.peerDisk()});
+                states.add(new Object[] {pd.repl(), pd.peerDisk(), pd.peerPaused()});
             }
         }
         modelQueue.execute(() -> {
@@ -137,7 +137,8 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
                 // the model forgets peer roles and peer device states while not Connected
                 check(c.setPeerRole(ModelStates.role(peerRole)), "peer role");
                 for (int i = 0; i < volumes.size(); i++) {
-                    pushPeerDevice(c, volumes.get(i)[0], (ReplState) states.get(i)[0], (DiskState) states.get(i)[1]);
+                    pushPeerDevice(c, volumes.get(i)[0], (ReplState) states.get(i)[0], (DiskState) states.get(i)[1],
+                            (Boolean) states.get(i)[2]);
                 }
             }
         });
@@ -172,17 +173,24 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         }
         ReplState repl = pd.repl();
         DiskState peerDisk = pd.peerDisk();
+        boolean peerPaused = pd.peerPaused();
         modelQueue.execute(() -> {
             ConnectionControl c = control(peer);
             if (c != null) {
-                pushPeerDevice(c, volume, repl, peerDisk);
+                pushPeerDevice(c, volume, repl, peerDisk, peerPaused);
             }
         });
     }
 
-    private static void pushPeerDevice(ConnectionControl c, int volume, ReplState repl, DiskState peerDisk) {
-        check(c.setPeerDeviceState(volume, ModelStates.repl(repl), ModelStates.disk(peerDisk)),
+    private static void pushPeerDevice(ConnectionControl c, int volume, ReplState repl, DiskState peerDisk,
+            boolean peerPaused) {
+        check(c.setPeerDeviceState(volume, ModelStates.repl(repl), ModelStates.disk(peerDisk), peerPaused),
                 "peer device " + repl + "/" + peerDisk);
+    }
+
+    @Override
+    public void peerResyncSuspendChanged(int peer, int volume, boolean suspended) {
+        pushPeerDevice(peer, volume);
     }
 
     @Override

@@ -28,6 +28,10 @@ public interface EngineObserver {
     default void peerDiskStateChanged(int peerNodeId, int volume, DiskState disk) {
     }
 
+    /** The peer suspended (pause-sync on its side) or resumed the resync of a volume (peer_isp). */
+    default void peerResyncSuspendChanged(int peerNodeId, int volume, boolean suspended) {
+    }
+
     /** A resync toward or from a peer started with {@code totalSectors} to transfer (for done:). */
     default void resyncStarted(int peerNodeId, int volume, long totalSectors) {
     }

@@ -147,6 +147,7 @@ public final class PeerConnection {
     private int twopcResponderTid;
     private boolean twopcResponderConnect;
     private StateIntent twopcResponderIntent;
+    private int twopcResponderVolume = -1;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -739,7 +740,7 @@ public final class PeerConnection {
             case TWOPC_PREP_RSZ:
             case TWOPC_COMMIT:
             case TWOPC_ABORT:
-                onTwopcRequest(t, (TwopcRequest) p.payload());
+                onTwopcRequest(t, p.volume(), (TwopcRequest) p.payload());
                 return;
             case TWOPC_YES:
             case TWOPC_NO:
@@ -1039,6 +1040,39 @@ public final class PeerConnection {
                 }
             }
         }
+        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                StateResult r = fullSyncAllowed(pd, in.repl() == ReplState.STARTING_SYNC_T);
+                if (!r.isSuccess()) {
+                    return r;
+                }
+            }
+        }
+        return StateResult.SUCCESS;
+    }
+
+    /**
+     * Whether a full resync may start on {@code pd} with this node as target or source: both sides
+     * Established, the source's disk UpToDate, and the target not Primary (this node serves a
+     * Primary's reads from its local disk only, so it cannot be a Primary sync target).
+     */
+    private StateResult fullSyncAllowed(PeerDevice pd, boolean asTarget) {
+        if (pd.repl() == ReplState.OFF) {
+            return StateResult.NEED_CONNECTION;
+        }
+        if (pd.repl() != ReplState.ESTABLISHED) {
+            return StateResult.RESYNC_RUNNING;
+        }
+        DiskState source = asTarget ? pd.peerDisk() : pd.volume().local().diskState();
+        if (source != DiskState.UP_TO_DATE) {
+            return StateResult.NO_UP_TO_DATE_DISK;
+        }
+        Role target = asTarget ? res.role() : peerRole;
+        if (target == Role.PRIMARY) {
+            LOG.warn("{}: a Primary cannot become sync target here (its reads are served by its local disk only)",
+                    tag);
+            return StateResult.NOT_SUPPORTED;
+        }
         return StateResult.SUCCESS;
     }
 
@@ -1067,6 +1101,11 @@ public final class PeerConnection {
                 pd.startVerifyTarget();
             }
         }
+        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.startFullSync(in.repl() == ReplState.STARTING_SYNC_T);
+            }
+        }
         if (in.disconnect()) {
             // the peer goes StandAlone; this side tears down and tries again later
             res.loop().execute(() -> {
@@ -1088,21 +1127,26 @@ public final class PeerConnection {
     // ================================================================== 2PC (DRBD 9 dialect)
 
     private CompletableFuture<StateResult> startTwopc(TwoPhase.Kind kind, int[] maskVal) {
+        return startTwopc(kind, WireConstants.VOLUME_CONNECTION, maskVal);
+    }
+
+    /** A two-phase commit; {@code volume} is the header volume (a replication-state change names its volume). */
+    private CompletableFuture<StateResult> startTwopc(TwoPhase.Kind kind, int volume, int[] maskVal) {
         CompletableFuture<StateResult> f = new CompletableFuture<>();
         if (twopc != null) {
             f.complete(StateResult.CONCURRENT_ST_CHG);
             return f;
         }
         int tid = res.random().nextInt() & 0x7fff_ffff;
-        twopc = new TwoPhase(kind, tid, maskVal[0], maskVal[1], f);
-        data.send(PacketType.TWOPC_PREPARE, WireConstants.VOLUME_CONNECTION,
+        twopc = new TwoPhase(kind, tid, volume, maskVal[0], maskVal[1], f);
+        data.send(PacketType.TWOPC_PREPARE, volume,
                 new TwopcRequest(tid, res.nodeId(), peerId, 1L << peerId, 0, maskVal[0], maskVal[1]));
         final int gen = generation;
         twopc.timer = res.loop().schedule(() -> {
             if (gen == generation && twopc != null && twopc.tid == tid) {
                 TwoPhase t = twopc;
                 twopc = null;
-                data.send(PacketType.TWOPC_ABORT, WireConstants.VOLUME_CONNECTION,
+                data.send(PacketType.TWOPC_ABORT, t.volume,
                         new TwopcRequest(tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), t.mask, t.val));
                 t.fail(StateResult.TIMEOUT);
                 if (t.kind == TwoPhase.Kind.CONNECT) {
@@ -1138,14 +1182,17 @@ public final class PeerConnection {
         twopc = null;
         cancel(tx.timer);
         if (t == PacketType.TWOPC_YES) {
-            data.send(PacketType.TWOPC_COMMIT, WireConstants.VOLUME_CONNECTION,
+            data.send(PacketType.TWOPC_COMMIT, tx.volume,
                     new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
             tx.result.complete(StateResult.SUCCESS);
         } else {
-            data.send(PacketType.TWOPC_ABORT, WireConstants.VOLUME_CONNECTION,
+            data.send(PacketType.TWOPC_ABORT, tx.volume,
                     new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
             tx.result.complete(t == PacketType.TWOPC_RETRY ? StateResult.CONCURRENT_ST_CHG : tx.kind == TwoPhase.Kind.ROLE
                     ? StateResult.TWO_PRIMARIES : StateResult.CW_FAILED_BY_PEER);
+            if (t == PacketType.TWOPC_NO) {
+                LOG.info("{}: the peer refused {}", tag, StateIntent.of(tx.mask, tx.val, false).description());
+            }
         }
     }
 
@@ -1192,12 +1239,14 @@ public final class PeerConnection {
         }
     }
 
-    private void onTwopcRequest(PacketType t, TwopcRequest r) {
+    private void onTwopcRequest(PacketType t, int headerVolume, TwopcRequest r) {
         StateIntent in = StateIntent.of(r.mask(), r.val(), false);
+        int volume = headerVolume == WireConstants.VOLUME_CONNECTION ? -1 : headerVolume;
         switch (t) {
             case TWOPC_PREPARE: {
                 twopcResponderTid = r.tid();
                 twopcResponderIntent = in;
+                twopcResponderVolume = volume;
                 if (in.connect() && phase == Phase.PARAMS) {
                     twopcResponderConnect = true;
                     for (PeerDevice pd : devices.values()) {
@@ -1209,8 +1258,12 @@ public final class PeerConnection {
                     return;
                 }
                 StateResult ok = t == PacketType.TWOPC_PREPARE && !in.connect() && in.description().isEmpty()
-                        ? StateResult.NOT_SUPPORTED : evaluate(in, -1);
-                replyTwopc(r.tid(), r.initiatorNodeId(), ok.isSuccess() ? PacketType.TWOPC_YES : PacketType.TWOPC_NO);
+                        ? StateResult.NOT_SUPPORTED : evaluate(in, volume);
+                if (!ok.isSuccess()) {
+                    LOG.info("{}: peer requests {}: {}", tag, in.description(), ok);
+                }
+                replyTwopc(r.tid(), r.initiatorNodeId(), headerVolume,
+                        ok.isSuccess() ? PacketType.TWOPC_YES : PacketType.TWOPC_NO);
                 return;
             }
             case TWOPC_COMMIT: {
@@ -1226,7 +1279,8 @@ public final class PeerConnection {
                     return;
                 }
                 if (pending != null) {
-                    apply(pending, -1);
+                    LOG.info("{}: peer committed {}", tag, pending.description());
+                    apply(pending, twopcResponderVolume);
                 }
                 return;
             }
@@ -1241,7 +1295,7 @@ public final class PeerConnection {
                 }
                 return;
             default:
-                replyTwopc(r.tid(), r.initiatorNodeId(), PacketType.TWOPC_NO); // resize is not supported
+                replyTwopc(r.tid(), r.initiatorNodeId(), headerVolume, PacketType.TWOPC_NO); // resize is not supported
         }
     }
 
@@ -1256,7 +1310,8 @@ public final class PeerConnection {
                 refuse = true;
             }
         }
-        replyTwopc(twopcResponderTid, peerId, refuse ? PacketType.TWOPC_NO : PacketType.TWOPC_YES);
+        replyTwopc(twopcResponderTid, peerId, WireConstants.VOLUME_CONNECTION,
+                refuse ? PacketType.TWOPC_NO : PacketType.TWOPC_YES);
         twopcResponderTid = refuse ? 0 : twopcResponderTid;
         if (refuse) {
             for (PeerDevice pd : devices.values()) {
@@ -1268,11 +1323,11 @@ public final class PeerConnection {
         }
     }
 
-    private void replyTwopc(int tid, int initiator, PacketType t) {
+    private void replyTwopc(int tid, int initiator, int volume, PacketType t) {
         long reachable = (1L << res.nodeId()) | (1L << initiator);
         long primaries = res.role() == Role.PRIMARY ? 1L << res.nodeId() : 0;
         long weak = res.role() == Role.PRIMARY ? ~reachable : 0;
-        meta.send(t, WireConstants.VOLUME_CONNECTION, new TwopcReply(tid, initiator, reachable, primaries, weak));
+        meta.send(t, volume, new TwopcReply(tid, initiator, reachable, primaries, weak));
     }
 
     // ================================================================== roles
@@ -1812,19 +1867,22 @@ public final class PeerConnection {
 
     /** Two-phase commit state of the initiator. */
     static final class TwoPhase {
-        enum Kind { CONNECT, ROLE, DISCONNECT, VERIFY }
+        enum Kind { CONNECT, ROLE, DISCONNECT, VERIFY, RESYNC }
 
         final Kind kind;
         final int tid;
+        /** Header volume of the transaction's packets (VOLUME_CONNECTION for connection-wide changes). */
+        final int volume;
         final int mask;
         final int val;
         final CompletableFuture<StateResult> result;
         PacketType reply;
         ScheduledFuture<?> timer;
 
-        TwoPhase(Kind kind, int tid, int mask, int val, CompletableFuture<StateResult> result) {
+        TwoPhase(Kind kind, int tid, int volume, int mask, int val, CompletableFuture<StateResult> result) {
             this.kind = kind;
             this.tid = tid;
+            this.volume = volume;
             this.mask = mask;
             this.val = val;
             this.result = result;
@@ -1856,7 +1914,8 @@ public final class PeerConnection {
                 return;
             }
             int[] mv = StateIntent.connRequest(ReplState.VERIFY_S.code());
-            CompletableFuture<StateResult> ask = dialect84() ? request84(vnr, mv) : startTwopc(TwoPhase.Kind.VERIFY, mv);
+            CompletableFuture<StateResult> ask = dialect84() ? request84(vnr, mv)
+                    : startTwopc(TwoPhase.Kind.VERIFY, vnr, mv);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
                 if (rr.isSuccess()) {
@@ -1866,5 +1925,66 @@ public final class PeerConnection {
             }));
         });
         return out;
+    }
+
+    /**
+     * drbdadm invalidate ({@code asTarget}) or invalidate-remote on one volume: asks the peer to
+     * agree on StartingSyncT / StartingSyncS (two-phase commit, or P_STATE_CHG_REQ in the 8.4
+     * dialect), then runs a full resync of the volume. Completes with the result of the state change.
+     */
+    public CompletableFuture<StateResult> startFullSync(int vnr, boolean asTarget) {
+        CompletableFuture<StateResult> out = new CompletableFuture<>();
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd == null || !isConnected()) {
+                out.complete(StateResult.NEED_CONNECTION);
+                return;
+            }
+            StateResult allowed = fullSyncAllowed(pd, asTarget);
+            if (!allowed.isSuccess()) {
+                out.complete(allowed);
+                return;
+            }
+            ReplState want = asTarget ? ReplState.STARTING_SYNC_T : ReplState.STARTING_SYNC_S;
+            int[] mv = StateIntent.connRequest(want.code());
+            pd.fullSyncRequested(true);
+            CompletableFuture<StateResult> ask = dialect84() ? request84(vnr, mv)
+                    : startTwopc(TwoPhase.Kind.RESYNC, vnr, mv);
+            ask.whenComplete((r, e) -> res.onLoop(() -> {
+                StateResult rr = e != null ? StateResult.TIMEOUT : r;
+                if (rr.isSuccess() && isConnected()) {
+                    pd.startFullSync(asTarget); // keeps a P_SYNC_UUID that overtook the reply
+                } else {
+                    pd.fullSyncRequested(false);
+                    rr = rr.isSuccess() ? StateResult.NEED_CONNECTION : rr;
+                }
+                out.complete(rr);
+            }));
+        });
+        return out;
+    }
+
+    /** drbdadm pause-sync / resume-sync toward this peer on one volume (the user_isp flag). */
+    public void setResyncPausedByUser(int vnr, boolean paused) {
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd != null) {
+                pd.setUserPaused(paused);
+            }
+        });
+    }
+
+    /**
+     * new-current-uuid --clear-bitmap while connected: tells the peer the new current UUID with
+     * UUID_FLAG_SKIP_INITIAL_SYNC (before anything announces the new disk state) so that a peer
+     * with just-created metadata takes it and becomes UpToDate without a resync.
+     */
+    public void skipInitialSync(int vnr) {
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd != null && isConnected()) {
+                pd.announceSkipInitialSync();
+            }
+        });
     }
 }

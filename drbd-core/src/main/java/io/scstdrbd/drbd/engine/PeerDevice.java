@@ -73,7 +73,13 @@ public final class PeerDevice {
     private BitmapReceiver bmReceiver;
     private ResyncTarget resync;
     private OnlineVerify verify;
-    private boolean userPaused;
+    private volatile boolean userPaused;
+    /** The peer's P_STATE says it suspended the resync (its user_isp or aftr_isp: our peer_isp). */
+    private volatile boolean peerPaused;
+    /** This node asked the peer for a full resync; the peer's answers may overtake the reply. */
+    private boolean fullSyncRequested;
+    /** A P_SYNC_UUID (8.4 dialect) that arrived before this node reached WFSyncUUID, or null. */
+    private Long earlySyncUuid;
     private Role announcedRole = Role.UNKNOWN;
     private DiskState announcedDisk = DiskState.UNKNOWN;
 
@@ -83,6 +89,9 @@ public final class PeerDevice {
     private volatile long rsTotalSectors;
     private volatile long rsFailedSectors;
     private long rsStartNanos;
+    /** Time this resync spent paused, and since when it is paused now (0: running). */
+    private long rsPausedNanos;
+    private long rsPausedSince;
     /** This resync as source with csums-alg: blocks found equal by checksum, and blocks sent. */
     private long rsEqualSectors;
     private long rsSentSectors;
@@ -159,6 +168,15 @@ public final class PeerDevice {
         return userPaused;
     }
 
+    /** True while the peer suspends the resync (peer_isp). */
+    public boolean peerPaused() {
+        return peerPaused;
+    }
+
+    private boolean resyncSuspended() {
+        return userPaused || peerPaused;
+    }
+
     /** Requests in flight (resync or verify) for statistics. */
     public int resyncInFlight() {
         return resync == null ? 0 : resync.inFlight();
@@ -216,6 +234,13 @@ public final class PeerDevice {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
+        boolean pausedNow = s == ReplState.PAUSED_SYNC_S || s == ReplState.PAUSED_SYNC_T;
+        if (pausedNow && rsPausedSince == 0) {
+            rsPausedSince = System.nanoTime();
+        } else if (!pausedNow && rsPausedSince != 0) {
+            rsPausedNanos += System.nanoTime() - rsPausedSince;
+            rsPausedSince = 0;
+        }
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
     }
@@ -251,6 +276,9 @@ public final class PeerDevice {
         decision = null;
         decided = false;
         handshakeDone = false;
+        fullSyncRequested = false;
+        earlySyncUuid = null;
+        setPeerPaused(false);
         setRepl(ReplState.OFF);
         setPeerDisk(DiskState.UNKNOWN);
     }
@@ -295,12 +323,17 @@ public final class PeerDevice {
     }
 
     void sendUuids() {
+        sendUuids(0);
+    }
+
+    /** P_UUIDS / P_UUIDS110 with {@code extraFlags} (e.g. UUID_FLAG_SKIP_INITIAL_SYNC) added to the usual flags. */
+    void sendUuids(long extraFlags) {
         GenerationUuids u = local().uuids().view();
         long dirty = agreedBitmap().cardinality();
         if (conn.dialect84()) {
             List<Long> h = u.history();
             conn.dataWriter().send(PacketType.UUIDS, vnr(), new Uuids84(u.current(), u.bitmap(peerId),
-                    h.size() > 0 ? h.get(0) : 0, h.size() > 1 ? h.get(1) : 0, dirty, uuidFlags()));
+                    h.size() > 0 ? h.get(0) : 0, h.size() > 1 ? h.get(1) : 0, dirty, uuidFlags() | extraFlags));
             return;
         }
         Map<Integer, Long> bms = u.bitmaps();
@@ -313,7 +346,7 @@ public final class PeerDevice {
                 bmList.add(b);
             }
         }
-        long flags = uuidFlags();
+        long flags = uuidFlags() | extraFlags;
         if (conn.resource().role() != Role.PRIMARY) {
             flags |= WireConstants.UUID_FLAG_STABLE;
         }
@@ -451,6 +484,7 @@ public final class PeerDevice {
         h.add(u.history1());
         peerUuids = new Uuids(u.current(), u.bitmap() == 0 ? Map.of() : Map.of(conn.myNodeId(), u.bitmap()), h,
                 u.flags(), u.dirtyBits());
+        maybeSkipInitialSync();
     }
 
     private void onUuids110(Uuids110 u) {
@@ -468,6 +502,48 @@ public final class PeerDevice {
             }
         }
         peerUuids = new Uuids(u.current(), bms, h, u.flags(), u.dirtyBits());
+        maybeSkipInitialSync();
+    }
+
+    /**
+     * The peer ran new-current-uuid --clear-bitmap while connected ("skip the initial sync"): a node
+     * whose metadata was just created takes the peer's current UUID, clears its bitmap and considers
+     * both disks UpToDate, without a resync.
+     */
+    private void maybeSkipInitialSync() {
+        if (repl != ReplState.ESTABLISHED || conn.agreedVersion() < 90 || !local().hasDisk()
+                || !peerUuids.hasFlag(WireConstants.UUID_FLAG_SKIP_INITIAL_SYNC)
+                || local().uuids().view().current() != WireConstants.UUID_JUST_CREATED) {
+            return;
+        }
+        LOG.info("{}: accepted the peer's new current UUID {}, skipping the initial sync", tag,
+                String.format("%016X", peerUuids.current()));
+        long current = peerUuids.current();
+        for (PeerConnection c : conn.resource().peers()) {
+            PeerDevice other = c.device(vnr());
+            if (other != null) {
+                other.bitmap().clearAll();
+            }
+        }
+        local().uuids().change(g -> {
+            g.setCurrent(current);
+            g.setBitmap(peerId, 0);
+            return null;
+        });
+        setDisk(DiskState.UP_TO_DATE);
+        setPeerDisk(DiskState.UP_TO_DATE);
+        local().persist();
+    }
+
+    /** This node cleared its bitmap with a new current UUID: the peer may skip its initial sync. */
+    void announceSkipInitialSync() {
+        if (repl != ReplState.ESTABLISHED) {
+            return;
+        }
+        sendUuids(WireConstants.UUID_FLAG_SKIP_INITIAL_SYNC);
+        if (peerDisk.compareTo(DiskState.INCONSISTENT) >= 0 && peerDisk != DiskState.UNKNOWN) {
+            setPeerDisk(DiskState.UP_TO_DATE);
+        }
     }
 
     private DiskState peerDiskFrom(DrbdState st) throws ProtocolException {
@@ -488,6 +564,7 @@ public final class PeerDevice {
         DiskState pd = peerDiskFrom(st);
         conn.setPeerRole(Role.fromCode(st.role()));
         int peerConn = st.conn();
+        setPeerPaused(st.userIsp() || st.aftrIsp());
         if (!decided) {
             if (peerUuids == null) {
                 throw new ProtocolException("P_STATE before the peer's UUIDs");
@@ -510,7 +587,7 @@ public final class PeerDevice {
             return;
         }
         setPeerDisk(pd);
-        if (repl == ReplState.ESTABLISHED && shouldReconsider(peerConn, pd)) {
+        if (repl == ReplState.ESTABLISHED && !fullSyncRequested && shouldReconsider(peerConn, pd)) {
             LOG.info("{}: peer state changed (replication {}, disk {}); considering a resync", tag, peerConn,
                     pd.displayName());
             runHandshake();
@@ -658,15 +735,118 @@ public final class PeerDevice {
 
     private void onSyncUuid(SyncUuid u) throws ProtocolException {
         if (repl != ReplState.WF_SYNC_UUID) {
+            if (fullSyncRequested || repl == ReplState.STARTING_SYNC_T) {
+                // the source answered our invalidate before its reply reached us (reply on the meta socket)
+                earlySyncUuid = u.uuid();
+                return;
+            }
             throw new ProtocolException("P_SYNC_UUID in replication state " + repl.displayName());
         }
+        takeSyncUuid(u.uuid());
+    }
+
+    private void takeSyncUuid(long uuid) {
         local().uuids().change(g -> {
-            g.setCurrent(u.uuid());
+            g.setCurrent(uuid);
             g.setBitmap(peerId, 0);
             return null;
         });
         local().persist();
         startResyncAsTarget();
+    }
+
+    // ================================================================== full resync (invalidate)
+
+    void fullSyncRequested(boolean requested) {
+        fullSyncRequested = requested;
+        if (!requested && repl == ReplState.ESTABLISHED) {
+            earlySyncUuid = null;
+        }
+    }
+
+    /**
+     * The cluster agreed on StartingSyncT ({@code asTarget}) or StartingSyncS: the target marks
+     * everything out of sync toward every peer and becomes Inconsistent, the source marks everything
+     * out of sync toward this peer; once the bitmap is on disk the resync starts (no bitmap
+     * exchange; in the 8.4 dialect the target waits for the source's P_SYNC_UUID).
+     */
+    void startFullSync(boolean asTarget) {
+        fullSyncRequested = false;
+        if (repl != ReplState.ESTABLISHED) {
+            LOG.warn("{}: full resync agreed in replication state {}; ignored", tag, repl.displayName());
+            return;
+        }
+        ReplState starting = asTarget ? ReplState.STARTING_SYNC_T : ReplState.STARTING_SYNC_S;
+        setRepl(starting);
+        if (asTarget) {
+            for (PeerConnection c : conn.resource().peers()) {
+                PeerDevice other = c.device(vnr());
+                if (other != null) {
+                    other.bitmap().setAll();
+                }
+            }
+            setDisk(DiskState.INCONSISTENT);
+        } else {
+            agreedBitmap().setAll();
+        }
+        sendState();
+        final int gen = conn.generation();
+        local().persist().whenComplete((x, e) -> conn.resource().onLoop(() -> {
+            if (gen != conn.generation() || repl != starting) {
+                return;
+            }
+            if (!asTarget) {
+                startResyncAsSource();
+            } else if (conn.dialect84()) {
+                setRepl(ReplState.WF_SYNC_UUID);
+                sendState();
+                Long early = earlySyncUuid;
+                earlySyncUuid = null;
+                if (early != null) {
+                    takeSyncUuid(early);
+                }
+            } else {
+                startResyncAsTarget();
+            }
+        }));
+    }
+
+    // ================================================================== pause-sync / resume-sync
+
+    void setUserPaused(boolean paused) {
+        if (userPaused == paused) {
+            return;
+        }
+        userPaused = paused;
+        LOG.info("{}: resync {} by the user", tag, paused ? "suspended" : "resumed");
+        applyPause();
+        if (conn.isConnected() && repl != ReplState.OFF) {
+            sendState(); // user_isp tells the peer
+        }
+    }
+
+    private void setPeerPaused(boolean paused) {
+        if (peerPaused == paused) {
+            return;
+        }
+        peerPaused = paused;
+        LOG.info("{}: resync {} by the peer", tag, paused ? "suspended" : "resumed");
+        conn.resource().observer().peerResyncSuspendChanged(peerId, vnr(), paused);
+        applyPause();
+    }
+
+    /** A running resync follows the suspension flags: SyncSource/SyncTarget and their Paused forms. */
+    private void applyPause() {
+        boolean s = resyncSuspended();
+        if (s && repl == ReplState.SYNC_SOURCE) {
+            setRepl(ReplState.PAUSED_SYNC_S);
+        } else if (s && repl == ReplState.SYNC_TARGET) {
+            setRepl(ReplState.PAUSED_SYNC_T);
+        } else if (!s && repl == ReplState.PAUSED_SYNC_S) {
+            setRepl(ReplState.SYNC_SOURCE);
+        } else if (!s && repl == ReplState.PAUSED_SYNC_T) {
+            setRepl(ReplState.SYNC_TARGET);
+        }
     }
 
     // ================================================================== resync as source
@@ -677,7 +857,7 @@ public final class PeerDevice {
             long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
             local().persist();
             beginResyncAccounting("SyncSource");
-            setRepl(ReplState.SYNC_SOURCE);
+            setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_S : ReplState.SYNC_SOURCE);
             conn.dataWriter().send(PacketType.SYNC_UUID, vnr(), new SyncUuid(syncUuid));
         } else {
             boolean set = g.change(u -> {
@@ -691,7 +871,7 @@ public final class PeerDevice {
                 local().persist();
             }
             beginResyncAccounting("SyncSource");
-            setRepl(ReplState.SYNC_SOURCE);
+            setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_S : ReplState.SYNC_SOURCE);
         }
         sendState();
         conn.resource().loop().execute(this::checkResyncFinishedAsSource);
@@ -705,6 +885,7 @@ public final class PeerDevice {
         rsEqualSectors = 0;
         rsSentSectors = 0;
         rsStartNanos = System.nanoTime();
+        rsPausedNanos = 0;
         LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
         conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
     }
@@ -729,9 +910,17 @@ public final class PeerDevice {
     }
 
     private void logResyncDone() {
-        double secs = Math.max(0.001, (System.nanoTime() - rsStartNanos) / 1e9);
-        LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
-                (long) (rsTotalSectors / 2 / secs));
+        long now = System.nanoTime();
+        double secs = Math.max(0.001, (now - rsStartNanos) / 1e9);
+        double paused = (rsPausedNanos + (rsPausedSince != 0 ? now - rsPausedSince : 0)) / 1e9;
+        double active = Math.max(0.001, secs - paused);
+        if (paused > 0) {
+            LOG.info("{}: resync done (total {} sec; paused {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
+                    String.format("%.1f", paused), (long) (rsTotalSectors / 2 / active));
+        } else {
+            LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
+                    (long) (rsTotalSectors / 2 / secs));
+        }
         if (rsEqualSectors > 0) {
             long all = rsEqualSectors + rsSentSectors;
             LOG.info("{}: {} % had equal checksums, eliminated: {}K; transferred {}K total {}K", tag,
@@ -859,7 +1048,7 @@ public final class PeerDevice {
         }
         // the total first: the state change is what status and events2 show with done:
         beginResyncAccounting("SyncTarget");
-        setRepl(ReplState.SYNC_TARGET);
+        setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_T : ReplState.SYNC_TARGET);
         sendState();
         conn.resource().handlers().run("before-resync-target", peerId, vnr());
         resync = new ResyncTarget(this, conn.resyncSettings());

@@ -128,6 +128,9 @@ final class ResyncTarget {
     }
 
     private void issue() {
+        if (pd.repl() == io.scstdrbd.drbd.state.ReplState.PAUSED_SYNC_T) {
+            return; // pause-sync here or on the peer: no new requests until it resumes
+        }
         PeerBitmap bm = pd.agreedBitmap();
         long maxBits = Math.max(1, pd.peerMaxBioSize() / PeerBitmap.BYTES_PER_BIT);
         long devSectors = pd.agreedSectors();

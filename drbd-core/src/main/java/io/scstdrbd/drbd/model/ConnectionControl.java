@@ -32,6 +32,15 @@ public interface ConnectionControl {
     /** The replication state and the peer's disk state of one volume. */
     StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk);
 
+    /**
+     * As {@link #setPeerDeviceState(int, ReplicationState, DiskState)}, with whether the peer
+     * suspends the resync (pause-sync on its side: resync-suspended:peer here).
+     */
+    default StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk,
+            boolean resyncSuspendedByPeer) {
+        return setPeerDeviceState(volume, repl, peerDisk);
+    }
+
     /** The local disk state of a volume (e.g. UpToDate when a resync as target ended). */
     StateResult setLocalDiskState(int volume, DiskState disk);
 

@@ -66,6 +66,28 @@ public interface ConnectionDriver {
         return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
     }
 
+    /**
+     * {@code drbdadm invalidate} ({@code asTarget}: this node becomes sync target) or
+     * {@code invalidate-remote} (this node becomes sync source) while connected: a full resync of
+     * one volume agreed with the peer. Completes with the result of the state change (the resync
+     * itself runs on); the default refuses.
+     */
+    default java.util.concurrent.CompletableFuture<StateResult> startFullSync(PeerDevice peerDevice,
+            boolean asTarget) {
+        return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
+    }
+
+    /** {@code pause-sync} / {@code resume-sync}: the user suspension flag of a peer device changed. */
+    default void resyncPausedByUser(PeerDevice peerDevice, boolean paused) {
+    }
+
+    /**
+     * {@code new-current-uuid --clear-bitmap} while connected: announce the device's new current
+     * UUID with the skip-initial-sync flag, before any other packet tells the new disk state.
+     */
+    default void skipInitialSync(Device device) {
+    }
+
     /** The connection is being deleted: release every resource. */
     void close();
 }

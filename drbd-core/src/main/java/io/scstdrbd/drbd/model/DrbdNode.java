@@ -299,6 +299,7 @@ public final class DrbdNode {
                 c.peerRole(Role.UNKNOWN);
                 for (PeerDevice pd : c.peerDevices.values()) {
                     pd.repl(ReplicationState.OFF);
+                    pd.resyncSuspPeer = false; // what the peer said about pausing ends with the connection
                     // what a disconnected node may still know of its peer: Inconsistent or Outdated
                     // (e.g. after fence-peer); anything else is unknown
                     DiskState pdsk = pd.peerDisk();
@@ -1433,7 +1434,11 @@ public final class DrbdNode {
         });
     }
 
-    /** INVALIDATE: without a connected peer, the local data becomes Inconsistent with a full bitmap. */
+    /**
+     * INVALIDATE: with a connected peer (the one sync-from-peer-node-id names, else each connected
+     * one in turn) a full resync with this node as sync target; without one, the local data
+     * becomes Inconsistent with a full bitmap.
+     */
     public AdmResult invalidate(AdmTarget t, NlStruct parms) throws AdmException {
         return locked(() -> {
             Device d = t.device();
@@ -1441,10 +1446,33 @@ public final class DrbdNode {
             if (l == null) {
                 throw new AdmException(ERR_NO_DISK, null);
             }
+            long from = parms == null ? -1 : parms.num("sync_from_peer_node_id");
+            boolean resetBitmap = parms == null || parms.flag("reset_bitmap");
+            List<PeerDevice> connected = new ArrayList<>();
+            for (PeerDevice pd : d.peerDevices.values()) {
+                if ((from < 0 || pd.peerNodeId() == from) && pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+                    connected.add(pd);
+                }
+            }
+            if (from >= 0 && connected.isEmpty()) {
+                return AdmResult.of(StateResult.NEED_CONNECTION);
+            }
+            if (!connected.isEmpty()) {
+                if (!resetBitmap) {
+                    return AdmResult.of(ERR_INVALID_REQUEST, "invalidate --reset-bitmap=no is not supported");
+                }
+                StateResult rv = StateResult.NEED_CONNECTION;
+                for (PeerDevice pd : connected) {
+                    rv = fullSync(pd, true);
+                    if (rv.ok()) {
+                        break;
+                    }
+                }
+                return AdmResult.of(rv);
+            }
             for (PeerDevice pd : d.peerDevices.values()) {
                 if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
-                    // resync from a connected peer is the replication code's business
-                    return AdmResult.of(StateResult.NEED_CONNECTION);
+                    return AdmResult.of(StateResult.UNKNOWN_ERROR);
                 }
             }
             StateResult rv = change(d.resource(), false, false, () -> d.disk(DiskState.INCONSISTENT));
@@ -1471,6 +1499,9 @@ public final class DrbdNode {
             if (l == null) {
                 throw new AdmException(ERR_NO_DISK, null);
             }
+            if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+                return AdmResult.of(fullSync(pd, false));
+            }
             if (pd.repl().code() < ReplicationState.ESTABLISHED.code()) {
                 if (d.resource().role() != Role.PRIMARY) {
                     return AdmResult.of(StateResult.NEED_CONNECTION);
@@ -1490,6 +1521,32 @@ public final class DrbdNode {
         });
     }
 
+    /**
+     * Asks the connection's driver for a full resync of one volume and waits for the state change
+     * without the node lock (the driver reports its states through it).
+     */
+    private StateResult fullSync(PeerDevice pd, boolean asTarget) {
+        ConnectionDriver drv = pd.connection().driver;
+        if (drv == null) {
+            return StateResult.NEED_CONNECTION;
+        }
+        StateResult[] out = {StateResult.UNKNOWN_ERROR};
+        withoutLock(() -> {
+            try {
+                out[0] = drv.startFullSync(pd, asTarget).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                out[0] = StateResult.TIMEOUT;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out[0] = StateResult.INTERRUPTED;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.error("{}: starting a full resync failed", pd.connection().name(), e.getCause());
+            }
+        });
+        LOG.info("{}: {}: {}", pd, asTarget ? "invalidate" : "invalidate-remote", out[0]);
+        return out[0];
+    }
+
     /** NEW_C_UUID. */
     public AdmResult newCurrentUuidCommand(AdmTarget t, boolean clearBitmap, boolean forceResync)
             throws AdmException {
@@ -1499,8 +1556,13 @@ public final class DrbdNode {
             if (l == null) {
                 throw new AdmException(ERR_NO_DISK, null);
             }
+            // connected peers are allowed only for "skip the initial sync": both sides just created
+            List<PeerDevice> skipping = new ArrayList<>();
             for (PeerDevice pd : d.peerDevices.values()) {
-                if (pd.repl() != ReplicationState.OFF) {
+                if (clearBitmap && pd.repl() == ReplicationState.ESTABLISHED
+                        && l.md().superblock().currentUuid() == Superblock.UUID_JUST_CREATED) {
+                    skipping.add(pd);
+                } else if (pd.repl() != ReplicationState.OFF) {
                     throw new AdmException(ERR_CONNECTED, null);
                 }
             }
@@ -1529,6 +1591,24 @@ public final class DrbdNode {
                 l.md().sync();
             } catch (KernelException e) {
                 throw new AdmException(ERR_IO_MD_DISK, null);
+            }
+            if (clearBitmap) {
+                // the peers hear the new UUID with the skip flag before anything tells them our new disk state
+                for (PeerDevice pd : skipping) {
+                    ConnectionDriver drv = pd.connection().driver;
+                    if (drv != null) {
+                        LOG.info("{}: preparing to skip the initial sync", pd);
+                        defer(() -> drv.skipInitialSync(d));
+                    }
+                }
+                change(d.resource(), false, false, () -> {
+                    d.disk(DiskState.UP_TO_DATE);
+                    for (PeerDevice pd : skipping) {
+                        if (pd.peerDisk().code() >= DiskState.INCONSISTENT.code() && pd.peerDisk() != DiskState.UNKNOWN) {
+                            pd.peerDisk(DiskState.UP_TO_DATE);
+                        }
+                    }
+                });
             }
             events.device(d, Notify.CHANGE, false);
             return AdmResult.OK;
@@ -1587,6 +1667,10 @@ public final class DrbdNode {
                 throw new AdmException(pause ? DrbdConst.ERR_PAUSE_IS_SET : DrbdConst.ERR_PAUSE_IS_CLEAR, null);
             }
             change(pd.device().resource(), false, false, () -> pd.resyncSuspUser = pause);
+            ConnectionDriver drv = pd.connection().driver;
+            if (drv != null) {
+                defer(() -> drv.resyncPausedByUser(pd, pause));
+            }
             return AdmResult.OK;
         });
     }
@@ -1838,6 +1922,19 @@ public final class DrbdNode {
                 if (pd != null) {
                     pd.repl(repl);
                     pd.peerDisk(peerDisk);
+                }
+            });
+        }
+
+        @Override
+        public StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk,
+                boolean resyncSuspendedByPeer) {
+            return lockedChange(false, () -> {
+                PeerDevice pd = c.peerDevices.get(volume);
+                if (pd != null) {
+                    pd.repl(repl);
+                    pd.peerDisk(peerDisk);
+                    pd.resyncSuspPeer = resyncSuspendedByPeer;
                 }
             });
         }

@@ -81,10 +81,10 @@ public enum ReplState {
             case ESTABLISHED:
                 return EnumSet.of(WF_BITMAP_S, WF_BITMAP_T, STARTING_SYNC_S, STARTING_SYNC_T, VERIFY_S, VERIFY_T,
                         AHEAD, BEHIND);
-            case STARTING_SYNC_S:
-                return EnumSet.of(WF_BITMAP_S, ESTABLISHED);
+            case STARTING_SYNC_S: // a full resync (invalidate) starts without a bitmap exchange
+                return EnumSet.of(WF_BITMAP_S, SYNC_SOURCE, PAUSED_SYNC_S, ESTABLISHED);
             case STARTING_SYNC_T:
-                return EnumSet.of(WF_BITMAP_T, ESTABLISHED);
+                return EnumSet.of(WF_BITMAP_T, WF_SYNC_UUID, SYNC_TARGET, PAUSED_SYNC_T, ESTABLISHED);
             case WF_BITMAP_S:
                 return EnumSet.of(SYNC_SOURCE, PAUSED_SYNC_S, ESTABLISHED);
             case WF_BITMAP_T:

@@ -66,6 +66,9 @@ public final class ListenerRegistry implements AutoCloseable {
         }
     }
 
+    /** How long a bind to a busy address is retried. */
+    private static final long BIND_RETRY_NANOS = 3_000_000_000L;
+
     private final class Listener {
         final Channel server;
         final Map<InetAddress, Consumer<SocketChannel>> byPeer = new HashMap<>();
@@ -115,11 +118,25 @@ public final class ListenerRegistry implements AutoCloseable {
                         dispatch(local, ch);
                     }
                 });
-        ChannelFuture f = b.bind(local).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new TransportException("cannot listen on " + fmt(local) + ": " + f.cause().getMessage());
+        // right after a disconnect, sockets accepted on this address may still be closing: then
+        // the address is busy for a moment (SO_REUSEADDR covers only TIME_WAIT); try again briefly
+        long deadline = System.nanoTime() + BIND_RETRY_NANOS;
+        while (true) {
+            ChannelFuture f = b.bind(local).awaitUninterruptibly();
+            if (f.isSuccess()) {
+                return new Listener(f.channel());
+            }
+            String why = String.valueOf(f.cause().getMessage());
+            if (!why.contains("Address already in use") || System.nanoTime() > deadline) {
+                throw new TransportException("cannot listen on " + fmt(local) + ": " + why);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransportException("cannot listen on " + fmt(local) + ": interrupted");
+            }
         }
-        return new Listener(f.channel());
     }
 
     private void dispatch(InetSocketAddress local, SocketChannel ch) {

@@ -124,6 +124,7 @@ class DrbdNodeTest {
             assertNotEquals(before, sb(d).currentUuid());
             assertEquals(0, d.ldev().md().bitmap().count(0), "--clear-bitmap");
             assertEquals(0, sb(d).peer(1).bitmapUuid());
+            assertEquals(DiskState.UP_TO_DATE, d.disk(), "--clear-bitmap declares the data UpToDate");
             assertEquals(ERR_NO_DISK, assertThrows(AdmException.class, () -> {
                 f.node.detach(minor(f, 1), true);
                 f.node.invalidate(minor(f, 1), null);

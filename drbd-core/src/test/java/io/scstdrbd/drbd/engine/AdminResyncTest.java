@@ -1,0 +1,109 @@
+package io.scstdrbd.drbd.engine;
+
+import static io.scstdrbd.drbd.engine.TestNode.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.StateResult;
+import io.scstdrbd.drbd.testutil.LeakCheck;
+import io.scstdrbd.kernel.block.BlockIo;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The connected admin commands on the engine, in both dialects (two-phase commit at 121,
+ * P_STATE_CHG_REQ and P_SYNC_UUID at 101): skipping the initial sync, invalidate,
+ * invalidate-remote, a Primary refusing to be sync target, and a resync started while paused.
+ */
+@ExtendWith(LeakCheck.class)
+class AdminResyncTest {
+    private static final long SIZE = 8L << 20;
+    private static final long BLOCKS = SIZE / 4096;
+
+    @ParameterizedTest(name = "max protocol {0}")
+    @ValueSource(ints = {121, 101})
+    void skipInitialSyncInvalidateInvalidateRemoteAndPause(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(maxProtocol == 121 ? 17764 : 17765, SIZE)) {
+            p.configure(EnginePair.net("B", maxProtocol), EnginePair.net("A", maxProtocol));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(DiskState.INCONSISTENT, p.b.disk());
+
+            // new-current-uuid --clear-bitmap on A (what the daemon's model does), then the announcement
+            long uuid = 0x1234_5678_9ABC_DEF0L;
+            p.a.volume.uuids().change(g -> {
+                g.setCurrent(uuid);
+                return null;
+            });
+            p.a.pd().bitmap().clearAll();
+            p.a.engine.setDiskState(p.a.vol, DiskState.UP_TO_DATE);
+            p.a.peer().skipInitialSync(0);
+            await("B skipped the initial sync", 10_000, () -> p.b.disk() == DiskState.UP_TO_DATE
+                    && p.b.pd().peerDisk() == DiskState.UP_TO_DATE && p.a.pd().peerDisk() == DiskState.UP_TO_DATE);
+            assertEquals(uuid, p.b.volume.uuids().view().current());
+            assertEquals(0, p.b.volume.uuids().view().bitmap(0));
+            assertEquals(0, p.b.pd().bitmap().cardinality());
+            assertEquals(ReplState.ESTABLISHED, p.b.pd().repl());
+            assertEquals(0, p.b.pd().resyncTotalSectors(), "no resync");
+            assertEquals(p.a.md5(), p.b.md5());
+
+            assertEquals(StateResult.SUCCESS, p.a.engine.primary(false).get(10, TimeUnit.SECONDS));
+            Random rnd = new Random(7);
+            for (int i = 0; i < 50; i++) {
+                p.a.write(8L * rnd.nextInt((int) BLOCKS), EnginePair.random(rnd, 4096));
+            }
+            await("writes replicated", 10_000, () -> md5Equal(p));
+
+            // invalidate on B (Secondary): B becomes sync target of everything
+            corrupt(p.b, 100);
+            assertEquals(StateResult.SUCCESS, p.b.peer().startFullSync(0, true).get(10, TimeUnit.SECONDS));
+            p.awaitInSync();
+            assertEquals(SIZE / 512, p.b.pd().resyncTotalSectors(), "a full resync");
+            await("same data after invalidate", 10_000, () -> md5Equal(p));
+
+            // B cannot make the Primary A its sync target
+            assertEquals(StateResult.NOT_SUPPORTED, p.b.peer().startFullSync(0, false).get(10, TimeUnit.SECONDS));
+            assertEquals(ReplState.ESTABLISHED, p.a.pd().repl());
+
+            // invalidate-remote on A while A has the resync paused: both wait in the Paused states
+            corrupt(p.b, 200);
+            p.a.peer().setResyncPausedByUser(0, true);
+            assertEquals(StateResult.SUCCESS, p.a.peer().startFullSync(0, false).get(10, TimeUnit.SECONDS));
+            await("paused on both sides", 10_000, () -> p.a.pd().repl() == ReplState.PAUSED_SYNC_S
+                    && p.b.pd().repl() == ReplState.PAUSED_SYNC_T);
+            assertTrue(p.b.pd().peerPaused() && !p.b.pd().userPaused());
+            Thread.sleep(500);
+            assertEquals(BLOCKS, p.b.pd().bitmap().cardinality(), "nothing fetched while paused");
+            assertEquals(ReplState.PAUSED_SYNC_T, p.b.pd().repl());
+            p.a.peer().setResyncPausedByUser(0, false);
+            p.awaitInSync();
+            assertTrue(!p.b.pd().peerPaused());
+            await("same data after invalidate-remote", 10_000, () -> md5Equal(p));
+        }
+    }
+
+    private static boolean md5Equal(EnginePair p) {
+        try {
+            return p.a.md5().equals(p.b.md5());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Changes a block of {@code n}'s backing device behind DRBD's back. */
+    private static void corrupt(TestNode n, long block) throws Exception {
+        byte[] junk = new byte[4096];
+        java.util.Arrays.fill(junk, (byte) 0x5a);
+        String before = n.md5();
+        BlockIo.writeFully(n.backing, block * 4096, ByteBuffer.wrap(junk), 0);
+        assertNotEquals(before, n.md5());
+    }
+}

@@ -1,0 +1,157 @@
+package io.scstdrbd.systest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin commands of a connected pair, with drbd-utils 9.22 on two daemons: new-current-uuid
+ * --clear-bitmap right after create-md and up (both UpToDate, no initial sync), invalidate on the
+ * Secondary (full resync with it as SyncTarget), invalidate-remote on the Primary (full resync with
+ * it as SyncSource), and pause-sync / resume-sync on either side of a running resync (PausedSyncS /
+ * PausedSyncT on both, resync-suspended:user here and :peer there, no progress while paused). Before
+ * each invalidation a block of beta's backing store is changed behind DRBD's back, so only the
+ * resync makes the two data areas equal again.
+ */
+class ReplicationAdminSystemTest {
+    private static final Pattern OUT_OF_SYNC = Pattern.compile("out-of-sync:(\\d+)");
+
+    @Test
+    void skipInitialSyncInvalidateInvalidateRemoteAndPauseSync() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("admin", 17724, "64M")) {
+            // 64 MiB at 16 MiB/s: a full resync takes about 4 s, long enough to pause it
+            n.disk = "c-plan-ahead 0; resync-rate 16M; c-min-rate 0k;";
+            TwoNodes.Node a = n.a;
+            TwoNodes.Node b = n.b;
+            n.upConnected();
+            a.awaitStatus(s -> s.contains("peer-disk:Inconsistent"), Duration.ofSeconds(10));
+            long size = a.dataBytes();
+            long fullBits = (size + 4095) / 4096;
+
+            // skip the initial sync: both fresh, connected, Inconsistent
+            assertEquals("r0 role:Secondary\n  disk:Inconsistent\n  beta role:Secondary\n    peer-disk:Inconsistent\n\n",
+                    a.status());
+            a.adm("new-current-uuid", "--clear-bitmap", "r0/0").ok();
+            n.awaitInSync(Duration.ofSeconds(20));
+            assertEquals("r0 role:Secondary\n  disk:UpToDate\n  alpha role:Secondary\n    peer-disk:UpToDate\n\n",
+                    b.status());
+            assertTrue(a.resyncBits().isEmpty() && b.resyncBits().isEmpty(), "no resync after --clear-bitmap");
+            assertTrue(b.daemon.logText().contains("skipping the initial sync"), b.daemon.tail());
+            n.assertSameData("after new-current-uuid --clear-bitmap");
+            // both have the same data generation now: a reconnect finds nothing to resync
+            b.adm("disconnect", "r0").ok();
+            b.adm("connect", "r0").ok();
+            n.awaitConnected();
+            n.awaitInSync(Duration.ofSeconds(20));
+            assertTrue(a.resyncBits().isEmpty() && b.resyncBits().isEmpty(), "no resync after the reconnect");
+
+            a.adm("primary", "r0").ok();
+            TwoNodes.writeBlocks(a.drbd1(), new long[] {0, 10, 777, 4000, 12345, fullBits - 1}, 5);
+            n.assertSameData("after writes on the Primary");
+
+            // invalidate on the Secondary: beta becomes SyncTarget of a full resync
+            corruptBeta(n, 777, 1);
+            assertNotEquals(a.md5(size), b.md5(size));
+            b.adm("invalidate", "r0").ok();
+            String t = b.awaitStatus(s -> s.contains("replication:SyncTarget") || s.contains("  disk:UpToDate"),
+                    Duration.ofSeconds(10));
+            assertTrue(t.contains("replication:SyncTarget peer-disk:UpToDate done:") && t.contains("  disk:Inconsistent"),
+                    "beta must be an Inconsistent SyncTarget:\n" + t);
+            n.awaitInSync(Duration.ofSeconds(30));
+            assertEquals(List.of(fullBits), b.resyncBits(), "invalidate resyncs the whole device");
+            assertEquals(List.of(fullBits), a.resyncBits(), "alpha was the source");
+            n.assertSameData("after invalidate on beta");
+
+            // invalidate-remote on the Primary: alpha is SyncSource of a full resync
+            corruptBeta(n, 4000, 2);
+            assertNotEquals(a.md5(size), b.md5(size));
+            a.adm("invalidate-remote", "r0").ok();
+            String s1 = a.awaitStatus(s -> s.contains("replication:SyncSource") || !s.contains("replication:"),
+                    Duration.ofSeconds(10));
+            assertTrue(s1.contains("replication:SyncSource peer-disk:Inconsistent done:"), s1);
+            n.awaitInSync(Duration.ofSeconds(30));
+            assertEquals(List.of(fullBits, fullBits), a.resyncBits(), "invalidate-remote resyncs the whole device");
+            assertEquals(List.of(fullBits, fullBits), b.resyncBits());
+            n.assertSameData("after invalidate-remote on alpha");
+            // a Primary is not made sync target here: refused, nothing changes
+            Cmd.Result refused = a.adm("invalidate", "r0");
+            assertNotEquals(0, refused.exit(), refused.output());
+            n.awaitInSync(Duration.ofSeconds(5));
+            assertEquals(List.of(fullBits, fullBits), a.resyncBits());
+
+            // pause-sync on the source while invalidate-remote runs, then on the target while invalidate runs
+            corruptBeta(n, 12345, 3);
+            a.adm("invalidate-remote", "r0").ok();
+            a.adm("pause-sync", "r0").ok();
+            assertPaused(a, b, "PausedSyncS", "PausedSyncT");
+            a.adm("resume-sync", "r0").ok();
+            n.awaitInSync(Duration.ofSeconds(30));
+            n.assertSameData("after pause-sync and resume-sync on the source");
+
+            corruptBeta(n, 10, 4);
+            b.adm("invalidate", "r0").ok();
+            b.adm("pause-sync", "r0").ok();
+            assertPaused(b, a, "PausedSyncT", "PausedSyncS");
+            Cmd.Result again = b.adm("pause-sync", "r0");
+            assertNotEquals(0, again.exit(), "a second pause-sync is refused: " + again.output());
+            b.adm("resume-sync", "r0").ok();
+            n.awaitInSync(Duration.ofSeconds(30));
+            n.assertSameData("after pause-sync and resume-sync on the target");
+            List<Long> four = List.of(fullBits, fullBits, fullBits, fullBits);
+            assertEquals(four, a.resyncBits());
+            assertEquals(four, b.resyncBits());
+        }
+    }
+
+    /**
+     * The node that paused shows {@code mine} with resync-suspended:user, its peer {@code theirs} with
+     * resync-suspended:peer, and the target's out-of-sync count stands still while paused.
+     */
+    private static void assertPaused(TwoNodes.Node paused, TwoNodes.Node other, String mine, String theirs)
+            throws Exception {
+        String st = paused.awaitStatus(s -> s.contains("replication:" + mine), Duration.ofSeconds(10));
+        assertTrue(st.contains("resync-suspended:user"), st);
+        other.awaitStatus(s -> s.contains("replication:" + theirs), Duration.ofSeconds(10));
+        String ev = paused.setup("events2", "--now", "r0").ok().output();
+        assertTrue(ev.contains("replication:" + mine) && ev.contains("resync-suspended:user"), ev);
+        String evOther = other.setup("events2", "--now", "r0").ok().output();
+        assertTrue(evOther.contains("replication:" + theirs) && evOther.contains("resync-suspended:peer"), evOther);
+        TwoNodes.Node target = mine.endsWith("T") ? paused : other;
+        long before = outOfSync(target);
+        Thread.sleep(1500);
+        long after = outOfSync(target);
+        assertTrue(before > 0, "the resync was paused before it finished");
+        assertEquals(before, after, "no resync progress while paused");
+        assertTrue(paused.status().contains("replication:" + mine), paused.status());
+    }
+
+    private static long outOfSync(TwoNodes.Node n) {
+        String st = n.setup("status", "r0", "--verbose", "--statistics").ok().output();
+        Matcher m = OUT_OF_SYNC.matcher(st);
+        long max = 0;
+        while (m.find()) {
+            max = Math.max(max, Long.parseLong(m.group(1)));
+        }
+        return max;
+    }
+
+    /** Changes one 4 KiB block of beta's backing store behind DRBD's back (the ram backend maps the image). */
+    private static void corruptBeta(TwoNodes n, long block, long seed) throws IOException {
+        byte[] junk = new byte[4096];
+        new Random(seed).nextBytes(junk);
+        try (RandomAccessFile f = new RandomAccessFile(n.b.image.toFile(), "rw")) {
+            f.seek(block * 4096);
+            f.write(junk);
+        }
+    }
+}
