@@ -284,10 +284,21 @@ public final class PeerConnection {
 
     // ================================================================== lifecycle
 
-    /** Binds the listening socket for this peer (blocking; not on the loop). */
-    synchronized void ensureListening() throws TransportException {
-        if (registration == null) {
-            registration = res.listeners().register(localAddr, peerAddr.getAddress(),
+    /** Serialises ensureListening; never taken on an event loop. */
+    private final Object listenLock = new Object();
+
+    /**
+     * Binds the listening socket for this peer (blocking; not on the loop). This object's monitor
+     * is not held while binding: the loop takes it in releaseListener, and the bind needs a loop.
+     */
+    void ensureListening() throws TransportException {
+        synchronized (listenLock) {
+            synchronized (this) {
+                if (registration != null) {
+                    return;
+                }
+            }
+            ListenerRegistry.Registration r = res.listeners().register(localAddr, peerAddr.getAddress(),
                     ch -> res.onLoop(() -> {
                         if (connector != null) {
                             connector.accept(ch);
@@ -296,6 +307,9 @@ public final class PeerConnection {
                             ch.close();
                         }
                     }));
+            synchronized (this) {
+                registration = r;
+            }
         }
     }
 

@@ -177,7 +177,7 @@ final class ResyncTarget {
             // csums: send the digest of what we have; the source answers "in sync" or with data
             ByteBuf buf = conn.dataWriter().channel().alloc().directBuffer(size, size);
             pd.volume().local().submitLocal(Bio.read(sector, new java.nio.ByteBuffer[] {buf.nioBuffer(0, size)}, 0,
-                    (bio, errno) -> conn.resource().onLoop(() -> {
+                    (bio, errno) -> conn.resource().onLoopOr(() -> {
                         byte[] d = errno == 0 ? csums.digest(buf.nioBuffer(0, size)) : new byte[csums.length()];
                         buf.release();
                         if (!alive()) {
@@ -185,7 +185,7 @@ final class ResyncTarget {
                         }
                         conn.dataWriter().send(PacketType.CSUM_RS_REQUEST, pd.volume().volume(),
                                 new BlockRequest(sector, WireConstants.ID_SYNCER, size, Bytes.of(d)));
-                    })));
+                    }, buf::release)));
         }));
     }
 
@@ -244,7 +244,7 @@ final class ResyncTarget {
 
     private void write(Req r, ByteBuf data) {
         pd.volume().local().submitUntracked(Bio.write(r.sector, data.nioBuffers(), 0,
-                (bio, errno) -> conn.resource().onLoop(() -> {
+                (bio, errno) -> conn.resource().onLoopOr(() -> {
                     data.release();
                     if (!alive()) {
                         r.range.release();
@@ -262,7 +262,7 @@ final class ResyncTarget {
                                 new BlockAck(r.sector, WireConstants.ID_SYNCER, r.size, conn.nextSeq()));
                     }
                     done(r, errno == 0);
-                })));
+                }, data::release))); // the engine has shut down: only the buffer is left to free
     }
 
     private void done(Req r, boolean progress) {

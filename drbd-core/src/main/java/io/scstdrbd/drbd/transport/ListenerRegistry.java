@@ -79,28 +79,68 @@ public final class ListenerRegistry implements AutoCloseable {
     }
 
     /**
-     * Starts accepting connections from {@code peer} on {@code local}.
+     * Starts accepting connections from {@code peer} on {@code local}. Blocks while the address is
+     * being bound (never call it on an event loop). The lock is not held while waiting for a
+     * loop: an event loop that dispatches an accepted socket or withdraws a registration takes it,
+     * and the bind itself needs a loop.
      *
      * @throws TransportException if the address cannot be bound or the peer is already registered there
      */
-    public synchronized Registration register(InetSocketAddress local, InetAddress peer,
+    public Registration register(InetSocketAddress local, InetAddress peer,
             Consumer<SocketChannel> onAccept) throws TransportException {
-        Listener l = listeners.get(local);
-        if (l == null) {
-            ChannelFuture c = closing.remove(local);
-            if (c != null) {
-                c.awaitUninterruptibly(2000);
+        while (true) {
+            ChannelFuture stillClosing;
+            synchronized (this) {
+                Listener l = listeners.get(local);
+                if (l != null) {
+                    return add(l, local, peer, onAccept);
+                }
+                stillClosing = closing.remove(local);
+                if (stillClosing == null && binding.add(local)) {
+                    break; // this thread binds
+                }
             }
-            l = bind(local);
-            listeners.put(local, l);
-            LOG.info("listening on {}", fmt(local));
+            if (stillClosing != null) {
+                stillClosing.awaitUninterruptibly(2000);
+            } else {
+                sleepBriefly(); // another thread is binding this address
+            }
         }
+        Listener bound;
+        try {
+            bound = bind(local);
+        } finally {
+            synchronized (this) {
+                binding.remove(local);
+            }
+        }
+        synchronized (this) {
+            listeners.put(local, bound);
+            LOG.info("listening on {}", fmt(local));
+            return add(bound, local, peer, onAccept);
+        }
+    }
+
+    /** Addresses a thread is binding right now (outside the lock). */
+    private final java.util.Set<InetSocketAddress> binding = new java.util.HashSet<>();
+
+    private Registration add(Listener l, InetSocketAddress local, InetAddress peer, Consumer<SocketChannel> onAccept)
+            throws TransportException {
         if (l.byPeer.containsKey(peer)) {
             throw new TransportException("a connection from " + peer.getHostAddress() + " on " + fmt(local)
                     + " is already expected by another resource");
         }
         l.byPeer.put(peer, onAccept);
         return new Registration(local, peer);
+    }
+
+    private static void sleepBriefly() throws TransportException {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException("interrupted while another thread binds the address");
+        }
     }
 
     private Listener bind(InetSocketAddress local) throws TransportException {
