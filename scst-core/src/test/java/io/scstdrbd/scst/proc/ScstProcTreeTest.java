@@ -53,7 +53,7 @@ class ScstProcTreeTest {
         String vdisk = read("proc/scsi_tgt/vdisk/vdisk");
         assertTrue(vdisk.startsWith(String.format("%-17s %-11s %-11s %-15s %-45s %-16s%n", "Name", "Size(MB)",
                 "Block size", "Options", "File name", "T10 device id")));
-        assertTrue(vdisk.contains(String.format("%-17s %-11d %-12d%-16s", "disk_tcmu000", 2, 512, "BIO ")), vdisk);
+        assertTrue(vdisk.contains(String.format("%-17s %-11d %-12d%-16s", "disk_tcmu000", 2, 512, "BIO RM ")), vdisk);
         String grp = read("proc/scsi_tgt/groups/Default/devices");
         assertTrue(grp.contains(String.format("%-60s%-13d%s%n", "disk_tcmu001", 1, "")));
         assertEquals("PERIPHERAL\n", read("proc/scsi_tgt/groups/Default/addr_method"));
