@@ -268,6 +268,36 @@ public final class DrbdFamily {
         return List.of(r);
     }
 
+    /** Builds one filtered dump: its messages are made under the node's read lock, sent after it. */
+    private interface DumpBody {
+        void build(List<Resource> resources, List<ByteBuffer> msgs) throws GenlException;
+    }
+
+    private void dumpFiltered(GenlRequest req, Consumer<ByteBuffer> out, DumpBody body) throws GenlException {
+        List<ByteBuffer> msgs = new ArrayList<>();
+        GenlException[] err = new GenlException[1];
+        node.read(() -> {
+            try {
+                List<Resource> rs = filtered(req, msgs::add);
+                if (rs != null) {
+                    body.build(rs, msgs);
+                }
+            } catch (GenlException e) {
+                err[0] = e;
+            }
+            return null;
+        });
+        if (err[0] != null) {
+            throw err[0];
+        }
+        msgs.forEach(out);
+    }
+
+    /** Every minor without a resource filter, else the filtered resource's devices. */
+    private List<Device> devicesOf(GenlRequest req, List<Resource> rs) throws GenlException {
+        return filter(req) == null ? new ArrayList<>(node.minors()) : new ArrayList<>(rs.get(0).devices());
+    }
+
     private void dumpResources(GenlRequest req, Consumer<ByteBuffer> out) {
         List<ByteBuffer> msgs = node.read(() -> {
             List<ByteBuffer> l = new ArrayList<>();
@@ -285,108 +315,51 @@ public final class DrbdFamily {
     }
 
     private void dumpDevices(GenlRequest req, Consumer<ByteBuffer> out) throws GenlException {
-        List<ByteBuffer> msgs = new ArrayList<>();
-        GenlException[] err = new GenlException[1];
-        node.read(() -> {
-            try {
-                List<Resource> rs = filtered(req, msgs::add);
-                if (rs == null) {
-                    return null;
+        dumpFiltered(req, out, (rs, msgs) -> {
+            for (Device d : devicesOf(req, rs)) {
+                GenlMessageBuilder m = part(req, d.minor(), NO_ERROR);
+                ObjectInfo.context(m, d.resource(), null, d, null);
+                LocalDisk l = d.ldev();
+                if (l != null) {
+                    l.diskConf().encode(m, req.client().privileged());
                 }
-                List<Device> devs = new ArrayList<>();
-                if (filter(req) == null) {
-                    devs.addAll(node.minors());
-                } else {
-                    devs.addAll(rs.get(0).devices());
-                }
-                for (Device d : devs) {
-                    GenlMessageBuilder m = part(req, d.minor(), NO_ERROR);
-                    ObjectInfo.context(m, d.resource(), null, d, null);
-                    LocalDisk l = d.ldev();
-                    if (l != null) {
-                        l.diskConf().encode(m, req.client().privileged());
-                    }
-                    d.deviceConf().encode(m, true);
-                    ObjectInfo.deviceInfo(d).encode(m, true);
-                    ObjectInfo.deviceStatistics(d).encode(m, true);
-                    msgs.add(m.finish());
-                }
-            } catch (GenlException e) {
-                err[0] = e;
+                d.deviceConf().encode(m, true);
+                ObjectInfo.deviceInfo(d).encode(m, true);
+                ObjectInfo.deviceStatistics(d).encode(m, true);
+                msgs.add(m.finish());
             }
-            return null;
         });
-        if (err[0] != null) {
-            throw err[0];
-        }
-        msgs.forEach(out);
     }
 
     private void dumpConnections(GenlRequest req, Consumer<ByteBuffer> out) throws GenlException {
-        List<ByteBuffer> msgs = new ArrayList<>();
-        GenlException[] err = new GenlException[1];
-        node.read(() -> {
-            try {
-                List<Resource> rs = filtered(req, msgs::add);
-                if (rs == null) {
-                    return null;
+        dumpFiltered(req, out, (rs, msgs) -> {
+            for (Resource r : rs) {
+                for (Connection c : r.connections()) {
+                    GenlMessageBuilder m = part(req, NO_MINOR, NO_ERROR);
+                    ObjectInfo.context(m, r, c, null, null);
+                    c.netConf().encode(m, req.client().privileged());
+                    ObjectInfo.paths(m, c);
+                    ObjectInfo.connectionInfo(c).encode(m, true);
+                    ObjectInfo.connectionStatistics(c).encode(m, true);
+                    msgs.add(m.finish());
                 }
-                for (Resource r : rs) {
-                    for (Connection c : r.connections()) {
-                        GenlMessageBuilder m = part(req, NO_MINOR, NO_ERROR);
-                        ObjectInfo.context(m, r, c, null, null);
-                        c.netConf().encode(m, req.client().privileged());
-                        ObjectInfo.paths(m, c);
-                        ObjectInfo.connectionInfo(c).encode(m, true);
-                        ObjectInfo.connectionStatistics(c).encode(m, true);
-                        msgs.add(m.finish());
-                    }
-                }
-            } catch (GenlException e) {
-                err[0] = e;
             }
-            return null;
         });
-        if (err[0] != null) {
-            throw err[0];
-        }
-        msgs.forEach(out);
     }
 
     private void dumpPeerDevices(GenlRequest req, Consumer<ByteBuffer> out) throws GenlException {
-        List<ByteBuffer> msgs = new ArrayList<>();
-        GenlException[] err = new GenlException[1];
-        node.read(() -> {
-            try {
-                List<Resource> rs = filtered(req, msgs::add);
-                if (rs == null) {
-                    return null;
+        dumpFiltered(req, out, (rs, msgs) -> {
+            for (Device d : devicesOf(req, rs)) {
+                for (PeerDevice pd : d.peerDevices()) {
+                    GenlMessageBuilder m = part(req, d.minor(), NO_ERROR);
+                    ObjectInfo.context(m, d.resource(), pd.connection(), d, null);
+                    ObjectInfo.peerDeviceInfo(pd).encode(m, true);
+                    ObjectInfo.peerDeviceStatistics(pd).encode(m, true);
+                    pd.conf().encode(m, true);
+                    msgs.add(m.finish());
                 }
-                List<Device> devs = new ArrayList<>();
-                if (filter(req) == null) {
-                    devs.addAll(node.minors());
-                } else {
-                    devs.addAll(rs.get(0).devices());
-                }
-                for (Device d : devs) {
-                    for (PeerDevice pd : d.peerDevices()) {
-                        GenlMessageBuilder m = part(req, d.minor(), NO_ERROR);
-                        ObjectInfo.context(m, d.resource(), pd.connection(), d, null);
-                        ObjectInfo.peerDeviceInfo(pd).encode(m, true);
-                        ObjectInfo.peerDeviceStatistics(pd).encode(m, true);
-                        pd.conf().encode(m, true);
-                        msgs.add(m.finish());
-                    }
-                }
-            } catch (GenlException e) {
-                err[0] = e;
             }
-            return null;
         });
-        if (err[0] != null) {
-            throw err[0];
-        }
-        msgs.forEach(out);
     }
 
     /**
