@@ -37,6 +37,13 @@ public final class WriterGrace {
         void failed(KernelException error);
     }
 
+    /**
+     * Opens tried again at once when the writer that made one fail is already gone: a release on
+     * another FUSE thread may land between the refusal and the look at the holder. Bounded,
+     * because a device's own open hook may answer EBUSY with no writer at all.
+     */
+    static final int RACE_RETRIES = 3;
+
     private final DeviceRegistry registry;
     private final KernelTimers timers;
     private final LongSupplier graceMillis;
@@ -71,15 +78,25 @@ public final class WriterGrace {
 
     /** Opens {@code name}; {@code done} runs now or, for a FUSE writer conflict, within the grace period. */
     public void open(String name, OpenMode mode, String holder, OpenDone done) {
-        try {
-            done.opened(registry.open(name, mode, holder));
-            return;
-        } catch (KernelException e) {
-            long grace = graceMillis.getAsLong();
-            if (e.errno() != Errno.EBUSY || !mode.writable() || grace <= 0
-                    || !isFuseHolder(registry.writerOf(name))) {
-                done.failed(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                done.opened(registry.open(name, mode, holder));
                 return;
+            } catch (KernelException e) {
+                long grace = graceMillis.getAsLong();
+                if (e.errno() != Errno.EBUSY || !mode.writable() || grace <= 0) {
+                    done.failed(e);
+                    return;
+                }
+                String writer = registry.writerOf(name);
+                if (writer == null && attempt < RACE_RETRIES) {
+                    continue; // released between the failed open and the look: open again
+                }
+                if (!isFuseHolder(writer)) {
+                    done.failed(e);
+                    return;
+                }
+                break;
             }
         }
         Waiter w = new Waiter(name, mode, holder, done);
@@ -98,7 +115,9 @@ public final class WriterGrace {
     }
 
     private void retry(String name) {
+        int attempt = 0;
         while (true) {
+            attempt++;
             Waiter w;
             synchronized (this) {
                 List<Waiter> l = waiters.get(name);
@@ -111,14 +130,22 @@ public final class WriterGrace {
             try {
                 h = registry.open(name, w.mode, w.holder);
             } catch (KernelException e) {
-                if (e.errno() == Errno.EBUSY && isFuseHolder(registry.writerOf(name))) {
-                    return; // still held by a FUSE writer: its release or the timer comes back here
+                if (e.errno() == Errno.EBUSY) {
+                    String writer = registry.writerOf(name);
+                    if (writer == null && attempt < RACE_RETRIES) {
+                        continue; // released between the failed open and the look: try again
+                    }
+                    if (isFuseHolder(writer)) {
+                        return; // still held by a FUSE writer: its release or the timer comes back here
+                    }
                 }
                 if (finish(w)) {
                     w.done.failed(e);
                 }
+                attempt = 0; // the next waiter gets its own retries
                 continue;
             }
+            attempt = 0;
             if (finish(w)) {
                 w.done.opened(h);
             } else {

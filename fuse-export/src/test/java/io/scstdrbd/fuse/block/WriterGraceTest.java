@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scstdrbd.fuse.TestDevice;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.block.BlockDevice;
+import io.scstdrbd.kernel.block.DeviceCapability;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.DeviceRegistry;
 import io.scstdrbd.kernel.block.OpenMode;
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.errno.KernelException;
 import io.scstdrbd.kernel.workqueue.KernelTimers;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +94,59 @@ class WriterGraceTest {
         Outcome missing = new Outcome();
         opens.open("nosuch", OpenMode.READ_WRITE, "fuse pid 9 (x)", missing);
         assertEquals(Errno.ENOENT, missing.get(), "other errors pass through at once");
+    }
+
+    /** A device whose own open hook says EBUSY the first {@code busy} times, with no writer at all. */
+    private static BlockDevice busyHook(int busy, AtomicInteger calls) {
+        TestDevice inner = new TestDevice("d", 4096);
+        return new BlockDevice() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public long capacity() {
+                return inner.capacity();
+            }
+
+            @Override
+            public Set<DeviceCapability> capabilities() {
+                return inner.capabilities();
+            }
+
+            @Override
+            public void submit(Bio bio) {
+                inner.submit(bio);
+            }
+
+            @Override
+            public int onOpen(OpenMode mode, String holder) {
+                return calls.incrementAndGet() <= busy ? Errno.EBUSY : 0;
+            }
+        };
+    }
+
+    @Test
+    void refusalWhoseWriterIsAlreadyGoneIsTriedAgain() throws Exception {
+        // what a release racing on another FUSE thread looks like: EBUSY, then nobody holds it
+        AtomicInteger calls = new AtomicInteger();
+        reg.register(busyHook(1, calls));
+        Outcome o = open("fuse pid 2 (drbdsetup)", OpenMode.READ_WRITE);
+        assertTrue(o.get(1, TimeUnit.SECONDS) instanceof DeviceHandle, "opened on the second try");
+        assertEquals(2, calls.get());
+        assertEquals(0, opens.waiting());
+    }
+
+    @Test
+    void deviceThatKeepsSayingBusyFailsAfterBoundedTries() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        reg.register(busyHook(Integer.MAX_VALUE, calls));
+        Outcome o = open("fuse pid 2 (dd)", OpenMode.READ_WRITE);
+        assertTrue(o.isDone(), "no writer to wait for: no grace period");
+        assertEquals(Errno.EBUSY, o.get());
+        assertEquals(WriterGrace.RACE_RETRIES, calls.get());
+        assertEquals(0, opens.waiting());
     }
 
     @Test
