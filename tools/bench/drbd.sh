@@ -15,7 +15,8 @@
 #
 # Usage (root, after tools/install-deps.sh and mvn -q -DskipTests package): tools/bench/drbd.sh
 # Environment: SIZE (512M), RUNTIME seconds per run (4), REPEAT (3), BENCH_DIR (/tmp/drbd-h/bench),
-#              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237), PORT (17799), ISCSI_PORT (17798)
+#              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237), PORT (17799), ISCSI_PORT (17798),
+#              JAVA_OPTS (extra JVM options for both daemons, e.g. a profiler agent)
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -68,7 +69,8 @@ trap cleanup EXIT
 
 start_daemon() { # root log args...
   local root=$1 log=$2; shift 2
-  java -jar "$JAR" -f --fuse-root "$root" "$@" >"$log" 2>&1 &
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java ${JAVA_OPTS:-} -jar "$JAR" -f --fuse-root "$root" "$@" >"$log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 300); do
     grep -q "ready: FUSE root" "$log" 2>/dev/null && break

@@ -599,7 +599,7 @@ public final class PeerConnection {
             @Override
             public void frame(Channel ch, Frame f) {
                 try {
-                    res.onLoop(() -> onFrame(gen, ch, f));
+                    res.onLoop(() -> onFrame(gen, ch, f.touch("connection loop task")));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     f.release(); // shutting down
                 }
@@ -611,10 +611,10 @@ public final class PeerConnection {
             }
         };
         for (Frame f : s.dataBacklog()) {
-            onFrame(gen, dataCh, f);
+            onFrame(gen, dataCh, f.touch("connection backlog"));
         }
         for (Frame f : s.metaBacklog()) {
-            onFrame(gen, metaCh, f);
+            onFrame(gen, metaCh, f.touch("connection backlog"));
         }
         return sink;
     }
@@ -641,9 +641,10 @@ public final class PeerConnection {
                     generation);
         }
         if (gen != generation || (ch != dataCh && ch != metaCh)) {
-            f.release();
+            f.touch("stale frame").release();
             return;
         }
+        f.touch("decoding");
         boolean onData = ch == dataCh;
         if (!onData) {
             lastMetaRxNanos = System.nanoTime();

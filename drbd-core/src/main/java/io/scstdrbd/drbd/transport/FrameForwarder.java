@@ -31,7 +31,8 @@ public final class FrameForwarder extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Frame) {
-            sink.frame(ctx.channel(), (Frame) msg);
+            FrameSink s = sink;
+            s.frame(ctx.channel(), ((Frame) msg).touch(s));
         } else {
             ReferenceCountUtil.release(msg);
         }

@@ -343,12 +343,12 @@ public final class PathConnector {
             try {
                 onLoop(() -> {
                 if (handedTo != null) {
-                    handedTo.frame(ch, f);
+                    handedTo.frame(ch, f.touch("connector hands over"));
                     return;
                 }
                 Sock s = socks.get(ch);
                 if (s == null || stopped) {
-                    f.release();
+                    f.touch("connector drops").release();
                     return;
                 }
                 if (s.role == null) {
@@ -363,7 +363,7 @@ public final class PathConnector {
                     progress(false);
                     return;
                 }
-                s.backlog.add(f);
+                s.backlog.add(f.touch("connector backlog"));
             });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 f.release();
