@@ -4,8 +4,9 @@
 #  1. standalone: drbd1 Primary with its peer absent (activity log, per-peer bitmap marking)
 #     against the unreplicated backend tcmu000 of the same kind and size on the same daemon;
 #  2. resync: a second daemon (the peer, 127.0.0.2) comes up; the full sync of drbd1 runs with
-#     resync-rate unlimited (c-plan-ahead 0, resync-rate 4194304K) and its throughput is taken
-#     from the sync source's "resync done" line;
+#     resync-rate unlimited (c-plan-ahead 0, resync-rate 4194304K); then invalidate-remote resyncs
+#     the whole device again, and that second, warm resync is the figure (from the sync source's
+#     "resync done" line; the first one is printed too);
 #  3. replicated: drbd1 connected with protocol C against tcmu000 again.
 #
 # Each fio job runs REPEAT times alternating the devices; ratios are between medians. Goals:
@@ -81,6 +82,12 @@ start_daemon() { # root log args...
 }
 PID=$(start_daemon "$ROOT" "$LOG" --iscsi-listen "127.0.0.1:$ISCSI_PORT" --backend "tcmu000:ram:@:$SIZE" --backend "tcmu001:ram:@:$SIZE")
 
+# touch every page of both fresh anonymous backends once: the runs measure the data paths, not the
+# first page faults of new memory (a read of a never-written page allocates it, too)
+for dev in tcmu000 tcmu001; do
+  dd if=/dev/zero of="$ROOT/dev/$dev" bs=1M oflag=direct status=none 2>/dev/null || true
+done
+
 CONF=$BENCH_DIR/r0.res
 cat >"$CONF" <<RES
 resource r0 {
@@ -154,17 +161,27 @@ dd if=/dev/zero of="$ROOT_B/dev/tcmu001" bs=1M oflag=direct status=none 2>/dev/n
 drbd_peer drbdmeta 1 v09 "$ROOT_B/dev/tcmu001" internal create-md 2 >/dev/null 2>&1
 sleep 0.5
 drbd_peer drbdadm -c "$CONF" up r0
-for _ in $(seq 1 1200); do
-  grep -q "resync done" "$LOG" && break
-  sleep 0.1
-done
-RS=$(grep -o "resync done (total [0-9.]* sec; [0-9]* KiB/sec)" "$LOG" | tail -1)
-[ -n "$RS" ] || die "the full sync did not finish: $(drbd drbdadm -c "$CONF" status r0)"
-RS_KIBS=$(sed 's/.*; \([0-9]*\) KiB.*/\1/' <<<"$RS")
-for _ in $(seq 1 100); do
-  drbd drbdadm -c "$CONF" status r0 | grep -q "peer-disk:UpToDate" && break
-  sleep 0.1
-done
+# waits for the n-th "resync done" line of the sync source; prints its figure in KiB/s
+resync_figure() { # n
+  for _ in $(seq 1 1200); do
+    [ "$(grep -c "resync done" "$LOG")" -ge "$1" ] && break
+    sleep 0.1
+  done
+  local line
+  line=$(grep -o "resync done (total [0-9.]* sec; [0-9]* KiB/sec)" "$LOG" | sed -n "$1p")
+  [ -n "$line" ] || die "resync $1 did not finish: $(drbd drbdadm -c "$CONF" status r0)"
+  sed 's/.*; \([0-9]*\) KiB.*/\1/' <<<"$line"
+  for _ in $(seq 1 100); do
+    drbd drbdadm -c "$CONF" status r0 | grep -q "peer-disk:UpToDate" && break
+    sleep 0.1
+  done
+}
+RS_COLD=$(resync_figure 1)
+# the first sync ran in a just-started peer JVM (its compiler busy with the new code); the
+# measured one is the next full resync of the whole device, as the fio runs are measured warm
+drbd drbdadm -c "$CONF" invalidate-remote r0
+RS_KIBS=$(resync_figure 2)
+RS="full resync of $BYTES bytes: $RS_KIBS KiB/s; the first one, in the cold peer: $RS_COLD KiB/s"
 drbd drbdadm -c "$CONF" status r0
 
 phase "replicated-protocol-C" "$SEQ1M" "$RW4K"

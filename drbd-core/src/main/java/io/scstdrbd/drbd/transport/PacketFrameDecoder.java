@@ -22,6 +22,23 @@ public final class PacketFrameDecoder extends ByteToMessageDecoder {
     /** Largest payload of an ignorable unknown command that is skipped rather than refused. */
     static final long MAX_IGNORED_LENGTH = 1 << 20;
 
+    /** Up to this many buffered bytes a partial packet is copied together; beyond, read buffers are chained. */
+    static final int MERGE_LIMIT = 64 * 1024;
+
+    /**
+     * Small packets split across reads are merged into one buffer as usual; a large one (data up
+     * to 1 MiB) is gathered as a chain of the read buffers instead, so its bytes are not copied
+     * (and the buffer reallocated) several times before the packet is complete.
+     */
+    static final Cumulator SIZE_AWARE = (alloc, cumulation, in) ->
+            cumulation.readableBytes() + in.readableBytes() <= MERGE_LIMIT
+                    ? MERGE_CUMULATOR.cumulate(alloc, cumulation, in)
+                    : COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
+
+    public PacketFrameDecoder() {
+        setCumulator(SIZE_AWARE);
+    }
+
     private PacketHeader pending;
     private PacketType pendingType;
     private long skipping;

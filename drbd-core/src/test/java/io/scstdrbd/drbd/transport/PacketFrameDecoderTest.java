@@ -64,6 +64,41 @@ class PacketFrameDecoderTest {
         assertFalse(ch.finish());
     }
 
+    @Test
+    void largeDataPacketGatheredFromManyReadsKeepsEveryByte() {
+        // a 1 MiB P_DATA in 61 KiB reads, then a small packet in the same last read: the large one is
+        // chained from the read buffers (no merge), the small ones still merge
+        int dataLen = (1 << 20) + 24;
+        java.util.Random r = new java.util.Random(5);
+        byte[] body = new byte[dataLen];
+        r.nextBytes(body);
+        ByteBuf head = h100(PacketType.DATA.code(), dataLen);
+        ByteBuf tail = packet(HeaderFormat.H100, PacketType.BARRIER, new Barrier(9));
+        ByteBuf all = Unpooled.buffer();
+        all.writeBytes(head).writeBytes(body).writeBytes(tail);
+        head.release();
+        tail.release();
+        EmbeddedChannel ch = new EmbeddedChannel(new PacketFrameDecoder());
+        int reads = 0;
+        while (all.isReadable()) {
+            ch.writeInbound(all.readRetainedSlice(Math.min(61 * 1024, all.readableBytes())));
+            reads++;
+        }
+        all.release();
+        assertTrue(reads > PacketFrameDecoder.MERGE_LIMIT / 1024 / 61 + 1);
+        Frame data = ch.readInbound();
+        Frame barrier = ch.readInbound();
+        assertEquals(PacketType.DATA, data.type());
+        byte[] got = new byte[data.payload().readableBytes()];
+        data.payload().getBytes(data.payload().readerIndex(), got);
+        assertTrue(java.util.Arrays.equals(body, got), "payload bytes survive the chaining");
+        assertEquals(PacketType.BARRIER, barrier.type());
+        assertEquals(9, barrier.payload().getInt(barrier.payload().readerIndex()));
+        data.release();
+        barrier.release();
+        assertFalse(ch.finish());
+    }
+
     private static ProtocolException refused(ByteBuf in) {
         EmbeddedChannel ch = new EmbeddedChannel(new PacketFrameDecoder());
         DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(in));
