@@ -10,7 +10,7 @@ PKGS=(
   e2fsprogs util-linux kmod fio                   # FUSE tree: mkfs.ext4, mount, losetup, fio
   libiscsi-bin libiscsi-dev                       # iscsi-test-cu, iscsi-ls, iscsi-inq; async API for bench
   qemu-utils qemu-block-extra                     # qemu-img with the iscsi driver
-  tgt                                             # reference iSCSI target for benchmarks
+  tgt iperf3                                      # references for benchmarks: iSCSI target, TCP loopback
   drbd-utils                                      # drbdadm, drbdsetup, drbdmeta 9.22
   iproute2 procps psmisc python3 cpio qemu-system-x86   # network namespaces, QEMU guest peers
   sudo                                            # the README walk-through: sudo -E drbdadm ...

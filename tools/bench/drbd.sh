@@ -124,7 +124,7 @@ value() { # json-file rw field
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A REF
+declare -A REF DUT
 phase() { # label jobs...
   local label=$1; shift
   printf '\n%s\n%-22s %14s %14s %7s\n' "$label" job tcmu000 drbd1 ratio
@@ -141,6 +141,7 @@ phase() { # label jobs...
     r=$(printf '%s\n' "${ref[@]}" | median)
     d=$(printf '%s\n' "${dut[@]}" | median)
     REF[$name]=$r
+    DUT[$name]=$d
     unit=$([ "$field" = bw ] && echo KiB/s || echo IOPS)
     printf '%-22s %14s %14s %7.2f\n' "$name ($unit)" "$r" "$d" "$(python3 -c "print($d/$r)")"
   done
@@ -189,3 +190,21 @@ phase "replicated-protocol-C" "$SEQ1M" "$RW4K"
 printf '\n%-34s %14s %14s %7.2f\n' "resync, rate unlimited (KiB/s)" "${REF[seqwrite1M]}" "$RS_KIBS" \
   "$(python3 -c "print($RS_KIBS/${REF[seqwrite1M]})")"
 echo "  (reference: unreplicated 1M sequential write of the replicated phase; $RS)"
+
+# what one TCP stream over loopback carries on this machine right now: the ceiling of any
+# replication between two processes here (both directions share the same two cores)
+if command -v iperf3 >/dev/null; then
+  IPERF_PORT=${IPERF_PORT:-17797}
+  iperf3 -s -B 127.0.0.2 -p "$IPERF_PORT" -1 >/dev/null 2>&1 &
+  sleep 0.5
+  TCP_KIBS=$(iperf3 -c 127.0.0.2 -B 127.0.0.1 -p "$IPERF_PORT" -t 3 -l 1M -J 2>/dev/null \
+    | python3 -c "import json,sys; print(int(json.load(sys.stdin)['end']['sum_received']['bits_per_second']/8/1024))" \
+    || echo 0)
+  wait || true
+  if [ "$TCP_KIBS" -gt 0 ]; then
+    printf '%-34s %14s %14s %7.2f\n' "one loopback TCP stream (KiB/s)" "${REF[seqwrite1M]}" "$TCP_KIBS" \
+      "$(python3 -c "print($TCP_KIBS/${REF[seqwrite1M]})")"
+    printf '  replicated 1M write / TCP stream %.2f, resync / TCP stream %.2f\n' \
+      "$(python3 -c "print(${DUT[seqwrite1M]:-0}/$TCP_KIBS)")" "$(python3 -c "print($RS_KIBS/$TCP_KIBS)")"
+  fi
+fi
