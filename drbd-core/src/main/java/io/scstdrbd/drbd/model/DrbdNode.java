@@ -36,6 +36,7 @@ import io.scstdrbd.drbd.netlink.DrbdConst;
 import io.scstdrbd.drbd.netlink.NlStruct;
 import io.scstdrbd.drbd.netlink.Tlas;
 import io.scstdrbd.kernel.block.BlockDevice;
+import io.scstdrbd.kernel.block.DeviceBusyException;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.DeviceRegistry;
 import io.scstdrbd.kernel.block.OpenMode;
@@ -949,9 +950,7 @@ public final class DrbdNode {
                 // A FUSE file (drbdmeta's apply-al just before attach) is released asynchronously,
                 // after the tool's close(2) returned: give that release a moment, as a real block
                 // device close would already have happened.
-                // no writer any more: it was released between the failed open and this look
-                String writer = registry.writerOf(name.get());
-                if (e.errno() != Errno.EBUSY || (writer != null && !writer.startsWith("fuse "))
+                if (!(e instanceof DeviceBusyException busy) || !busy.holder().startsWith("fuse ")
                         || System.currentTimeMillis() > deadline) {
                     throw new AdmException(err, "open(\"" + path + "\") failed with -" + e.errno());
                 }

@@ -1,5 +1,6 @@
 package io.scstdrbd.fuse.block;
 
+import io.scstdrbd.kernel.block.DeviceBusyException;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.DeviceRegistry;
 import io.scstdrbd.kernel.block.OpenMode;
@@ -37,13 +38,6 @@ public final class WriterGrace {
         void failed(KernelException error);
     }
 
-    /**
-     * Opens tried again at once when the writer that made one fail is already gone: a release on
-     * another FUSE thread may land between the refusal and the look at the holder. Bounded,
-     * because a device's own open hook may answer EBUSY with no writer at all.
-     */
-    static final int RACE_RETRIES = 3;
-
     private final DeviceRegistry registry;
     private final KernelTimers timers;
     private final LongSupplier graceMillis;
@@ -78,25 +72,14 @@ public final class WriterGrace {
 
     /** Opens {@code name}; {@code done} runs now or, for a FUSE writer conflict, within the grace period. */
     public void open(String name, OpenMode mode, String holder, OpenDone done) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                done.opened(registry.open(name, mode, holder));
+        try {
+            done.opened(registry.open(name, mode, holder));
+            return;
+        } catch (KernelException e) {
+            if (!(e instanceof DeviceBusyException busy) || !mode.writable() || graceMillis.getAsLong() <= 0
+                    || !isFuseHolder(busy.holder())) {
+                done.failed(e);
                 return;
-            } catch (KernelException e) {
-                long grace = graceMillis.getAsLong();
-                if (e.errno() != Errno.EBUSY || !mode.writable() || grace <= 0) {
-                    done.failed(e);
-                    return;
-                }
-                String writer = registry.writerOf(name);
-                if (writer == null && attempt < RACE_RETRIES) {
-                    continue; // released between the failed open and the look: open again
-                }
-                if (!isFuseHolder(writer)) {
-                    done.failed(e);
-                    return;
-                }
-                break;
             }
         }
         Waiter w = new Waiter(name, mode, holder, done);
@@ -115,9 +98,7 @@ public final class WriterGrace {
     }
 
     private void retry(String name) {
-        int attempt = 0;
         while (true) {
-            attempt++;
             Waiter w;
             synchronized (this) {
                 List<Waiter> l = waiters.get(name);
@@ -130,22 +111,14 @@ public final class WriterGrace {
             try {
                 h = registry.open(name, w.mode, w.holder);
             } catch (KernelException e) {
-                if (e.errno() == Errno.EBUSY) {
-                    String writer = registry.writerOf(name);
-                    if (writer == null && attempt < RACE_RETRIES) {
-                        continue; // released between the failed open and the look: try again
-                    }
-                    if (isFuseHolder(writer)) {
-                        return; // still held by a FUSE writer: its release or the timer comes back here
-                    }
+                if (e instanceof DeviceBusyException busy && isFuseHolder(busy.holder())) {
+                    return; // still held by a FUSE writer: its release or the timer comes back here
                 }
                 if (finish(w)) {
                     w.done.failed(e);
                 }
-                attempt = 0; // the next waiter gets its own retries
                 continue;
             }
-            attempt = 0;
             if (finish(w)) {
                 w.done.opened(h);
             } else {

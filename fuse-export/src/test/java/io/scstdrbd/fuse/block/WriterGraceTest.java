@@ -128,24 +128,14 @@ class WriterGraceTest {
     }
 
     @Test
-    void refusalWhoseWriterIsAlreadyGoneIsTriedAgain() throws Exception {
-        // what a release racing on another FUSE thread looks like: EBUSY, then nobody holds it
-        AtomicInteger calls = new AtomicInteger();
-        reg.register(busyHook(1, calls));
-        Outcome o = open("fuse pid 2 (drbdsetup)", OpenMode.READ_WRITE);
-        assertTrue(o.get(1, TimeUnit.SECONDS) instanceof DeviceHandle, "opened on the second try");
-        assertEquals(2, calls.get());
-        assertEquals(0, opens.waiting());
-    }
-
-    @Test
-    void deviceThatKeepsSayingBusyFailsAfterBoundedTries() throws Exception {
+    void devicesOwnBusyIsNotAWriterConflictAndFailsAtOnce() throws Exception {
+        // the grace is for a FUSE writer's release; a device that refuses by itself has none to wait for
         AtomicInteger calls = new AtomicInteger();
         reg.register(busyHook(Integer.MAX_VALUE, calls));
         Outcome o = open("fuse pid 2 (dd)", OpenMode.READ_WRITE);
         assertTrue(o.isDone(), "no writer to wait for: no grace period");
         assertEquals(Errno.EBUSY, o.get());
-        assertEquals(WriterGrace.RACE_RETRIES, calls.get());
+        assertEquals(1, calls.get());
         assertEquals(0, opens.waiting());
     }
 

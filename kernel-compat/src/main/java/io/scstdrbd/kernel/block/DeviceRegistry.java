@@ -173,7 +173,8 @@ public final class DeviceRegistry {
     }
 
     /**
-     * Opens a device. Writers are exclusive: a second writer gets EBUSY naming the holder;
+     * Opens a device. Writers are exclusive: a second writer gets a {@link DeviceBusyException}
+     * (EBUSY) naming the holder;
      * a writer on a read-only device gets EROFS; the device itself may refuse (its errno).
      */
     public DeviceHandle open(String name, OpenMode mode, String holder) throws KernelException {
@@ -190,8 +191,7 @@ public final class DeviceRegistry {
                     throw new KernelException(Errno.EROFS, "device " + name + " is read-only");
                 }
                 if (e.writer != null) {
-                    throw new KernelException(Errno.EBUSY,
-                            "device " + name + " is held for writing by " + e.writer);
+                    throw new DeviceBusyException(name, e.writer);
                 }
                 e.writer = holder;
             } else {

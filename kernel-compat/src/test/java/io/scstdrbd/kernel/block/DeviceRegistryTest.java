@@ -25,6 +25,8 @@ class DeviceRegistryTest {
                 () -> reg.open("tcmu001", OpenMode.READ_WRITE, "fuse"));
         assertEquals(Errno.EBUSY, e.errno());
         assertTrue(e.getMessage().contains("drbd r0"), e.getMessage());
+        // the holder as it was at the refusal, for callers that wait for one kind of holder
+        assertEquals("drbd r0", ((DeviceBusyException) e).holder());
         DeviceHandle r = reg.open("tcmu001", OpenMode.READ, "fuse");
         assertEquals("drbd r0", reg.writerOf("tcmu001"));
         w.close();
