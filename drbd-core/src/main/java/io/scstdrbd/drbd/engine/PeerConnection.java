@@ -298,7 +298,7 @@ public final class PeerConnection {
                     return;
                 }
             }
-            ListenerRegistry.Registration r = res.listeners().register(localAddr, peerAddr.getAddress(),
+            ListenerRegistry.Registration r = res.listeners().register(localAddr, peerAddr.getAddress(), res.loop(),
                     ch -> res.onLoop(() -> {
                         if (connector != null) {
                             connector.accept(ch);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * socket goes to the registration whose peer IP matches the remote address (the source port is
  * ignored); sockets from unknown addresses are closed and logged.
  *
- * <p>Threading: thread-safe. Accepted sockets are handed over with auto-read off, on their own
- * event loop; the receiver installs its handlers and turns reading on.
+ * <p>Threading: thread-safe. Accepted sockets are registered on the event loop their registration
+ * names and handed over there with auto-read off; the receiver installs its handlers and turns
+ * reading on.
  */
 public final class ListenerRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerRegistry.class);
@@ -71,29 +73,35 @@ public final class ListenerRegistry implements AutoCloseable {
 
     private final class Listener {
         final Channel server;
-        final Map<InetAddress, Consumer<SocketChannel>> byPeer = new HashMap<>();
+        final Map<InetAddress, Expected> byPeer = new HashMap<>();
 
         Listener(Channel server) {
             this.server = server;
         }
     }
 
+    /** Who takes the sockets from one peer, and the event loop they are registered on. */
+    private record Expected(EventLoop loop, Consumer<SocketChannel> onAccept) {
+    }
+
     /**
-     * Starts accepting connections from {@code peer} on {@code local}. Blocks while the address is
+     * Starts accepting connections from {@code peer} on {@code local}; they are registered on
+     * {@code loop} and passed to {@code onAccept} there. Blocks while the address is
      * being bound (never call it on an event loop). The lock is not held while waiting for a
      * loop: an event loop that dispatches an accepted socket or withdraws a registration takes it,
      * and the bind itself needs a loop.
      *
      * @throws TransportException if the address cannot be bound or the peer is already registered there
      */
-    public Registration register(InetSocketAddress local, InetAddress peer,
+    public Registration register(InetSocketAddress local, InetAddress peer, EventLoop loop,
             Consumer<SocketChannel> onAccept) throws TransportException {
+        Expected expected = new Expected(loop, onAccept);
         while (true) {
             ChannelFuture stillClosing;
             synchronized (this) {
                 Listener l = listeners.get(local);
                 if (l != null) {
-                    return add(l, local, peer, onAccept);
+                    return add(l, local, peer, expected);
                 }
                 stillClosing = closing.remove(local);
                 if (stillClosing == null && binding.add(local)) {
@@ -117,20 +125,20 @@ public final class ListenerRegistry implements AutoCloseable {
         synchronized (this) {
             listeners.put(local, bound);
             LOG.info("listening on {}", fmt(local));
-            return add(bound, local, peer, onAccept);
+            return add(bound, local, peer, expected);
         }
     }
 
     /** Addresses a thread is binding right now (outside the lock). */
     private final java.util.Set<InetSocketAddress> binding = new java.util.HashSet<>();
 
-    private Registration add(Listener l, InetSocketAddress local, InetAddress peer, Consumer<SocketChannel> onAccept)
+    private Registration add(Listener l, InetSocketAddress local, InetAddress peer, Expected expected)
             throws TransportException {
         if (l.byPeer.containsKey(peer)) {
             throw new TransportException("a connection from " + peer.getHostAddress() + " on " + fmt(local)
                     + " is already expected by another resource");
         }
-        l.byPeer.put(peer, onAccept);
+        l.byPeer.put(peer, expected);
         return new Registration(local, peer);
     }
 
@@ -145,7 +153,7 @@ public final class ListenerRegistry implements AutoCloseable {
 
     private Listener bind(InetSocketAddress local) throws TransportException {
         ServerBootstrap b = new ServerBootstrap()
-                .group(transport.group())
+                .group(transport.group(), new AcceptedSocketPlacement(transport.group(), remote -> loopFor(local, remote)))
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 16)
@@ -180,18 +188,23 @@ public final class ListenerRegistry implements AutoCloseable {
     }
 
     private void dispatch(InetSocketAddress local, SocketChannel ch) {
-        InetAddress from = ch.remoteAddress().getAddress();
-        Consumer<SocketChannel> target;
-        synchronized (this) {
-            Listener l = listeners.get(local);
-            target = l == null ? null : l.byPeer.get(from);
-        }
+        Expected target = expected(local, ch.remoteAddress().getAddress());
         if (target == null) {
             LOG.warn("closing unexpected connection from {} on {}", fmt(ch.remoteAddress()), fmt(local));
             ch.close();
             return;
         }
-        target.accept(ch);
+        target.onAccept().accept(ch);
+    }
+
+    private EventLoop loopFor(InetSocketAddress local, InetSocketAddress remote) {
+        Expected e = expected(local, remote.getAddress());
+        return e == null ? null : e.loop();
+    }
+
+    private synchronized Expected expected(InetSocketAddress local, InetAddress from) {
+        Listener l = listeners.get(local);
+        return l == null ? null : l.byPeer.get(from);
     }
 
     static String fmt(InetSocketAddress a) {
