@@ -148,6 +148,7 @@ public final class PeerConnection {
     private boolean twopcResponderConnect;
     private StateIntent twopcResponderIntent;
     private int twopcResponderVolume = -1;
+    private final PeerStateChanges stateChanges;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -158,6 +159,7 @@ public final class PeerConnection {
         this.net = net;
         this.resyncSettings = resync == null ? ResyncSettings.DEFAULTS : resync;
         this.tag = res.name() + " " + net.name();
+        this.stateChanges = new PeerStateChanges(this);
     }
 
     // ================================================================== accessors
@@ -1030,104 +1032,13 @@ public final class PeerConnection {
         if (pendingRequest != null && resolveConflicts) {
             r = StateResult.CONCURRENT_ST_CHG;
         } else {
-            r = evaluate(in, connWide ? -1 : p.volume());
+            r = stateChanges.evaluate(in, connWide ? -1 : p.volume());
         }
         LOG.info("{}: peer requests {}: {}", tag, in.description(), r);
         PacketType reply = connWide ? PacketType.CONN_ST_CHG_REPLY : PacketType.STATE_CHG_REPLY;
         meta.send(reply, p.volume(), new ReqStateReply(r.code()));
         if (r.isSuccess()) {
-            apply(in, connWide ? -1 : p.volume());
-        }
-    }
-
-    /** Whether this node accepts what the peer asks. */
-    private StateResult evaluate(StateIntent in, int volume) {
-        if (in.peerBecomesPrimary() && res.role() == Role.PRIMARY && !net.twoPrimaries()) {
-            return StateResult.TWO_PRIMARIES;
-        }
-        if (in.repl() == ReplState.VERIFY_T) {
-            for (PeerDevice pd : volumeDevices(volume)) {
-                if (pd.repl() != ReplState.ESTABLISHED) {
-                    return StateResult.RESYNC_RUNNING;
-                }
-                if (net.verifyAlg().isEmpty()) {
-                    return StateResult.NO_VERIFY_ALG;
-                }
-            }
-        }
-        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
-            for (PeerDevice pd : volumeDevices(volume)) {
-                StateResult r = fullSyncAllowed(pd, in.repl() == ReplState.STARTING_SYNC_T);
-                if (!r.isSuccess()) {
-                    return r;
-                }
-            }
-        }
-        return StateResult.SUCCESS;
-    }
-
-    /**
-     * Whether a full resync may start on {@code pd} with this node as target or source: both sides
-     * Established, the source's disk UpToDate, and the target not Primary (this node serves a
-     * Primary's reads from its local disk only, so it cannot be a Primary sync target).
-     */
-    private StateResult fullSyncAllowed(PeerDevice pd, boolean asTarget) {
-        if (pd.repl() == ReplState.OFF) {
-            return StateResult.NEED_CONNECTION;
-        }
-        if (pd.repl() != ReplState.ESTABLISHED) {
-            return StateResult.RESYNC_RUNNING;
-        }
-        DiskState source = asTarget ? pd.peerDisk() : pd.volume().local().diskState();
-        if (source != DiskState.UP_TO_DATE) {
-            return StateResult.NO_UP_TO_DATE_DISK;
-        }
-        Role target = asTarget ? res.role() : peerRole;
-        if (target == Role.PRIMARY) {
-            LOG.warn("{}: a Primary cannot become sync target here (its reads are served by its local disk only)",
-                    tag);
-            return StateResult.NOT_SUPPORTED;
-        }
-        return StateResult.SUCCESS;
-    }
-
-    private List<PeerDevice> volumeDevices(int volume) {
-        if (volume < 0 || volume == WireConstants.VOLUME_CONNECTION) {
-            return devices();
-        }
-        PeerDevice pd = devices.get(volume);
-        return pd == null ? List.of() : List.of(pd);
-    }
-
-    private void apply(StateIntent in, int volume) {
-        if (in.peerBecomesPrimary()) {
-            setPeerRole(Role.PRIMARY);
-        }
-        if (in.peerBecomesSecondary()) {
-            setPeerRole(Role.SECONDARY);
-        }
-        if (in.peerDisk() != null) {
-            for (PeerDevice pd : volumeDevices(volume)) {
-                pd.setPeerDisk(in.peerDisk());
-            }
-        }
-        if (in.repl() == ReplState.VERIFY_T) {
-            for (PeerDevice pd : volumeDevices(volume)) {
-                pd.startVerifyTarget();
-            }
-        }
-        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
-            for (PeerDevice pd : volumeDevices(volume)) {
-                pd.startFullSync(in.repl() == ReplState.STARTING_SYNC_T);
-            }
-        }
-        if (in.disconnect()) {
-            // the peer goes StandAlone; this side tears down and tries again later
-            res.loop().execute(() -> {
-                if (cstate == ConnState.CONNECTED) {
-                    connectionLost(ConnState.TEAR_DOWN, "peer disconnected");
-                }
-            });
+            stateChanges.apply(in, connWide ? -1 : p.volume());
         }
     }
 
@@ -1273,7 +1184,7 @@ public final class PeerConnection {
                     return;
                 }
                 StateResult ok = t == PacketType.TWOPC_PREPARE && !in.connect() && in.description().isEmpty()
-                        ? StateResult.NOT_SUPPORTED : evaluate(in, volume);
+                        ? StateResult.NOT_SUPPORTED : stateChanges.evaluate(in, volume);
                 if (!ok.isSuccess()) {
                     LOG.info("{}: peer requests {}: {}", tag, in.description(), ok);
                 }
@@ -1295,7 +1206,7 @@ public final class PeerConnection {
                 }
                 if (pending != null) {
                     LOG.info("{}: peer committed {}", tag, pending.description());
-                    apply(pending, twopcResponderVolume);
+                    stateChanges.apply(pending, twopcResponderVolume);
                 }
                 return;
             }
@@ -1955,7 +1866,7 @@ public final class PeerConnection {
                 out.complete(StateResult.NEED_CONNECTION);
                 return;
             }
-            StateResult allowed = fullSyncAllowed(pd, asTarget);
+            StateResult allowed = stateChanges.fullSyncAllowed(pd, asTarget);
             if (!allowed.isSuccess()) {
                 out.complete(allowed);
                 return;

@@ -1,0 +1,121 @@
+package io.scstdrbd.drbd.engine;
+
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
+import io.scstdrbd.drbd.wire.WireConstants;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a state change agreed with the peer means on this node, whichever dialect carried it
+ * (P_STATE_CHG_REQ in 8.4, a two-phase commit in DRBD 9): whether this node accepts it, and
+ * carrying it out once agreed.
+ *
+ * <p>Threading: on the resource loop, like everything in the engine.
+ */
+final class PeerStateChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerStateChanges.class);
+
+    private final PeerConnection conn;
+    private final ResourceEngine res;
+
+    PeerStateChanges(PeerConnection conn) {
+        this.conn = conn;
+        this.res = conn.resource();
+    }
+
+    /** Whether this node accepts what the peer asks. */
+    StateResult evaluate(StateIntent in, int volume) {
+        if (in.peerBecomesPrimary() && res.role() == Role.PRIMARY && !conn.net().twoPrimaries()) {
+            return StateResult.TWO_PRIMARIES;
+        }
+        if (in.repl() == ReplState.VERIFY_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                if (pd.repl() != ReplState.ESTABLISHED) {
+                    return StateResult.RESYNC_RUNNING;
+                }
+                if (conn.net().verifyAlg().isEmpty()) {
+                    return StateResult.NO_VERIFY_ALG;
+                }
+            }
+        }
+        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                StateResult r = fullSyncAllowed(pd, in.repl() == ReplState.STARTING_SYNC_T);
+                if (!r.isSuccess()) {
+                    return r;
+                }
+            }
+        }
+        return StateResult.SUCCESS;
+    }
+
+    /**
+     * Whether a full resync may start on {@code pd} with this node as target or source: both sides
+     * Established, the source's disk UpToDate, and the target not Primary (this node serves a
+     * Primary's reads from its local disk only, so it cannot be a Primary sync target).
+     */
+    StateResult fullSyncAllowed(PeerDevice pd, boolean asTarget) {
+        if (pd.repl() == ReplState.OFF) {
+            return StateResult.NEED_CONNECTION;
+        }
+        if (pd.repl() != ReplState.ESTABLISHED) {
+            return StateResult.RESYNC_RUNNING;
+        }
+        DiskState source = asTarget ? pd.peerDisk() : pd.volume().local().diskState();
+        if (source != DiskState.UP_TO_DATE) {
+            return StateResult.NO_UP_TO_DATE_DISK;
+        }
+        Role target = asTarget ? res.role() : conn.peerRole();
+        if (target == Role.PRIMARY) {
+            LOG.warn("{}: a Primary cannot become sync target here (its reads are served by its local disk only)",
+                    conn.tag());
+            return StateResult.NOT_SUPPORTED;
+        }
+        return StateResult.SUCCESS;
+    }
+
+    private List<PeerDevice> volumeDevices(int volume) {
+        if (volume < 0 || volume == WireConstants.VOLUME_CONNECTION) {
+            return conn.devices();
+        }
+        PeerDevice pd = conn.device(volume);
+        return pd == null ? List.of() : List.of(pd);
+    }
+
+    void apply(StateIntent in, int volume) {
+        if (in.peerBecomesPrimary()) {
+            conn.setPeerRole(Role.PRIMARY);
+        }
+        if (in.peerBecomesSecondary()) {
+            conn.setPeerRole(Role.SECONDARY);
+        }
+        if (in.peerDisk() != null) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.setPeerDisk(in.peerDisk());
+            }
+        }
+        if (in.repl() == ReplState.VERIFY_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.startVerifyTarget();
+            }
+        }
+        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.startFullSync(in.repl() == ReplState.STARTING_SYNC_T);
+            }
+        }
+        if (in.disconnect()) {
+            // the peer goes StandAlone; this side tears down and tries again later
+            res.loop().execute(() -> {
+                if (conn.connState() == ConnState.CONNECTED) {
+                    conn.connectionLost(ConnState.TEAR_DOWN, "peer disconnected");
+                }
+            });
+        }
+    }
+}
