@@ -45,7 +45,6 @@ import io.scstdrbd.drbd.wire.Payload;
 import io.scstdrbd.drbd.wire.PeerAck;
 import io.scstdrbd.drbd.wire.ProtocolException;
 import io.scstdrbd.drbd.wire.ProtocolParams;
-import io.scstdrbd.drbd.wire.ReqState;
 import io.scstdrbd.drbd.wire.ReqStateReply;
 import io.scstdrbd.drbd.wire.TwopcReply;
 import io.scstdrbd.drbd.wire.TwopcRequest;
@@ -142,13 +141,12 @@ public final class PeerConnection {
 
     // state changes
     private TwoPhase twopc;
-    private CompletableFuture<StateResult> pendingRequest;
-    private ScheduledFuture<?> pendingRequestTimer;
     private int twopcResponderTid;
     private boolean twopcResponderConnect;
     private StateIntent twopcResponderIntent;
     private int twopcResponderVolume = -1;
     private final PeerStateChanges stateChanges;
+    private final LegacyStateChanges legacyStateChanges;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -160,6 +158,7 @@ public final class PeerConnection {
         this.resyncSettings = resync == null ? ResyncSettings.DEFAULTS : resync;
         this.tag = res.name() + " " + net.name();
         this.stateChanges = new PeerStateChanges(this);
+        this.legacyStateChanges = new LegacyStateChanges(this, stateChanges);
     }
 
     // ================================================================== accessors
@@ -385,7 +384,8 @@ public final class PeerConnection {
                 return;
             }
             CompletableFuture<StateResult> ask = dialect84()
-                    ? request84(WireConstants.VOLUME_CONNECTION, StateIntent.connRequest(ConnState.DISCONNECTING.code()))
+                    ? legacyStateChanges.request(WireConstants.VOLUME_CONNECTION,
+                            StateIntent.connRequest(ConnState.DISCONNECTING.code()))
                     : startTwopc(TwoPhase.Kind.DISCONNECT, StateIntent.connRequest(ConnState.DISCONNECTING.code()));
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 if (cstate != ConnState.STANDALONE) {
@@ -463,7 +463,6 @@ public final class PeerConnection {
         cancel(handshakeTimer);
         cancel(keepAliveTimer);
         cancel(peerAckTimer);
-        cancel(pendingRequestTimer);
         handshakeTimer = null;
         keepAliveTimer = null;
         peerAckTimer = null;
@@ -513,11 +512,7 @@ public final class PeerConnection {
             later.add(() -> t.fail(StateResult.TIMEOUT));
             twopc = null;
         }
-        if (pendingRequest != null) {
-            CompletableFuture<StateResult> f = pendingRequest;
-            later.add(() -> f.complete(StateResult.TIMEOUT));
-            pendingRequest = null;
-        }
+        legacyStateChanges.connectionLost(later);
         if (!later.isEmpty()) {
             res.loop().execute(() -> later.forEach(Runnable::run));
         }
@@ -747,11 +742,11 @@ public final class PeerConnection {
                 return;
             case STATE_CHG_REQ:
             case CONN_ST_CHG_REQ:
-                onStateChangeRequest(p);
+                legacyStateChanges.onRequest(p);
                 return;
             case STATE_CHG_REPLY:
             case CONN_ST_CHG_REPLY:
-                onStateChangeReply(((ReqStateReply) p.payload()).retcode());
+                legacyStateChanges.onReply(((ReqStateReply) p.payload()).retcode());
                 return;
             case TWOPC_PREPARE:
             case TWOPC_PREP_RSZ:
@@ -993,54 +988,7 @@ public final class PeerConnection {
         }
     }
 
-    // ================================================================== 8.4 state changes
-
-    /** Sends P_STATE_CHG_REQ (per volume) or P_CONN_ST_CHG_REQ (connection-wide) and waits for the reply. */
-    private CompletableFuture<StateResult> request84(int volume, int[] maskVal) {
-        CompletableFuture<StateResult> f = new CompletableFuture<>();
-        if (pendingRequest != null) {
-            f.complete(StateResult.CONCURRENT_ST_CHG);
-            return f;
-        }
-        pendingRequest = f;
-        PacketType t = volume == WireConstants.VOLUME_CONNECTION ? PacketType.CONN_ST_CHG_REQ : PacketType.STATE_CHG_REQ;
-        data.send(t, volume, new ReqState(maskVal[0], maskVal[1]));
-        final int gen = generation;
-        pendingRequestTimer = res.loop().schedule(() -> {
-            if (gen == generation && pendingRequest == f) {
-                pendingRequest = null;
-                f.complete(StateResult.TIMEOUT);
-            }
-        }, Math.max(5000, net.timeout() * 100L * 2), TimeUnit.MILLISECONDS);
-        return f;
-    }
-
-    private void onStateChangeReply(int code) {
-        CompletableFuture<StateResult> f = pendingRequest;
-        pendingRequest = null;
-        cancel(pendingRequestTimer);
-        if (f != null) {
-            f.complete(StateResult.fromCode(code));
-        }
-    }
-
-    private void onStateChangeRequest(Packet p) {
-        ReqState rs = (ReqState) p.payload();
-        boolean connWide = p.type() == PacketType.CONN_ST_CHG_REQ;
-        StateIntent in = StateIntent.of(rs.mask(), rs.val(), dialect84());
-        StateResult r;
-        if (pendingRequest != null && resolveConflicts) {
-            r = StateResult.CONCURRENT_ST_CHG;
-        } else {
-            r = stateChanges.evaluate(in, connWide ? -1 : p.volume());
-        }
-        LOG.info("{}: peer requests {}: {}", tag, in.description(), r);
-        PacketType reply = connWide ? PacketType.CONN_ST_CHG_REPLY : PacketType.STATE_CHG_REPLY;
-        meta.send(reply, p.volume(), new ReqStateReply(r.code()));
-        if (r.isSuccess()) {
-            stateChanges.apply(in, connWide ? -1 : p.volume());
-        }
-    }
+    // ================================================================== peer role
 
     void setPeerRole(Role r) {
         if (peerRole != r) {
@@ -1273,7 +1221,7 @@ public final class PeerConnection {
                         return CompletableFuture.completedFuture(prev);
                     }
                     CompletableFuture<StateResult> f = new CompletableFuture<>();
-                    res.onLoop(() -> request84(vnr, StateIntent.primaryRequest(forced, true))
+                    res.onLoop(() -> legacyStateChanges.request(vnr, StateIntent.primaryRequest(forced, true))
                             .whenComplete((r, e) -> f.complete(e != null ? StateResult.TIMEOUT : r)));
                     return f;
                 });
@@ -1357,7 +1305,8 @@ public final class PeerConnection {
                 // consider a resync after primary --force), then from the new UUIDs and state
                 boolean forced = pd.announcedDisk() != DiskState.UP_TO_DATE
                         && pd.volume().local().diskState() == DiskState.UP_TO_DATE;
-                request84(vnr, StateIntent.primaryRequest(forced, true)).whenComplete((r, e) -> res.onLoop(() -> {
+                CompletableFuture<StateResult> ask = legacyStateChanges.request(vnr, StateIntent.primaryRequest(forced, true));
+                ask.whenComplete((r, e) -> res.onLoop(() -> {
                     if (e != null || !r.isSuccess()) {
                         LOG.error("{}: the peer refused this node's promotion: {}", tag, e != null ? e : r.text());
                     }
@@ -1840,7 +1789,7 @@ public final class PeerConnection {
                 return;
             }
             int[] mv = StateIntent.connRequest(ReplState.VERIFY_S.code());
-            CompletableFuture<StateResult> ask = dialect84() ? request84(vnr, mv)
+            CompletableFuture<StateResult> ask = dialect84() ? legacyStateChanges.request(vnr, mv)
                     : startTwopc(TwoPhase.Kind.VERIFY, vnr, mv);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
@@ -1874,7 +1823,7 @@ public final class PeerConnection {
             ReplState want = asTarget ? ReplState.STARTING_SYNC_T : ReplState.STARTING_SYNC_S;
             int[] mv = StateIntent.connRequest(want.code());
             pd.fullSyncRequested(true);
-            CompletableFuture<StateResult> ask = dialect84() ? request84(vnr, mv)
+            CompletableFuture<StateResult> ask = dialect84() ? legacyStateChanges.request(vnr, mv)
                     : startTwopc(TwoPhase.Kind.RESYNC, vnr, mv);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
