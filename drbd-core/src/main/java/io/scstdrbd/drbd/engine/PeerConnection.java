@@ -140,13 +140,9 @@ public final class PeerConnection {
     private long nextReadId = 0x2000_0000L;
 
     // state changes
-    private TwoPhase twopc;
-    private int twopcResponderTid;
-    private boolean twopcResponderConnect;
-    private StateIntent twopcResponderIntent;
-    private int twopcResponderVolume = -1;
     private final PeerStateChanges stateChanges;
     private final LegacyStateChanges legacyStateChanges;
+    private final TwoPhaseCommit twoPhaseCommit;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -159,6 +155,7 @@ public final class PeerConnection {
         this.tag = res.name() + " " + net.name();
         this.stateChanges = new PeerStateChanges(this);
         this.legacyStateChanges = new LegacyStateChanges(this, stateChanges);
+        this.twoPhaseCommit = new TwoPhaseCommit(this, stateChanges);
     }
 
     // ================================================================== accessors
@@ -207,6 +204,11 @@ public final class PeerConnection {
 
     public List<PeerDevice> devices() {
         return new ArrayList<>(devices.values());
+    }
+
+    /** The live peer devices (on the loop only). */
+    java.util.Collection<PeerDevice> devicesView() {
+        return devices.values();
     }
 
     String tag() {
@@ -386,7 +388,8 @@ public final class PeerConnection {
             CompletableFuture<StateResult> ask = dialect84()
                     ? legacyStateChanges.request(WireConstants.VOLUME_CONNECTION,
                             StateIntent.connRequest(ConnState.DISCONNECTING.code()))
-                    : startTwopc(TwoPhase.Kind.DISCONNECT, StateIntent.connRequest(ConnState.DISCONNECTING.code()));
+                    : twoPhaseCommit.start(TwoPhaseCommit.Kind.DISCONNECT,
+                            StateIntent.connRequest(ConnState.DISCONNECTING.code()));
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 if (cstate != ConnState.STANDALONE) {
                     goStandAlone("disconnect requested");
@@ -507,11 +510,7 @@ public final class PeerConnection {
             later.add(() -> b.complete(Errno.EIO));
         }
         remoteReads.clear();
-        if (twopc != null) {
-            TwoPhase t = twopc;
-            later.add(() -> t.fail(StateResult.TIMEOUT));
-            twopc = null;
-        }
+        twoPhaseCommit.connectionLost(later);
         legacyStateChanges.connectionLost(later);
         if (!later.isEmpty()) {
             res.loop().execute(() -> later.forEach(Runnable::run));
@@ -538,8 +537,6 @@ public final class PeerConnection {
         pingAcks = 0;
         metaWaiters.clear();
         metaWaiterTargets.clear();
-        twopcResponderTid = 0;
-        twopcResponderIntent = null;
         if (hadPath) {
             res.observer().pathEstablished(peerId, false);
         }
@@ -752,12 +749,12 @@ public final class PeerConnection {
             case TWOPC_PREP_RSZ:
             case TWOPC_COMMIT:
             case TWOPC_ABORT:
-                onTwopcRequest(t, p.volume(), (TwopcRequest) p.payload());
+                twoPhaseCommit.onRequest(t, p.volume(), (TwopcRequest) p.payload());
                 return;
             case TWOPC_YES:
             case TWOPC_NO:
             case TWOPC_RETRY:
-                onTwopcReply(t, (TwopcReply) p.payload());
+                twoPhaseCommit.onReply(t, (TwopcReply) p.payload());
                 return;
             case DISCONNECT:
                 goStandAlone("peer sent P_DISCONNECT");
@@ -884,7 +881,7 @@ public final class PeerConnection {
                 pd.sendInitialParams();
             }
         } else if (res.nodeId() < peerId) {
-            startTwopc(TwoPhase.Kind.CONNECT, StateIntent.connRequest(ConnState.CONNECTED.code()));
+            twoPhaseCommit.start(TwoPhaseCommit.Kind.CONNECT, StateIntent.connRequest(ConnState.CONNECTED.code()));
             for (PeerDevice pd : devices.values()) {
                 pd.sendInitialParams();
             }
@@ -915,7 +912,7 @@ public final class PeerConnection {
     /** All volumes have processed the peer's state once: the handshake proper is over. */
     void deviceHandshakeDone() {
         if (phase == Phase.PARAMS && !dialect84()) {
-            maybeFinishConnectTwopc();
+            twoPhaseCommit.maybeFinishConnect();
         }
     }
 
@@ -1000,208 +997,23 @@ public final class PeerConnection {
 
     // ================================================================== 2PC (DRBD 9 dialect)
 
-    private CompletableFuture<StateResult> startTwopc(TwoPhase.Kind kind, int[] maskVal) {
-        return startTwopc(kind, WireConstants.VOLUME_CONNECTION, maskVal);
+    /** Responder of the connect transaction: answer once every volume decided. */
+    void maybeReplyConnectTwopc() {
+        twoPhaseCommit.maybeReplyConnect();
     }
 
-    /** A two-phase commit; {@code volume} is the header volume (a replication-state change names its volume). */
-    private CompletableFuture<StateResult> startTwopc(TwoPhase.Kind kind, int volume, int[] maskVal) {
-        CompletableFuture<StateResult> f = new CompletableFuture<>();
-        if (twopc != null) {
-            f.complete(StateResult.CONCURRENT_ST_CHG);
-            return f;
-        }
-        int tid = res.random().nextInt() & 0x7fff_ffff;
-        twopc = new TwoPhase(kind, tid, volume, maskVal[0], maskVal[1], f);
-        data.send(PacketType.TWOPC_PREPARE, volume,
-                new TwopcRequest(tid, res.nodeId(), peerId, 1L << peerId, 0, maskVal[0], maskVal[1]));
-        final int gen = generation;
-        twopc.timer = res.loop().schedule(() -> {
-            if (gen == generation && twopc != null && twopc.tid == tid) {
-                TwoPhase t = twopc;
-                twopc = null;
-                data.send(PacketType.TWOPC_ABORT, t.volume,
-                        new TwopcRequest(tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), t.mask, t.val));
-                t.fail(StateResult.TIMEOUT);
-                if (t.kind == TwoPhase.Kind.CONNECT) {
-                    connectionLost(ConnState.TIMEOUT, "two-phase commit of the connection timed out");
-                }
-            }
-        }, 30, TimeUnit.SECONDS);
-        return f;
+    boolean inParamsPhase() {
+        return phase == Phase.PARAMS;
     }
 
-    private long primaryNodes() {
-        long m = 0;
-        if (res.role() == Role.PRIMARY) {
-            m |= 1L << res.nodeId();
-        }
-        if (peerRole == Role.PRIMARY) {
-            m |= 1L << peerId;
-        }
-        return m;
-    }
-
-    private void onTwopcReply(PacketType t, TwopcReply r) {
-        TwoPhase tx = twopc;
-        if (tx == null || tx.tid != r.tid()) {
-            LOG.debug("{}: stale two-phase commit reply {}", tag, r);
-            return;
-        }
-        tx.reply = t;
-        if (tx.kind == TwoPhase.Kind.CONNECT) {
-            maybeFinishConnectTwopc();
-            return;
-        }
-        twopc = null;
-        cancel(tx.timer);
-        if (t == PacketType.TWOPC_YES) {
-            data.send(PacketType.TWOPC_COMMIT, tx.volume,
-                    new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
-            tx.result.complete(StateResult.SUCCESS);
-        } else {
-            data.send(PacketType.TWOPC_ABORT, tx.volume,
-                    new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
-            tx.result.complete(t == PacketType.TWOPC_RETRY ? StateResult.CONCURRENT_ST_CHG : tx.kind == TwoPhase.Kind.ROLE
-                    ? StateResult.TWO_PRIMARIES : StateResult.CW_FAILED_BY_PEER);
-            if (t == PacketType.TWOPC_NO) {
-                LOG.info("{}: the peer refused {}", tag, StateIntent.of(tx.mask, tx.val, false).description());
-            }
-        }
-    }
-
-    /** Initiator of the connect transaction: commit once the peer said yes and every volume decided. */
-    private void maybeFinishConnectTwopc() {
-        TwoPhase tx = twopc;
-        if (tx == null || tx.kind != TwoPhase.Kind.CONNECT || tx.reply == null || !allDevicesDecided()) {
-            return;
-        }
-        twopc = null;
-        cancel(tx.timer);
-        if (tx.reply != PacketType.TWOPC_YES) {
-            data.send(PacketType.TWOPC_ABORT, WireConstants.VOLUME_CONNECTION,
-                    new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
-            tx.result.complete(StateResult.CW_FAILED_BY_PEER);
-            if (tx.reply == PacketType.TWOPC_RETRY) {
-                connectionLost(ConnState.NETWORK_FAILURE, "peer asked to retry the connection");
-            } else {
-                fatal("peer refused the connection");
-            }
-            return;
-        }
-        data.send(PacketType.TWOPC_COMMIT, WireConstants.VOLUME_CONNECTION,
-                new TwopcRequest(tx.tid, res.nodeId(), peerId, 1L << peerId, primaryNodes(), tx.mask, tx.val));
-        tx.result.complete(StateResult.SUCCESS);
-        commitConnected();
-    }
-
-    private boolean allDevicesDecided() {
-        for (PeerDevice pd : devices.values()) {
-            if (!pd.hasDecision()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void commitConnected() {
+    /** The connect transaction committed (either side): the connection is Connected. */
+    void commitConnected() {
         phase = Phase.RUNNING;
         cancel(handshakeTimer);
         setState(ConnState.CONNECTED);
         for (PeerDevice pd : devices.values()) {
             pd.applyDecision();
         }
-    }
-
-    private void onTwopcRequest(PacketType t, int headerVolume, TwopcRequest r) {
-        StateIntent in = StateIntent.of(r.mask(), r.val(), false);
-        int volume = headerVolume == WireConstants.VOLUME_CONNECTION ? -1 : headerVolume;
-        switch (t) {
-            case TWOPC_PREPARE: {
-                twopcResponderTid = r.tid();
-                twopcResponderIntent = in;
-                twopcResponderVolume = volume;
-                if (in.connect() && phase == Phase.PARAMS) {
-                    twopcResponderConnect = true;
-                    for (PeerDevice pd : devices.values()) {
-                        if (!pd.paramsSent()) {
-                            pd.sendInitialParams();
-                        }
-                    }
-                    maybeReplyConnectTwopc();
-                    return;
-                }
-                StateResult ok = t == PacketType.TWOPC_PREPARE && !in.connect() && in.description().isEmpty()
-                        ? StateResult.NOT_SUPPORTED : stateChanges.evaluate(in, volume);
-                if (!ok.isSuccess()) {
-                    LOG.info("{}: peer requests {}: {}", tag, in.description(), ok);
-                }
-                replyTwopc(r.tid(), r.initiatorNodeId(), headerVolume,
-                        ok.isSuccess() ? PacketType.TWOPC_YES : PacketType.TWOPC_NO);
-                return;
-            }
-            case TWOPC_COMMIT: {
-                if (r.tid() != twopcResponderTid) {
-                    return;
-                }
-                twopcResponderTid = 0;
-                StateIntent pending = twopcResponderIntent;
-                twopcResponderIntent = null;
-                if (twopcResponderConnect) {
-                    twopcResponderConnect = false;
-                    commitConnected();
-                    return;
-                }
-                if (pending != null) {
-                    LOG.info("{}: peer committed {}", tag, pending.description());
-                    stateChanges.apply(pending, twopcResponderVolume);
-                }
-                return;
-            }
-            case TWOPC_ABORT:
-                if (r.tid() == twopcResponderTid) {
-                    twopcResponderTid = 0;
-                    twopcResponderIntent = null;
-                    if (twopcResponderConnect) {
-                        twopcResponderConnect = false;
-                        connectionLost(ConnState.NETWORK_FAILURE, "peer aborted the connection");
-                    }
-                }
-                return;
-            default:
-                replyTwopc(r.tid(), r.initiatorNodeId(), headerVolume, PacketType.TWOPC_NO); // resize is not supported
-        }
-    }
-
-    /** Responder of the connect transaction: answer once every volume decided. */
-    void maybeReplyConnectTwopc() {
-        if (!twopcResponderConnect || !allDevicesDecided() || twopcResponderTid == 0) {
-            return;
-        }
-        boolean refuse = false;
-        for (PeerDevice pd : devices.values()) {
-            if (pd.decisionRefuses()) {
-                refuse = true;
-            }
-        }
-        replyTwopc(twopcResponderTid, peerId, WireConstants.VOLUME_CONNECTION,
-                refuse ? PacketType.TWOPC_NO : PacketType.TWOPC_YES);
-        twopcResponderTid = refuse ? 0 : twopcResponderTid;
-        if (refuse) {
-            for (PeerDevice pd : devices.values()) {
-                if (pd.decisionRefuses()) {
-                    pd.applyDecision();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void replyTwopc(int tid, int initiator, int volume, PacketType t) {
-        long reachable = (1L << res.nodeId()) | (1L << initiator);
-        long primaries = res.role() == Role.PRIMARY ? 1L << res.nodeId() : 0;
-        long weak = res.role() == Role.PRIMARY ? ~reachable : 0;
-        meta.send(t, volume, new TwopcReply(tid, initiator, reachable, primaries, weak));
     }
 
     // ================================================================== roles
@@ -1228,7 +1040,7 @@ public final class PeerConnection {
             }
             return chain;
         }
-        return startTwopc(TwoPhase.Kind.ROLE, StateIntent.primaryRequest(forced, false));
+        return twoPhaseCommit.start(TwoPhaseCommit.Kind.ROLE, StateIntent.primaryRequest(forced, false));
     }
 
     /** After a local role change: tell the peer (new UUIDs first when the data generation changed). */
@@ -1740,37 +1552,6 @@ public final class PeerConnection {
         return data != null && (phase == Phase.RUNNING || phase == Phase.PARAMS);
     }
 
-    /** Two-phase commit state of the initiator. */
-    static final class TwoPhase {
-        enum Kind { CONNECT, ROLE, DISCONNECT, VERIFY, RESYNC }
-
-        final Kind kind;
-        final int tid;
-        /** Header volume of the transaction's packets (VOLUME_CONNECTION for connection-wide changes). */
-        final int volume;
-        final int mask;
-        final int val;
-        final CompletableFuture<StateResult> result;
-        PacketType reply;
-        ScheduledFuture<?> timer;
-
-        TwoPhase(Kind kind, int tid, int volume, int mask, int val, CompletableFuture<StateResult> result) {
-            this.kind = kind;
-            this.tid = tid;
-            this.volume = volume;
-            this.mask = mask;
-            this.val = val;
-            this.result = result;
-        }
-
-        void fail(StateResult r) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            result.complete(r);
-        }
-    }
-
     /** Starts online verify toward this peer on one volume (drbdadm verify). */
     public CompletableFuture<StateResult> startVerify(int vnr) {
         CompletableFuture<StateResult> out = new CompletableFuture<>();
@@ -1790,7 +1571,7 @@ public final class PeerConnection {
             }
             int[] mv = StateIntent.connRequest(ReplState.VERIFY_S.code());
             CompletableFuture<StateResult> ask = dialect84() ? legacyStateChanges.request(vnr, mv)
-                    : startTwopc(TwoPhase.Kind.VERIFY, vnr, mv);
+                    : twoPhaseCommit.start(TwoPhaseCommit.Kind.VERIFY, vnr, mv);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
                 if (rr.isSuccess()) {
@@ -1824,7 +1605,7 @@ public final class PeerConnection {
             int[] mv = StateIntent.connRequest(want.code());
             pd.fullSyncRequested(true);
             CompletableFuture<StateResult> ask = dialect84() ? legacyStateChanges.request(vnr, mv)
-                    : startTwopc(TwoPhase.Kind.RESYNC, vnr, mv);
+                    : twoPhaseCommit.start(TwoPhaseCommit.Kind.RESYNC, vnr, mv);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
                 if (rr.isSuccess() && isConnected()) {
