@@ -118,14 +118,6 @@ public final class PeerConnection {
     private long lastMetaRxNanos;
     private long pingSentNanos;
 
-    // primary side
-    private TransferLog tl;
-    private boolean epochCloseScheduled;
-    private long lastSentDagtagEnd = -1;
-    private final TreeMap<Integer, List<Runnable>> flushWaiters = new TreeMap<>();
-    private int lastAckedEpoch = Integer.MIN_VALUE;
-    private long pendingPeerAckDagtag = -1;
-    private ScheduledFuture<?> peerAckTimer;
     private int seq;
 
     // secondary side
@@ -143,6 +135,7 @@ public final class PeerConnection {
     private final PeerStateChanges stateChanges;
     private final LegacyStateChanges legacyStateChanges;
     private final TwoPhaseCommit twoPhaseCommit;
+    private final OutgoingWrites outgoing;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -156,6 +149,7 @@ public final class PeerConnection {
         this.stateChanges = new PeerStateChanges(this);
         this.legacyStateChanges = new LegacyStateChanges(this, stateChanges);
         this.twoPhaseCommit = new TwoPhaseCommit(this, stateChanges);
+        this.outgoing = new OutgoingWrites(this);
     }
 
     // ================================================================== accessors
@@ -204,6 +198,16 @@ public final class PeerConnection {
 
     public List<PeerDevice> devices() {
         return new ArrayList<>(devices.values());
+    }
+
+    /** The data-integrity digest (null without integrity-alg). */
+    DigestAlgorithm integrity() {
+        return integrity;
+    }
+
+    /** The data socket (null while not connected). */
+    Channel dataChannel() {
+        return dataCh;
     }
 
     /** The live peer devices (on the loop only). */
@@ -465,10 +469,8 @@ public final class PeerConnection {
         }
         cancel(handshakeTimer);
         cancel(keepAliveTimer);
-        cancel(peerAckTimer);
         handshakeTimer = null;
         keepAliveTimer = null;
-        peerAckTimer = null;
         boolean hadPath = dataCh != null;
         if (data != null) {
             data.flushAndClose();
@@ -484,22 +486,9 @@ public final class PeerConnection {
         data = null;
         meta = null;
         phase = Phase.IDLE;
-        // writes not yet stable on the peer must be resynced
-        if (tl != null) {
-            for (TransferLog.Entry e : tl.clear()) {
-                PeerDevice pd = (PeerDevice) e.owner;
-                pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
-                peerPartLost(e);
-            }
-            tl = null;
-        }
-        parts.clear();
         // completions run after the state change, never re-entering this connection mid-teardown
         List<Runnable> later = new ArrayList<>();
-        for (List<Runnable> l : flushWaiters.values()) {
-            later.addAll(l);
-        }
-        flushWaiters.clear();
+        outgoing.connectionLost(later);
         for (Packet p : gated) {
             p.release();
         }
@@ -531,8 +520,6 @@ public final class PeerConnection {
         peerParams = null;
         auth = null;
         authChallengeSeen = false;
-        lastSentDagtagEnd = -1;
-        pendingPeerAckDagtag = -1;
         pingsSent = 0;
         pingAcks = 0;
         metaWaiters.clear();
@@ -766,13 +753,13 @@ public final class PeerConnection {
                 onBarrier((Barrier) p.payload());
                 return;
             case BARRIER_ACK:
-                onBarrierAck((BarrierAck) p.payload());
+                outgoing.onBarrierAck((BarrierAck) p.payload());
                 return;
             case RECV_ACK:
             case WRITE_ACK:
             case RS_WRITE_ACK:
             case NEG_ACK:
-                onAck(p);
+                outgoing.onAck(p);
                 return;
             case DAGTAG:
                 lastRecvDagtag = ((Dagtag) p.payload()).dagtag();
@@ -866,7 +853,7 @@ public final class PeerConnection {
 
     private void sendParams() {
         phase = Phase.PARAMS;
-        tl = new TransferLog(res.random().nextInt() & 0x7fff_ffff);
+        outgoing.start();
         epochs = new ReceiverEpochs();
         receivedUnwritten = 0;
         lastRecvDagtag = 0;
@@ -1060,7 +1047,7 @@ public final class PeerConnection {
 
     /** Sends an application write of the stand-alone engine (on the loop). The peer part of {@code w} was added. */
     void sendWrite(PeerDevice pd, AppWrite w) {
-        sendWrite(pd, w.bio, w.dagtagEnd, w::peerDone);
+        outgoing.sendWrite(pd, w);
     }
 
     /**
@@ -1069,40 +1056,12 @@ public final class PeerConnection {
      * when the blocks were marked out of sync instead; the bio's segments are not touched after.
      */
     public void replicate(PeerDevice pd, Bio bio, java.util.function.Consumer<Boolean> done) {
-        long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
-        LocalWriteGate.Entry gate = localWrites.enter(bio);
-        res.onLoop(() -> {
-            if (!isConnected() || !pd.repl().replicatesWrites()
-                    || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
-                pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
-                if (isConnected() && pd.repl().isPreparingSync()) {
-                    sendOutOfSync(pd, bio.sector(), (int) bio.size());
-                }
-                gate.peerDone(null);
-                done.accept(false);
-                return;
-            }
-            // the range is held until P_DATA is queued and the local write is done, so a resync read
-            // of the same blocks on this node can neither overtake the write nor read stale data
-            pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
-                if (!isConnected() || tl == null) {
-                    gate.peerDone(range);
-                    pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
-                    done.accept(false);
-                    return;
-                }
-                long dag = res.advanceDagtag(sectors);
-                sendWrite(pd, bio, dag, done);
-                // P_DATA is queued: a resync reply sent later follows it on the wire. Holding the range
-                // until the peer's ack could deadlock with the peer's own resync request for these blocks.
-                gate.peerDone(range);
-            }));
-        });
+        outgoing.replicate(pd, bio, done);
     }
 
     /** A flush from the local device: {@code done} runs once the peer has every earlier write stable. */
     public void flush(Runnable done) {
-        res.onLoop(() -> flushEpoch(done));
+        res.onLoop(() -> outgoing.flushEpoch(done));
     }
 
     /** The local role, disk state or UUIDs of a volume changed: tell the peer (P_UUIDS, P_STATE). */
@@ -1117,7 +1076,8 @@ public final class PeerConnection {
                 // consider a resync after primary --force), then from the new UUIDs and state
                 boolean forced = pd.announcedDisk() != DiskState.UP_TO_DATE
                         && pd.volume().local().diskState() == DiskState.UP_TO_DATE;
-                CompletableFuture<StateResult> ask = legacyStateChanges.request(vnr, StateIntent.primaryRequest(forced, true));
+                CompletableFuture<StateResult> ask =
+                        legacyStateChanges.request(vnr, StateIntent.primaryRequest(forced, true));
                 ask.whenComplete((r, e) -> res.onLoop(() -> {
                     if (e != null || !r.isSuccess()) {
                         LOG.error("{}: the peer refused this node's promotion: {}", tag, e != null ? e : r.text());
@@ -1136,214 +1096,16 @@ public final class PeerConnection {
 
     /** The local part of a write passed to {@link #replicate} finished (any thread, before or after). */
     public void localWriteDone(Bio bio) {
-        localWrites.localDone(bio);
-    }
-
-    private final LocalWriteGate localWrites = new LocalWriteGate();
-
-    private void sendWrite(PeerDevice pd, Bio bio, long dagtagEnd, java.util.function.Consumer<Boolean> onDone) {
-        long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
-        int size = (int) bio.size();
-        if (tl.currentEpochWrites() >= net.maxEpochSize()) {
-            closeEpoch();
-        }
-        long start = dagtagEnd - sectors;
-        if (!dialect84() && lastSentDagtagEnd != start) {
-            data.send(PacketType.DAGTAG, WireConstants.VOLUME_CONNECTION, new Dagtag(start));
-        }
-        lastSentDagtagEnd = dagtagEnd;
-        TransferLog.Entry e = tl.add(bio.sector(), size, dagtagEnd, pd);
-        pd.trackUnacked(e.blockId, System.nanoTime());
-        int flags = net.protocol().dpFlag();
-        if (bio.hasFlag(Bio.FUA)) {
-            flags |= WireConstants.DP_FUA;
-        }
-        if (bio.hasFlag(Bio.PREFLUSH)) {
-            flags |= WireConstants.DP_FLUSH;
-        }
-        if (bio.hasFlag(Bio.SYNC)) {
-            flags |= WireConstants.DP_RW_SYNC;
-        }
-        if (pd.repl().isSyncSource()) {
-            flags |= WireConstants.DP_MAY_SET_IN_SYNC;
-        }
-        ByteBuf payload = Unpooled.wrappedBuffer(bio.segments());
-        Bytes digest = integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(bio.segments()));
-        DataHeader h = new DataHeader(bio.sector(), e.blockId, nextSeq(), flags, digest);
-        ChannelPromise sent = dataCh.newPromise();
-        boolean needAck = net.protocol() != WireProtocol.A;
-        PeerPart part = new PeerPart(onDone, needAck);
-        parts.put(e.blockId, part);
-        final int gen = generation;
-        sent.addListener(f -> res.onLoop(() -> part.sent(gen == generation && f.isSuccess())));
-        data.send(PacketType.DATA, pd.volume().volume(), h, payload, sent);
-        pd.countSent(size);
-        scheduleEpochClose();
-    }
-
-    /** Completion bookkeeping of one write toward this peer. */
-    private final Map<Long, PeerPart> parts = new HashMap<>();
-
-    private final class PeerPart {
-        final java.util.function.Consumer<Boolean> done;
-        final boolean needAck;
-        boolean sentDone;
-        boolean sentOk;
-        boolean acked;
-        boolean ackOk;
-        boolean lost;
-        boolean finished;
-
-        PeerPart(java.util.function.Consumer<Boolean> done, boolean needAck) {
-            this.done = done;
-            this.needAck = needAck;
-        }
-
-        void sent(boolean ok) {
-            sentDone = true;
-            sentOk = ok;
-            if (!ok) {
-                lost = true;
-            }
-            check();
-        }
-
-        void acked(boolean ok) {
-            acked = true;
-            ackOk = ok;
-            check();
-        }
-
-        void check() {
-            if (finished || !sentDone) {
-                return;
-            }
-            if (lost) {
-                finished = true;
-                done.accept(false);
-            } else if (!needAck || acked) {
-                finished = true;
-                done.accept(needAck ? ackOk : sentOk);
-            }
-        }
-    }
-
-    private void peerPartLost(TransferLog.Entry e) {
-        PeerPart part = parts.remove(e.blockId);
-        if (part != null) {
-            part.lost = true;
-            part.check();
-            // if the data has not left the socket yet, the part finishes when Netty fails that write
-        }
-    }
-
-    private void scheduleEpochClose() {
-        if (!epochCloseScheduled) {
-            epochCloseScheduled = true;
-            final int gen = generation;
-            res.loop().execute(() -> {
-                if (gen == generation) {
-                    epochCloseScheduled = false;
-                    closeEpoch();
-                }
-            });
-        }
-    }
-
-    private Integer closeEpoch() {
-        if (tl == null || data == null) {
-            return null;
-        }
-        Integer nr = tl.closeEpoch();
-        if (nr != null) {
-            data.send(PacketType.BARRIER, WireConstants.VOLUME_CONNECTION, new Barrier(nr));
-        }
-        return nr;
+        outgoing.localWriteDone(bio);
     }
 
     /** Completes {@code done} once every write sent so far is acknowledged stable by the peer. */
     void flushEpoch(Runnable done) {
-        if (tl == null) {
-            done.run();
-            return;
-        }
-        Integer nr = closeEpoch();
-        if (nr == null) {
-            if (tl.isEmpty()) {
-                done.run();
-                return;
-            }
-            nr = tl.currentEpoch() - 1;
-        }
-        flushWaiters.computeIfAbsent(nr, k -> new ArrayList<>()).add(done);
-    }
-
-    private void onBarrierAck(BarrierAck a) throws ProtocolException {
-        if (tl == null) {
-            throw new ProtocolException("barrier ack while not replicating");
-        }
-        List<TransferLog.Entry> stable = tl.barrierAcked(a.barrier(), a.setSize());
-        lastAckedEpoch = a.barrier();
-        long dag = -1;
-        for (TransferLog.Entry e : stable) {
-            parts.remove(e.blockId);
-            dag = e.dagtag;
-            ((PeerDevice) e.owner).untrackUnacked(e.blockId);
-        }
-        while (!flushWaiters.isEmpty() && flushWaiters.firstKey() - a.barrier() <= 0) {
-            flushWaiters.pollFirstEntry().getValue().forEach(Runnable::run);
-        }
-        if (!dialect84() && dag >= 0) {
-            schedulePeerAck(dag);
-        }
-    }
-
-    private void schedulePeerAck(long dagtag) {
-        pendingPeerAckDagtag = dagtag;
-        if (peerAckTimer == null) {
-            final int gen = generation;
-            peerAckTimer = res.loop().schedule(() -> {
-                peerAckTimer = null;
-                if (gen == generation && pendingPeerAckDagtag >= 0 && meta != null) {
-                    long mask = (1L << res.nodeId()) | (1L << peerId);
-                    meta.send(PacketType.PEER_ACK, WireConstants.VOLUME_CONNECTION, new PeerAck(mask, pendingPeerAckDagtag));
-                    pendingPeerAckDagtag = -1;
-                }
-            }, 100, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void onAck(Packet p) throws ProtocolException {
-        BlockAck a = (BlockAck) p.payload();
-        if (a.blockId() == WireConstants.ID_SYNCER) {
-            PeerDevice pd = devices.get(p.volume());
-            if (pd == null) {
-                throw new ProtocolException(p.type() + " for unknown volume " + p.volume());
-            }
-            pd.onResyncAck(p.type(), a);
-            return;
-        }
-        TransferLog.Entry e = tl == null ? null : tl.acked(a.blockId());
-        PeerPart part = parts.get(a.blockId());
-        if (e == null || part == null) {
-            throw new ProtocolException(p.type() + " for unknown request 0x" + Long.toHexString(a.blockId()));
-        }
-        PeerDevice pd = (PeerDevice) e.owner;
-        boolean ok = p.type() != PacketType.NEG_ACK;
-        if (pd != null) {
-            pd.untrackUnacked(e.blockId);
-            if (!ok) {
-                pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
-            } else if (p.type() == PacketType.RS_WRITE_ACK) {
-                pd.bitmap().clearRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
-                pd.checkResyncFinishedAsSource();
-            }
-        }
-        part.acked(ok);
+        outgoing.flushEpoch(done);
     }
 
     void sendOutOfSync(PeerDevice pd, long sector, int size) {
-        data.send(PacketType.OUT_OF_SYNC, pd.volume().volume(), new BlockDesc(sector, size));
+        outgoing.sendOutOfSync(pd, sector, size);
     }
 
     // ================================================================== data path: secondary side
