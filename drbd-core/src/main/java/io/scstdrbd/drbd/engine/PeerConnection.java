@@ -79,8 +79,6 @@ public final class PeerConnection {
     static final int PROTOCOL_MIN = 100;
     /** The lowest protocol offered: PROTOCOL_MIN or the drbd module's protocol_version_min if higher. */
     private volatile int protocolMin = PROTOCOL_MIN;
-    /** Bytes of received but unwritten peer data after which the data socket stops reading. */
-    static final long RECEIVE_HIGH_WATER = 64L << 20;
 
     private final ResourceEngine res;
     private final int peerId;
@@ -120,13 +118,6 @@ public final class PeerConnection {
 
     private int seq;
 
-    // secondary side
-    private ReceiverEpochs epochs;
-    private final ArrayDeque<Packet> gated = new ArrayDeque<>();
-    private long receivedUnwritten;
-    private long lastRecvDagtag;
-    private final ArrayDeque<Long> peerAckPending = new ArrayDeque<>();
-
     // remote reads
     private final Map<Long, Bio> remoteReads = new HashMap<>();
     private long nextReadId = 0x2000_0000L;
@@ -136,6 +127,7 @@ public final class PeerConnection {
     private final LegacyStateChanges legacyStateChanges;
     private final TwoPhaseCommit twoPhaseCommit;
     private final OutgoingWrites outgoing;
+    private final IncomingWrites incoming;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -150,6 +142,7 @@ public final class PeerConnection {
         this.legacyStateChanges = new LegacyStateChanges(this, stateChanges);
         this.twoPhaseCommit = new TwoPhaseCommit(this, stateChanges);
         this.outgoing = new OutgoingWrites(this);
+        this.incoming = new IncomingWrites(this);
     }
 
     // ================================================================== accessors
@@ -489,12 +482,7 @@ public final class PeerConnection {
         // completions run after the state change, never re-entering this connection mid-teardown
         List<Runnable> later = new ArrayList<>();
         outgoing.connectionLost(later);
-        for (Packet p : gated) {
-            p.release();
-        }
-        gated.clear();
-        epochs = null;
-        peerAckPending.clear();
+        incoming.connectionLost();
         for (Bio b : remoteReads.values()) {
             later.add(() -> b.complete(Errno.EIO));
         }
@@ -651,8 +639,7 @@ public final class PeerConnection {
             protocolError(p.type() + " is not part of protocol " + agreed);
             return;
         }
-        if (onData && isGated(p)) {
-            gated.add(p);
+        if (onData && incoming.holdIfGated(p)) {
             return;
         }
         try {
@@ -665,15 +652,8 @@ public final class PeerConnection {
         }
     }
 
-    private boolean isGated(Packet p) {
-        if (gated.isEmpty() && (epochs == null || !epochs.hasClosedUnfinished()
-                || res.writeOrdering() == WriteOrdering.NONE)) {
-            return false;
-        }
-        return p.type() == PacketType.DATA || p.type() == PacketType.BARRIER || p.type() == PacketType.DAGTAG;
-    }
-
-    private void dispatch(Packet p) throws ProtocolException {
+    /** Handles one decoded packet (also the packets the write gate held). */
+    void dispatch(Packet p) throws ProtocolException {
         switch (phase) {
             case FEATURES:
                 expect(p, PacketType.CONNECTION_FEATURES);
@@ -747,10 +727,10 @@ public final class PeerConnection {
                 goStandAlone("peer sent P_DISCONNECT");
                 return;
             case DATA:
-                onData(p);
+                incoming.onData(p);
                 return;
             case BARRIER:
-                onBarrier((Barrier) p.payload());
+                incoming.onBarrier((Barrier) p.payload());
                 return;
             case BARRIER_ACK:
                 outgoing.onBarrierAck((BarrierAck) p.payload());
@@ -762,10 +742,10 @@ public final class PeerConnection {
                 outgoing.onAck(p);
                 return;
             case DAGTAG:
-                lastRecvDagtag = ((Dagtag) p.payload()).dagtag();
+                incoming.onDagtag((Dagtag) p.payload());
                 return;
             case PEER_ACK:
-                onPeerAck((PeerAck) p.payload());
+                incoming.onPeerAck((PeerAck) p.payload());
                 return;
             case DATA_REQUEST:
                 onDataRequest(p);
@@ -854,9 +834,7 @@ public final class PeerConnection {
     private void sendParams() {
         phase = Phase.PARAMS;
         outgoing.start();
-        epochs = new ReceiverEpochs();
-        receivedUnwritten = 0;
-        lastRecvDagtag = 0;
+        incoming.start();
         seq = 0;
         data.send(PacketType.PROTOCOL, WireConstants.VOLUME_CONNECTION, myProtocolParams());
         startKeepAlive();
@@ -1106,144 +1084,6 @@ public final class PeerConnection {
 
     void sendOutOfSync(PeerDevice pd, long sector, int size) {
         outgoing.sendOutOfSync(pd, sector, size);
-    }
-
-    // ================================================================== data path: secondary side
-
-    private void onData(Packet p) throws ProtocolException {
-        DataHeader h = (DataHeader) p.payload();
-        PeerDevice pd = devices.get(p.volume());
-        if (pd == null) {
-            p.release();
-            throw new ProtocolException("P_DATA for unknown volume " + p.volume());
-        }
-        int size = p.dataLength();
-        if (size <= 0 || (size & 511) != 0 || h.sector() < 0
-                || h.sector() + (size >>> 9) > pd.volume().agreedSectors()) {
-            p.release();
-            throw new ProtocolException("P_DATA with bad range: sector " + h.sector() + ", " + size + " bytes");
-        }
-        if (integrity != null) {
-            byte[] want = integrity.digest(p.data().nioBuffers());
-            if (!h.digest().constantTimeEquals(want)) {
-                p.release();
-                throw new ProtocolException("digest integrity check FAILED for sector " + h.sector());
-            }
-        }
-        if (!dialect84()) {
-            lastRecvDagtag += size >>> 9;
-            peerAckPending.add(lastRecvDagtag);
-            if (peerAckPending.size() > 1_000_000) {
-                peerAckPending.poll();
-            }
-        }
-        ReceiverEpochs.Epoch epoch = epochs.writeReceived();
-        if (h.hasFlag(WireConstants.DP_SEND_RECEIVE_ACK)) {
-            meta.send(PacketType.RECV_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
-        }
-        receivedUnwritten += size;
-        if (receivedUnwritten > RECEIVE_HIGH_WATER && dataCh.config().isAutoRead()) {
-            dataCh.config().setAutoRead(false);
-        }
-        final int gen = generation;
-        pd.receiveWrite(h, p.data(), (errno) -> res.onLoop(() -> {
-            receivedUnwritten -= size;
-            if (gen != generation) {
-                return;
-            }
-            if (receivedUnwritten < RECEIVE_HIGH_WATER / 2 && dataCh != null && !dataCh.config().isAutoRead()) {
-                dataCh.config().setAutoRead(true);
-            }
-            if (errno == 0) {
-                if (h.hasFlag(WireConstants.DP_MAY_SET_IN_SYNC) && h.hasFlag(WireConstants.DP_SEND_WRITE_ACK)) {
-                    meta.send(PacketType.RS_WRITE_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
-                } else if (h.hasFlag(WireConstants.DP_SEND_WRITE_ACK)) {
-                    meta.send(PacketType.WRITE_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
-                }
-            } else if (h.hasFlag(WireConstants.DP_SEND_WRITE_ACK)) {
-                meta.send(PacketType.NEG_ACK, p.volume(), new BlockAck(h.sector(), h.blockId(), size, nextSeq()));
-            }
-            epochs.writeDone(epoch);
-            finishEpochs();
-        }));
-    }
-
-    private void onBarrier(Barrier b) {
-        epochs.barrier(b.barrier());
-        finishEpochs();
-    }
-
-    /** Acknowledges closed epochs whose writes are done, in order (after a flush with write-ordering flush). */
-    private void finishEpochs() {
-        if (epochs == null) {
-            return;
-        }
-        ReceiverEpochs.Epoch e = epochs.nextToFinish();
-        if (e == null) {
-            releaseGate();
-            return;
-        }
-        final int gen = generation;
-        Runnable ack = () -> {
-            if (gen != generation) {
-                return;
-            }
-            meta.send(PacketType.BARRIER_ACK, WireConstants.VOLUME_CONNECTION, new BarrierAck(e.barrier(), e.writes()));
-            epochs.finished(e);
-            finishEpochs();
-        };
-        if (res.writeOrdering() == WriteOrdering.FLUSH && e.writes() > 0) {
-            flushAllBacking(() -> res.onLoop(ack));
-        } else {
-            ack.run();
-        }
-    }
-
-    private void flushAllBacking(Runnable done) {
-        List<PeerDevice> l = devices();
-        int[] pending = {l.size() + 1};
-        Runnable one = () -> {
-            if (--pending[0] == 0) {
-                done.run();
-            }
-        };
-        for (PeerDevice pd : l) {
-            LocalVolume lv = pd.volume().local();
-            if (!lv.hasDisk()) {
-                one.run();
-            } else {
-                lv.submitLocal(Bio.flush((bio, err) -> res.onLoop(one)));
-            }
-        }
-        one.run();
-    }
-
-    private void releaseGate() {
-        while (!gated.isEmpty()) {
-            if (epochs != null && epochs.hasClosedUnfinished() && res.writeOrdering() != WriteOrdering.NONE) {
-                return;
-            }
-            Packet p = gated.poll();
-            try {
-                dispatch(p);
-            } catch (ProtocolException ex) {
-                protocolError(ex.getMessage());
-                return;
-            }
-        }
-    }
-
-    private void onPeerAck(PeerAck a) throws ProtocolException {
-        while (!peerAckPending.isEmpty()) {
-            long d = peerAckPending.poll();
-            if (d == a.dagtag()) {
-                return;
-            }
-            if (d > a.dagtag()) {
-                break;
-            }
-        }
-        throw new ProtocolException("P_PEER_ACK for dagtag " + a.dagtag() + " matches no received write");
     }
 
     // ================================================================== remote reads
