@@ -118,16 +118,13 @@ public final class PeerConnection {
 
     private int seq;
 
-    // remote reads
-    private final Map<Long, Bio> remoteReads = new HashMap<>();
-    private long nextReadId = 0x2000_0000L;
-
     // state changes
     private final PeerStateChanges stateChanges;
     private final LegacyStateChanges legacyStateChanges;
     private final TwoPhaseCommit twoPhaseCommit;
     private final OutgoingWrites outgoing;
     private final IncomingWrites incoming;
+    private final RemoteReads remoteReads;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -143,6 +140,7 @@ public final class PeerConnection {
         this.twoPhaseCommit = new TwoPhaseCommit(this, stateChanges);
         this.outgoing = new OutgoingWrites(this);
         this.incoming = new IncomingWrites(this);
+        this.remoteReads = new RemoteReads(this);
     }
 
     // ================================================================== accessors
@@ -483,10 +481,7 @@ public final class PeerConnection {
         List<Runnable> later = new ArrayList<>();
         outgoing.connectionLost(later);
         incoming.connectionLost();
-        for (Bio b : remoteReads.values()) {
-            later.add(() -> b.complete(Errno.EIO));
-        }
-        remoteReads.clear();
+        remoteReads.connectionLost(later);
         twoPhaseCommit.connectionLost(later);
         legacyStateChanges.connectionLost(later);
         if (!later.isEmpty()) {
@@ -748,13 +743,13 @@ public final class PeerConnection {
                 incoming.onPeerAck((PeerAck) p.payload());
                 return;
             case DATA_REQUEST:
-                onDataRequest(p);
+                remoteReads.onDataRequest(p);
                 return;
             case DATA_REPLY:
-                onDataReply(p);
+                remoteReads.onDataReply(p);
                 return;
             case NEG_DREPLY:
-                onNegDataReply((BlockAck) p.payload());
+                remoteReads.onNegDataReply((BlockAck) p.payload());
                 return;
             case UNPLUG_REMOTE:
             case DELAY_PROBE:
@@ -1089,51 +1084,7 @@ public final class PeerConnection {
     // ================================================================== remote reads
 
     void remoteRead(PeerDevice pd, Bio bio) {
-        long id = nextReadId++;
-        remoteReads.put(id, bio);
-        data.send(PacketType.DATA_REQUEST, pd.volume().volume(), new BlockRequest(bio.sector(), id, (int) bio.size()));
-    }
-
-    private void onDataReply(Packet p) throws ProtocolException {
-        DataHeader h = (DataHeader) p.payload();
-        Bio bio = remoteReads.remove(h.blockId());
-        if (bio == null) {
-            p.release();
-            throw new ProtocolException("P_DATA_REPLY for unknown request 0x" + Long.toHexString(h.blockId()));
-        }
-        ByteBuf d = p.data();
-        try {
-            checkIntegrity(h, d);
-            if (d.readableBytes() != bio.size()) {
-                bio.complete(Errno.EIO);
-                throw new ProtocolException("P_DATA_REPLY of " + d.readableBytes() + " bytes for a read of " + bio.size());
-            }
-            int off = d.readerIndex();
-            for (ByteBuffer seg : bio.segments()) {
-                int n = seg.remaining();
-                d.getBytes(off, seg.duplicate());
-                off += n;
-            }
-            bio.complete(0);
-        } finally {
-            d.release();
-        }
-    }
-
-    private void onNegDataReply(BlockAck a) {
-        Bio bio = remoteReads.remove(a.blockId());
-        if (bio != null) {
-            bio.complete(Errno.EIO);
-        }
-    }
-
-    private void onDataRequest(Packet p) throws ProtocolException {
-        BlockRequest r = (BlockRequest) p.payload();
-        PeerDevice pd = devices.get(p.volume());
-        if (pd == null) {
-            throw new ProtocolException("P_DATA_REQUEST for unknown volume " + p.volume());
-        }
-        pd.serveRead(PacketType.DATA_REPLY, PacketType.NEG_DREPLY, r, r.blockId());
+        remoteReads.remoteRead(pd, bio);
     }
 
     // ================================================================== sending helpers for PeerDevice

@@ -1,0 +1,88 @@
+package io.scstdrbd.drbd.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.scstdrbd.drbd.wire.BlockAck;
+import io.scstdrbd.drbd.wire.BlockRequest;
+import io.scstdrbd.drbd.wire.DataHeader;
+import io.scstdrbd.drbd.wire.Packet;
+import io.scstdrbd.drbd.wire.PacketType;
+import io.scstdrbd.drbd.wire.ProtocolException;
+import io.scstdrbd.kernel.block.Bio;
+import io.scstdrbd.kernel.errno.Errno;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Application reads over the connection: reads this node asks the peer to serve (P_DATA_REQUEST,
+ * answered by P_DATA_REPLY or P_NEG_DREPLY) and the peer's requests, handed to its volume.
+ *
+ * <p>Threading: on the resource loop, like everything in the engine.
+ */
+final class RemoteReads {
+    private final PeerConnection conn;
+    private final Map<Long, Bio> remoteReads = new HashMap<>();
+    private long nextReadId = 0x2000_0000L;
+
+    RemoteReads(PeerConnection conn) {
+        this.conn = conn;
+    }
+
+    /** The connection is gone: reads still waiting fail with EIO (in {@code later}). */
+    void connectionLost(List<Runnable> later) {
+        for (Bio b : remoteReads.values()) {
+            later.add(() -> b.complete(Errno.EIO));
+        }
+        remoteReads.clear();
+    }
+
+    void remoteRead(PeerDevice pd, Bio bio) {
+        long id = nextReadId++;
+        remoteReads.put(id, bio);
+        conn.dataWriter().send(PacketType.DATA_REQUEST, pd.volume().volume(),
+                new BlockRequest(bio.sector(), id, (int) bio.size()));
+    }
+
+    void onDataReply(Packet p) throws ProtocolException {
+        DataHeader h = (DataHeader) p.payload();
+        Bio bio = remoteReads.remove(h.blockId());
+        if (bio == null) {
+            p.release();
+            throw new ProtocolException("P_DATA_REPLY for unknown request 0x" + Long.toHexString(h.blockId()));
+        }
+        ByteBuf d = p.data();
+        try {
+            conn.checkIntegrity(h, d);
+            if (d.readableBytes() != bio.size()) {
+                bio.complete(Errno.EIO);
+                throw new ProtocolException("P_DATA_REPLY of " + d.readableBytes() + " bytes for a read of " + bio.size());
+            }
+            int off = d.readerIndex();
+            for (ByteBuffer seg : bio.segments()) {
+                int n = seg.remaining();
+                d.getBytes(off, seg.duplicate());
+                off += n;
+            }
+            bio.complete(0);
+        } finally {
+            d.release();
+        }
+    }
+
+    void onNegDataReply(BlockAck a) {
+        Bio bio = remoteReads.remove(a.blockId());
+        if (bio != null) {
+            bio.complete(Errno.EIO);
+        }
+    }
+
+    void onDataRequest(Packet p) throws ProtocolException {
+        BlockRequest r = (BlockRequest) p.payload();
+        PeerDevice pd = conn.device(p.volume());
+        if (pd == null) {
+            throw new ProtocolException("P_DATA_REQUEST for unknown volume " + p.volume());
+        }
+        pd.serveRead(PacketType.DATA_REPLY, PacketType.NEG_DREPLY, r, r.blockId());
+    }
+}
