@@ -112,9 +112,6 @@ public final class PeerConnection {
     private ProtocolParams peerParams;
     private DigestAlgorithm integrity;
     private ScheduledFuture<?> handshakeTimer;
-    private ScheduledFuture<?> keepAliveTimer;
-    private long lastMetaRxNanos;
-    private long pingSentNanos;
 
     private int seq;
 
@@ -125,6 +122,7 @@ public final class PeerConnection {
     private final OutgoingWrites outgoing;
     private final IncomingWrites incoming;
     private final RemoteReads remoteReads;
+    private final KeepAlive keepAlive;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -141,6 +139,7 @@ public final class PeerConnection {
         this.outgoing = new OutgoingWrites(this);
         this.incoming = new IncomingWrites(this);
         this.remoteReads = new RemoteReads(this);
+        this.keepAlive = new KeepAlive(this);
     }
 
     // ================================================================== accessors
@@ -459,9 +458,8 @@ public final class PeerConnection {
             connector = null;
         }
         cancel(handshakeTimer);
-        cancel(keepAliveTimer);
+        keepAlive.stop();
         handshakeTimer = null;
-        keepAliveTimer = null;
         boolean hadPath = dataCh != null;
         if (data != null) {
             data.flushAndClose();
@@ -503,10 +501,7 @@ public final class PeerConnection {
         peerParams = null;
         auth = null;
         authChallengeSeen = false;
-        pingsSent = 0;
-        pingAcks = 0;
-        metaWaiters.clear();
-        metaWaiterTargets.clear();
+        keepAlive.reset();
         if (hadPath) {
             res.observer().pathEstablished(peerId, false);
         }
@@ -611,7 +606,7 @@ public final class PeerConnection {
         f.touch("decoding");
         boolean onData = ch == dataCh;
         if (!onData) {
-            lastMetaRxNanos = System.nanoTime();
+            keepAlive.metaReceived();
         }
         Packet p;
         try {
@@ -695,9 +690,7 @@ public final class PeerConnection {
                 meta.send(PacketType.PING_ACK, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
                 return;
             case PING_ACK:
-                pingSentNanos = 0;
-                pingAcks++;
-                runMetaWaiters();
+                keepAlive.onPingAck();
                 return;
             case STATE_CHG_REQ:
             case CONN_ST_CHG_REQ:
@@ -832,7 +825,7 @@ public final class PeerConnection {
         incoming.start();
         seq = 0;
         data.send(PacketType.PROTOCOL, WireConstants.VOLUME_CONNECTION, myProtocolParams());
-        startKeepAlive();
+        keepAlive.start();
         if (dialect84()) {
             phase = Phase.RUNNING;
             cancel(handshakeTimer);
@@ -878,71 +871,12 @@ public final class PeerConnection {
 
     // ================================================================== meta round trips
 
-    private long pingsSent;
-    private long pingAcks;
-    private final java.util.ArrayDeque<long[]> metaWaiterTargets = new java.util.ArrayDeque<>();
-    private final java.util.ArrayDeque<Runnable> metaWaiters = new java.util.ArrayDeque<>();
-
     /**
-     * Runs {@code r} once the peer has processed everything sent on the meta socket so far: a
-     * P_PING is sent and {@code r} runs at its P_PING_ACK. A kernel peer handles the meta socket
-     * in another thread than the data socket, so e.g. the P_STATE that ends a resync must not
-     * overtake the last P_RS_WRITE_ACK.
+     * Runs {@code r} once the peer has processed everything sent on the meta socket so far (a
+     * P_PING and its P_PING_ACK).
      */
     void afterMetaRoundTrip(Runnable r) {
-        if (meta == null) {
-            return;
-        }
-        meta.send(PacketType.PING, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
-        pingsSent++;
-        if (pingSentNanos == 0) {
-            pingSentNanos = System.nanoTime();
-        }
-        metaWaiterTargets.add(new long[] {pingsSent});
-        metaWaiters.add(r);
-    }
-
-    private void runMetaWaiters() {
-        while (!metaWaiters.isEmpty() && metaWaiterTargets.peek()[0] <= pingAcks) {
-            metaWaiterTargets.poll();
-            metaWaiters.poll().run();
-        }
-    }
-
-    // ================================================================== keep-alive
-
-    private void startKeepAlive() {
-        lastMetaRxNanos = System.nanoTime();
-        pingSentNanos = 0;
-        final int gen = generation;
-        long tickMs = Math.max(100, Math.min(net.pingTimeout() * 100L, 1000));
-        keepAliveTimer = res.loop().scheduleAtFixedRate(() -> {
-            if (gen != generation || meta == null) {
-                return;
-            }
-            keepAliveTick();
-        }, tickMs, tickMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void keepAliveTick() {
-        long now = System.nanoTime();
-        long pingTimeoutNs = net.pingTimeout() * 100_000_000L;
-        if (pingSentNanos != 0 && now - pingSentNanos > pingTimeoutNs) {
-            connectionLost(ConnState.NETWORK_FAILURE, "PingAck did not arrive in time");
-            return;
-        }
-        if (pingSentNanos == 0 && now - lastMetaRxNanos > net.pingInt() * 1_000_000_000L) {
-            pingSentNanos = now;
-            pingsSent++;
-            meta.send(PacketType.PING, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
-        }
-        long koNs = (long) net.timeout() * net.koCount() * 100_000_000L;
-        for (PeerDevice pd : devices.values()) {
-            if (pd.oldestUnackedAge(now) > koNs && koNs > 0) {
-                connectionLost(ConnState.TIMEOUT, "peer did not acknowledge a write within timeout x ko-count");
-                return;
-            }
-        }
+        keepAlive.afterMetaRoundTrip(r);
     }
 
     // ================================================================== peer role
