@@ -123,6 +123,7 @@ public final class PeerConnection {
     private final IncomingWrites incoming;
     private final RemoteReads remoteReads;
     private final KeepAlive keepAlive;
+    private final StateChangeRequests stateRequests;
 
     PeerConnection(ResourceEngine res, int peerId, InetSocketAddress localAddr, InetSocketAddress peerAddr,
             NetConfig net, ResyncSettings resync) {
@@ -140,6 +141,7 @@ public final class PeerConnection {
         this.incoming = new IncomingWrites(this);
         this.remoteReads = new RemoteReads(this);
         this.keepAlive = new KeepAlive(this);
+        this.stateRequests = new StateChangeRequests(this, stateChanges, legacyStateChanges, twoPhaseCommit);
     }
 
     // ================================================================== accessors
@@ -379,11 +381,7 @@ public final class PeerConnection {
                 out.complete(StateResult.SUCCESS);
                 return;
             }
-            CompletableFuture<StateResult> ask = dialect84()
-                    ? legacyStateChanges.request(WireConstants.VOLUME_CONNECTION,
-                            StateIntent.connRequest(ConnState.DISCONNECTING.code()))
-                    : twoPhaseCommit.start(TwoPhaseCommit.Kind.DISCONNECT,
-                            StateIntent.connRequest(ConnState.DISCONNECTING.code()));
+            CompletableFuture<StateResult> ask = stateRequests.disconnect();
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 if (cstate != ConnState.STANDALONE) {
                     goStandAlone("disconnect requested");
@@ -914,27 +912,7 @@ public final class PeerConnection {
 
     /** Asks the peer whether this node may become Primary (forced: also declares its disk UpToDate). */
     CompletableFuture<StateResult> requestPeerAcceptsPrimary(boolean forced) {
-        if (!isConnected()) {
-            return CompletableFuture.completedFuture(StateResult.SUCCESS);
-        }
-        if (dialect84()) {
-            List<CompletableFuture<StateResult>> l = new ArrayList<>();
-            CompletableFuture<StateResult> chain = CompletableFuture.completedFuture(StateResult.SUCCESS);
-            for (PeerDevice pd : devices.values()) {
-                int vnr = pd.volume().volume();
-                chain = chain.thenCompose(prev -> {
-                    if (!prev.isSuccess()) {
-                        return CompletableFuture.completedFuture(prev);
-                    }
-                    CompletableFuture<StateResult> f = new CompletableFuture<>();
-                    res.onLoop(() -> legacyStateChanges.request(vnr, StateIntent.primaryRequest(forced, true))
-                            .whenComplete((r, e) -> f.complete(e != null ? StateResult.TIMEOUT : r)));
-                    return f;
-                });
-            }
-            return chain;
-        }
-        return twoPhaseCommit.start(TwoPhaseCommit.Kind.ROLE, StateIntent.primaryRequest(forced, false));
+        return stateRequests.peerAcceptsPrimary(forced);
     }
 
     /** After a local role change: tell the peer (new UUIDs first when the data generation changed). */
@@ -973,32 +951,7 @@ public final class PeerConnection {
 
     /** The local role, disk state or UUIDs of a volume changed: tell the peer (P_UUIDS, P_STATE). */
     public void localStateChanged(int vnr) {
-        res.onLoop(() -> {
-            PeerDevice pd = devices.get(vnr);
-            if (pd == null || !isConnected()) {
-                return;
-            }
-            if (dialect84() && res.role() == Role.PRIMARY && pd.announcedRole() != Role.PRIMARY) {
-                // an 8.4 peer learns a promotion through a cluster-wide request first (which also makes it
-                // consider a resync after primary --force), then from the new UUIDs and state
-                boolean forced = pd.announcedDisk() != DiskState.UP_TO_DATE
-                        && pd.volume().local().diskState() == DiskState.UP_TO_DATE;
-                CompletableFuture<StateResult> ask =
-                        legacyStateChanges.request(vnr, StateIntent.primaryRequest(forced, true));
-                ask.whenComplete((r, e) -> res.onLoop(() -> {
-                    if (e != null || !r.isSuccess()) {
-                        LOG.error("{}: the peer refused this node's promotion: {}", tag, e != null ? e : r.text());
-                    }
-                    if (isConnected()) {
-                        pd.sendUuids();
-                        pd.sendState();
-                    }
-                }));
-                return;
-            }
-            pd.sendUuids();
-            pd.sendState();
-        });
+        stateRequests.localStateChanged(vnr);
     }
 
     /** The local part of a write passed to {@link #replicate} finished (any thread, before or after). */
@@ -1041,33 +994,7 @@ public final class PeerConnection {
 
     /** Starts online verify toward this peer on one volume (drbdadm verify). */
     public CompletableFuture<StateResult> startVerify(int vnr) {
-        CompletableFuture<StateResult> out = new CompletableFuture<>();
-        res.onLoop(() -> {
-            PeerDevice pd = devices.get(vnr);
-            if (pd == null || !isConnected()) {
-                out.complete(StateResult.NEED_CONNECTION);
-                return;
-            }
-            if (net.verifyAlg().isEmpty()) {
-                out.complete(StateResult.NO_VERIFY_ALG);
-                return;
-            }
-            if (pd.repl() != ReplState.ESTABLISHED) {
-                out.complete(StateResult.RESYNC_RUNNING);
-                return;
-            }
-            int[] mv = StateIntent.connRequest(ReplState.VERIFY_S.code());
-            CompletableFuture<StateResult> ask = dialect84() ? legacyStateChanges.request(vnr, mv)
-                    : twoPhaseCommit.start(TwoPhaseCommit.Kind.VERIFY, vnr, mv);
-            ask.whenComplete((r, e) -> res.onLoop(() -> {
-                StateResult rr = e != null ? StateResult.TIMEOUT : r;
-                if (rr.isSuccess()) {
-                    pd.startVerifySource();
-                }
-                out.complete(rr);
-            }));
-        });
-        return out;
+        return stateRequests.startVerify(vnr);
     }
 
     /**
@@ -1076,35 +1003,7 @@ public final class PeerConnection {
      * dialect), then runs a full resync of the volume. Completes with the result of the state change.
      */
     public CompletableFuture<StateResult> startFullSync(int vnr, boolean asTarget) {
-        CompletableFuture<StateResult> out = new CompletableFuture<>();
-        res.onLoop(() -> {
-            PeerDevice pd = devices.get(vnr);
-            if (pd == null || !isConnected()) {
-                out.complete(StateResult.NEED_CONNECTION);
-                return;
-            }
-            StateResult allowed = stateChanges.fullSyncAllowed(pd, asTarget);
-            if (!allowed.isSuccess()) {
-                out.complete(allowed);
-                return;
-            }
-            ReplState want = asTarget ? ReplState.STARTING_SYNC_T : ReplState.STARTING_SYNC_S;
-            int[] mv = StateIntent.connRequest(want.code());
-            pd.fullSyncRequested(true);
-            CompletableFuture<StateResult> ask = dialect84() ? legacyStateChanges.request(vnr, mv)
-                    : twoPhaseCommit.start(TwoPhaseCommit.Kind.RESYNC, vnr, mv);
-            ask.whenComplete((r, e) -> res.onLoop(() -> {
-                StateResult rr = e != null ? StateResult.TIMEOUT : r;
-                if (rr.isSuccess() && isConnected()) {
-                    pd.startFullSync(asTarget); // keeps a P_SYNC_UUID that overtook the reply
-                } else {
-                    pd.fullSyncRequested(false);
-                    rr = rr.isSuccess() ? StateResult.NEED_CONNECTION : rr;
-                }
-                out.complete(rr);
-            }));
-        });
-        return out;
+        return stateRequests.startFullSync(vnr, asTarget);
     }
 
     /** drbdadm pause-sync / resume-sync toward this peer on one volume (the user_isp flag). */
