@@ -1,22 +1,14 @@
 package io.scstdrbd.drbd.engine;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.scstdrbd.drbd.handshake.CramHmac;
 import io.scstdrbd.drbd.handshake.FeatureNegotiation;
 import io.scstdrbd.drbd.handshake.ProtocolCompatibility;
-import io.scstdrbd.drbd.replication.ReceiverEpochs;
-import io.scstdrbd.drbd.replication.TransferLog;
-import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
-import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.state.StateResult;
-import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
 import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.sync.digest.HmacAlgorithm;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
@@ -31,8 +23,6 @@ import io.scstdrbd.drbd.transport.TransportException;
 import io.scstdrbd.drbd.wire.Barrier;
 import io.scstdrbd.drbd.wire.BarrierAck;
 import io.scstdrbd.drbd.wire.BlockAck;
-import io.scstdrbd.drbd.wire.BlockDesc;
-import io.scstdrbd.drbd.wire.BlockRequest;
 import io.scstdrbd.drbd.wire.Bytes;
 import io.scstdrbd.drbd.wire.ConnectionFeatures;
 import io.scstdrbd.drbd.wire.Dagtag;
@@ -51,12 +41,8 @@ import io.scstdrbd.drbd.wire.TwopcRequest;
 import io.scstdrbd.drbd.wire.WireConstants;
 import io.scstdrbd.drbd.wire.WireContext;
 import io.scstdrbd.kernel.block.Bio;
-import io.scstdrbd.kernel.errno.Errno;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -107,15 +93,14 @@ public final class PeerConnection {
     private Phase phase = Phase.IDLE;
     private int agreed;
     private WireContext ctx = WireContext.INITIAL;
-    private CramHmac auth;
-    private boolean authChallengeSeen;
     private ProtocolParams peerParams;
     private DigestAlgorithm integrity;
     private ScheduledFuture<?> handshakeTimer;
 
     private int seq;
 
-    // state changes
+    // the parts of the connection, each owning its own state
+    private final PeerAuthentication authentication;
     private final PeerStateChanges stateChanges;
     private final LegacyStateChanges legacyStateChanges;
     private final TwoPhaseCommit twoPhaseCommit;
@@ -134,6 +119,7 @@ public final class PeerConnection {
         this.net = net;
         this.resyncSettings = resync == null ? ResyncSettings.DEFAULTS : resync;
         this.tag = res.name() + " " + net.name();
+        this.authentication = new PeerAuthentication(this);
         this.stateChanges = new PeerStateChanges(this);
         this.legacyStateChanges = new LegacyStateChanges(this, stateChanges);
         this.twoPhaseCommit = new TwoPhaseCommit(this, stateChanges);
@@ -497,8 +483,7 @@ public final class PeerConnection {
         agreed = 0;
         ctx = WireContext.INITIAL;
         peerParams = null;
-        auth = null;
-        authChallengeSeen = false;
+        authentication.reset();
         keepAlive.reset();
         if (hadPath) {
             res.observer().pathEstablished(peerId, false);
@@ -649,7 +634,7 @@ public final class PeerConnection {
                 return;
             case AUTH:
                 if (p.type() == PacketType.AUTH_CHALLENGE || p.type() == PacketType.AUTH_RESPONSE) {
-                    onAuth(p);
+                    authentication.onPacket(p);
                     return;
                 }
                 p.release();
@@ -777,37 +762,10 @@ public final class PeerConnection {
         LOG.info("{}: handshake successful: agreed network protocol version {} ({} dialect)", tag, agreed,
                 dialect84() ? "8.4" : "9");
         if (net.authenticates()) {
-            HmacAlgorithm alg = HmacAlgorithm.forName(net.cramHmacAlg()).orElseThrow();
-            auth = new CramHmac(alg, net.sharedSecret(), !dialect84(), res.random());
             phase = Phase.AUTH;
-            data.send(PacketType.AUTH_CHALLENGE, WireConstants.VOLUME_CONNECTION, Bytes.of(auth.myChallenge()));
+            authentication.start();
         } else {
             sendParams();
-        }
-    }
-
-    private void onAuth(Packet p) {
-        byte[] b = ((Bytes) p.payload()).toArray();
-        try {
-            if (p.type() == PacketType.AUTH_CHALLENGE) {
-                if (authChallengeSeen) {
-                    fatal("authentication of peer failed: second challenge");
-                    return;
-                }
-                authChallengeSeen = true;
-                data.send(PacketType.AUTH_RESPONSE, WireConstants.VOLUME_CONNECTION,
-                        Bytes.of(auth.respond(b, res.nodeId())));
-                return;
-            }
-            if (!authChallengeSeen) {
-                fatal("authentication of peer failed: response before challenge");
-                return;
-            }
-            auth.verify(b, peerId);
-            LOG.info("{}: peer authenticated using {} bytes HMAC ({})", tag, b.length, net.cramHmacAlg());
-            sendParams();
-        } catch (CramHmac.AuthenticationException e) {
-            fatal("authentication of peer failed: " + e.getMessage());
         }
     }
 
@@ -817,7 +775,11 @@ public final class PeerConnection {
                 net.afterSb2p().code(), flags, net.twoPrimaries(), net.integrityAlg());
     }
 
-    private void sendParams() {
+    /**
+     * The peer is authenticated (or need not be): sends P_PROTOCOL, then goes Connected (8.4) or
+     * into the connect transaction (DRBD 9).
+     */
+    void sendParams() {
         phase = Phase.PARAMS;
         outgoing.start();
         incoming.start();
