@@ -3,8 +3,6 @@ package io.scstdrbd.drbd.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.scstdrbd.drbd.handshake.FeatureNegotiation;
-import io.scstdrbd.drbd.handshake.ProtocolCompatibility;
 import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.Role;
@@ -27,7 +25,6 @@ import io.scstdrbd.drbd.wire.Bytes;
 import io.scstdrbd.drbd.wire.ConnectionFeatures;
 import io.scstdrbd.drbd.wire.Dagtag;
 import io.scstdrbd.drbd.wire.DataHeader;
-import io.scstdrbd.drbd.wire.HeaderFormat;
 import io.scstdrbd.drbd.wire.Packet;
 import io.scstdrbd.drbd.wire.PacketCodec;
 import io.scstdrbd.drbd.wire.PacketType;
@@ -39,7 +36,6 @@ import io.scstdrbd.drbd.wire.ReqStateReply;
 import io.scstdrbd.drbd.wire.TwopcReply;
 import io.scstdrbd.drbd.wire.TwopcRequest;
 import io.scstdrbd.drbd.wire.WireConstants;
-import io.scstdrbd.drbd.wire.WireContext;
 import io.scstdrbd.kernel.block.Bio;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -94,15 +90,12 @@ public final class PeerConnection {
     private enum Phase { IDLE, FEATURES, AUTH, PARAMS, RUNNING }
 
     private Phase phase = Phase.IDLE;
-    private int agreed;
-    private WireContext ctx = WireContext.INITIAL;
-    private ProtocolParams peerParams;
-    private DigestAlgorithm integrity;
     private ScheduledFuture<?> handshakeTimer;
 
     private int seq;
 
     // the parts of the connection, each owning its own state
+    private final ConnectionHandshake handshake;
     private final PeerAuthentication authentication;
     private final PeerStateChanges stateChanges;
     private final LegacyStateChanges legacyStateChanges;
@@ -122,6 +115,7 @@ public final class PeerConnection {
         this.net = net;
         this.resyncSettings = resync == null ? ResyncSettings.DEFAULTS : resync;
         this.tag = res.name() + " " + net.name();
+        this.handshake = new ConnectionHandshake(this);
         this.authentication = new PeerAuthentication(this);
         this.stateChanges = new PeerStateChanges(this);
         this.legacyStateChanges = new LegacyStateChanges(this, stateChanges);
@@ -157,7 +151,7 @@ public final class PeerConnection {
 
     /** The agreed protocol version (0 while not connected). */
     public int agreedVersion() {
-        return agreed;
+        return handshake.agreed();
     }
 
     public InetSocketAddress localAddress() {
@@ -183,7 +177,7 @@ public final class PeerConnection {
 
     /** The data-integrity digest (null without integrity-alg). */
     DigestAlgorithm integrity() {
-        return integrity;
+        return handshake.integrity();
     }
 
     /** The data socket (null while not connected). */
@@ -209,7 +203,7 @@ public final class PeerConnection {
     }
 
     boolean dialect84() {
-        return agreed < WireConstants.PRO_VERSION_9;
+        return handshake.agreed() < WireConstants.PRO_VERSION_9;
     }
 
     boolean resolveConflicts() {
@@ -221,7 +215,7 @@ public final class PeerConnection {
     }
 
     boolean peerDiscardsItsData() {
-        return peerParams != null && (peerParams.connFlags() & WireConstants.CF_DISCARD_MY_DATA) != 0;
+        return handshake.peerDiscardsItsData();
     }
 
     ResyncSettings resyncSettings() {
@@ -249,11 +243,13 @@ public final class PeerConnection {
 
     /** The data-integrity digest of {@code data} (empty without integrity-alg). */
     Bytes integrityDigest(ByteBuf data) {
+        DigestAlgorithm integrity = handshake.integrity();
         return integrity == null ? Bytes.EMPTY : Bytes.of(integrity.digest(data.nioBuffers()));
     }
 
     /** Checks a received data packet's integrity digest. */
     void checkIntegrity(DataHeader h, ByteBuf data) throws ProtocolException {
+        DigestAlgorithm integrity = handshake.integrity();
         if (integrity != null && !h.digest().constantTimeEquals(integrity.digest(data.nioBuffers()))) {
             throw new ProtocolException("digest integrity check FAILED for sector " + h.sector());
         }
@@ -326,6 +322,10 @@ public final class PeerConnection {
     }
 
     /** Raises the lowest protocol offered at the next handshake (never below {@link #PROTOCOL_MIN}). */
+    int protocolMin() {
+        return protocolMin;
+    }
+
     public void setProtocolMin(int min) {
         protocolMin = Math.max(PROTOCOL_MIN, Math.min(min, net.maxProtocol()));
     }
@@ -416,7 +416,7 @@ public final class PeerConnection {
     /** A failure that must not be retried (authentication, incompatible settings, split brain). */
     void fatal(String reason) {
         LOG.error("{}: {}", tag, reason);
-        if (!dialect84() && data != null && agreed >= 118 && phase == Phase.RUNNING) {
+        if (!dialect84() && data != null && handshake.agreed() >= 118 && phase == Phase.RUNNING) {
             data.send(PacketType.DISCONNECT, WireConstants.VOLUME_CONNECTION, Payload.EMPTY);
         }
         goStandAlone("connection refused");
@@ -483,9 +483,7 @@ public final class PeerConnection {
             peerRole = Role.UNKNOWN;
             res.observer().peerRoleChanged(peerId, peerRole);
         }
-        agreed = 0;
-        ctx = WireContext.INITIAL;
-        peerParams = null;
+        handshake.reset();
         authentication.reset();
         keepAlive.reset();
         if (hadPath) {
@@ -532,7 +530,7 @@ public final class PeerConnection {
         phase = Phase.FEATURES;
         final int gen = generation;
         res.observer().pathEstablished(peerId, true);
-        ConnectionFeatures mine = new ConnectionFeatures(protocolMin, 0, net.maxProtocol(), res.nodeId(), peerId);
+        ConnectionFeatures mine = handshake.myFeatures();
         data.send(PacketType.CONNECTION_FEATURES, WireConstants.VOLUME_CONNECTION, mine);
         long hsMs = Math.max(4L * net.pingTimeout() * 100, net.timeout() * 100L) + 5000;
         handshakeTimer = res.loop().schedule(() -> {
@@ -596,7 +594,7 @@ public final class PeerConnection {
         }
         Packet p;
         try {
-            p = PacketCodec.decode(f.type(), f.volume(), f.payload(), ctx);
+            p = PacketCodec.decode(f.type(), f.volume(), f.payload(), handshake.wireContext());
         } catch (ProtocolException e) {
             protocolError("malformed " + f.type() + ": " + e.getMessage());
             return;
@@ -610,6 +608,7 @@ public final class PeerConnection {
             protocolError("unexpected " + p.type() + " on the " + (onData ? "data" : "meta") + " socket");
             return;
         }
+        int agreed = handshake.agreed();
         if (agreed != 0 && !p.type().allowedAt(agreed)) {
             p.release();
             protocolError(p.type() + " is not part of protocol " + agreed);
@@ -663,10 +662,10 @@ public final class PeerConnection {
         PacketType t = p.type();
         switch (t) {
             case PROTOCOL:
-                onProtocol((ProtocolParams) p.payload());
+                handshake.onProtocol((ProtocolParams) p.payload());
                 return;
             case PROTOCOL_UPDATE:
-                onProtocolUpdate((ProtocolParams) p.payload());
+                handshake.onProtocolUpdate((ProtocolParams) p.payload());
                 return;
             case AUTH_CHALLENGE:
             case AUTH_RESPONSE:
@@ -750,20 +749,11 @@ public final class PeerConnection {
 
     // ================================================================== handshake
 
+    /** P_CONNECTION_FEATURES from the peer: authentication when configured, then the parameters. */
     private void onFeatures(ConnectionFeatures peer) {
-        ConnectionFeatures mine = new ConnectionFeatures(protocolMin, 0, net.maxProtocol(), res.nodeId(), peerId);
-        FeatureNegotiation.Result r = FeatureNegotiation.negotiate(mine, peer, res.nodeId(), peerId);
-        if (!r.ok()) {
-            fatal(r.refusal());
+        if (!handshake.onFeatures(peer)) {
             return;
         }
-        agreed = r.agreedVersion();
-        integrity = net.integrityAlg().isEmpty() ? null : DigestAlgorithm.forName(net.integrityAlg()).orElse(null);
-        ctx = new WireContext(agreed, integrity == null ? 0 : integrity.length());
-        data.useFormat(HeaderFormat.H100);
-        meta.useFormat(HeaderFormat.H100);
-        LOG.info("{}: handshake successful: agreed network protocol version {} ({} dialect)", tag, agreed,
-                dialect84() ? "8.4" : "9");
         if (net.authenticates()) {
             phase = Phase.AUTH;
             authentication.start();
@@ -803,26 +793,6 @@ public final class PeerConnection {
             }
         }
         // the higher node id sends its parameters when the connect PREPARE arrives
-    }
-
-    private void onProtocol(ProtocolParams p) {
-        String bad = ProtocolCompatibility.check(myProtocolParams(), p);
-        if (bad != null) {
-            fatal(bad);
-            return;
-        }
-        peerParams = p;
-    }
-
-    private void onProtocolUpdate(ProtocolParams p) {
-        ProtocolParams mine = myProtocolParams();
-        if (p.wireProtocol() != mine.wireProtocol()) {
-            LOG.warn("{}: peer changed its protocol to {} but this node uses {}; refusing", tag, p.wireProtocol(),
-                    mine.wireProtocol());
-            fatal("incompatible communication protocols after net-options change");
-            return;
-        }
-        peerParams = p;
     }
 
     /** All volumes have processed the peer's state once: the handshake proper is over. */
