@@ -48,12 +48,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection to one peer: establishment, handshake (features, parameters), packet dispatch,
- * and the connection-level state machine. Its parts own their own state: {@link PeerAuthentication},
- * {@link KeepAlive}, state changes ({@link PeerStateChanges}, {@link LegacyStateChanges} for 8.4,
- * {@link TwoPhaseCommit} for DRBD 9, {@link StateChangeRequests}), the data path in both directions
- * ({@link OutgoingWrites}, {@link IncomingWrites}) and {@link RemoteReads}. Per-volume work is in
- * {@link PeerDevice}.
+ * The connection to one peer: establishment, the order of the handshake, packet dispatch, and the
+ * connection-level state machine. Its parts own their own state: {@link ConnectionHandshake},
+ * {@link PeerAuthentication}, {@link KeepAlive}; state changes in {@link PeerStateChanges},
+ * {@link LegacyStateChanges} (8.4), {@link TwoPhaseCommit} (DRBD 9) and {@link StateChangeRequests};
+ * the data path in {@link OutgoingWrites}, {@link IncomingWrites} and {@link RemoteReads}.
+ * Per-volume work is in {@link PeerDevice}.
  *
  * <p>Threading: every field is owned by the resource loop; public methods hop onto it.
  */
