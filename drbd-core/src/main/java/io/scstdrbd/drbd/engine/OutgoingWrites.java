@@ -49,7 +49,6 @@ final class OutgoingWrites {
     private TransferLog tl;
     private boolean epochCloseScheduled;
     private long lastSentDagtagEnd = -1;
-    private int lastAckedEpoch = Integer.MIN_VALUE;
     private long pendingPeerAckDagtag = -1;
     private ScheduledFuture<?> peerAckTimer;
 
@@ -61,6 +60,7 @@ final class OutgoingWrites {
     /** A new connection: a fresh transfer log with a random first epoch number. */
     void start() {
         tl = new TransferLog(res.random().nextInt() & 0x7fff_ffff);
+        epochCloseScheduled = false;
     }
 
     /**
@@ -230,13 +230,20 @@ final class OutgoingWrites {
         }
     }
 
+    /** Writes sent to the peer whose epoch it has not acknowledged yet (0 when not connected). */
+    int unacknowledgedWrites() {
+        return tl == null ? 0 : tl.size();
+    }
+
     private void scheduleEpochClose() {
         if (!epochCloseScheduled) {
             epochCloseScheduled = true;
             final int gen = conn.generation();
             res.loop().execute(() -> {
+                // cleared even when the connection changed meanwhile: a flag left set would stop
+                // every later connection from closing epochs after a burst of writes
+                epochCloseScheduled = false;
                 if (gen == conn.generation()) {
-                    epochCloseScheduled = false;
                     closeEpoch();
                 }
             });
@@ -276,7 +283,6 @@ final class OutgoingWrites {
             throw new ProtocolException("barrier ack while not replicating");
         }
         List<TransferLog.Entry> stable = tl.barrierAcked(a.barrier(), a.setSize());
-        lastAckedEpoch = a.barrier();
         long dag = -1;
         for (TransferLog.Entry e : stable) {
             parts.remove(e.blockId);

@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
-    /** Lowest protocol version offered: h100 headers and p_rs_param_95 from there on. */
     /** The lowest protocol this engine speaks (h100 headers: 8.4's 100-101 and DRBD 9's 118-121). */
     static final int PROTOCOL_MIN = 100;
     /** The lowest protocol offered: PROTOCOL_MIN or the drbd module's protocol_version_min if higher. */
@@ -877,6 +876,11 @@ public final class PeerConnection {
      */
     public void replicate(PeerDevice pd, Bio bio, java.util.function.Consumer<Boolean> done) {
         outgoing.replicate(pd, bio, done);
+    }
+
+    /** Writes in the transfer log: sent, their epoch not yet acknowledged by the peer (loop only). */
+    int unacknowledgedWrites() {
+        return outgoing.unacknowledgedWrites();
     }
 
     /** A flush from the local device: {@code done} runs once the peer has every earlier write stable. */

@@ -6,8 +6,6 @@ import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.wire.WireConstants;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +52,6 @@ final class StateChangeRequests {
             return CompletableFuture.completedFuture(StateResult.SUCCESS);
         }
         if (conn.dialect84()) {
-            List<CompletableFuture<StateResult>> l = new ArrayList<>();
             CompletableFuture<StateResult> chain = CompletableFuture.completedFuture(StateResult.SUCCESS);
             for (PeerDevice pd : conn.devicesView()) {
                 int vnr = pd.volume().volume();
