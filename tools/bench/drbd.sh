@@ -9,7 +9,9 @@
 #     "resync done" line; the first one is printed too);
 #  3. replicated: drbd1 connected with protocol C against tcmu000 again.
 #
-# Each fio job runs REPEAT times alternating the devices; ratios are between medians. Goals:
+# Each fio job first runs once on each device unmeasured (the JIT compiles the paths of a job,
+# e.g. the peer's receive path, in its first seconds), then REPEAT times alternating the devices;
+# ratios are between medians. Goals:
 #   standalone  4k random write depth 16 >= 0.70, 1M sequential write >= 0.80, 4k random read >= 0.90
 #   replicated  1M sequential write >= 0.80, 4k random write depth 16 >= 0.60
 #   resync throughput >= 0.50 of the unreplicated 1M sequential write throughput
@@ -131,6 +133,8 @@ phase() { # label jobs...
   for job in "$@"; do
     IFS=: read -r name rw field args <<<"$job"
     local ref=() dut=()
+    run "$label-$name-ref-warmup" "$ROOT/dev/tcmu000" $args
+    run "$label-$name-drbd-warmup" "$ROOT/dev/drbd1" $args
     for i in $(seq 1 "$REPEAT"); do
       run "$label-$name-ref-$i" "$ROOT/dev/tcmu000" $args
       ref+=("$(value "$OUT/$label-$name-ref-$i.json" "$rw" "$field")")
