@@ -2,7 +2,6 @@ package io.scstdrbd.drbd.engine;
 
 import io.netty.channel.Channel;
 import io.scstdrbd.drbd.replication.ReceiverEpochs;
-import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.wire.Barrier;
 import io.scstdrbd.drbd.wire.BarrierAck;
 import io.scstdrbd.drbd.wire.BlockAck;
@@ -96,13 +95,11 @@ final class IncomingWrites {
             p.release();
             throw new ProtocolException("P_DATA with bad range: sector " + h.sector() + ", " + size + " bytes");
         }
-        DigestAlgorithm integrity = conn.integrity();
-        if (integrity != null) {
-            byte[] want = integrity.digest(p.data().nioBuffers());
-            if (!h.digest().constantTimeEquals(want)) {
-                p.release();
-                throw new ProtocolException("digest integrity check FAILED for sector " + h.sector());
-            }
+        try {
+            conn.checkIntegrity(h, p.data());
+        } catch (ProtocolException e) {
+            p.release();
+            throw e;
         }
         if (!conn.dialect84()) {
             lastRecvDagtag += size >>> 9;

@@ -60,6 +60,7 @@ final class LegacyStateChanges {
         pendingRequest = null;
         if (pendingRequestTimer != null) {
             pendingRequestTimer.cancel(false);
+            pendingRequestTimer = null;
         }
         if (f != null) {
             f.complete(StateResult.fromCode(code));
@@ -88,6 +89,7 @@ final class LegacyStateChanges {
     void connectionLost(List<Runnable> later) {
         if (pendingRequestTimer != null) {
             pendingRequestTimer.cancel(false);
+            pendingRequestTimer = null;
         }
         if (pendingRequest != null) {
             CompletableFuture<StateResult> f = pendingRequest;
