@@ -6,7 +6,7 @@ package io.scstdrbd.iscsi.pdu;
  */
 public record DataIn(boolean finalFlag, boolean ack, boolean overflow, boolean underflow, boolean statusPresent,
                      int status, long lun, int itt, int ttt, int statSN, int expCmdSN, int maxCmdSN, int dataSN,
-                     int bufferOffset, int residualCount) implements PduHeader {
+                     int bufferOffset, int residualCount) implements TargetPdu {
     @Override
     public Opcode opcode() {
         return Opcode.DATA_IN;

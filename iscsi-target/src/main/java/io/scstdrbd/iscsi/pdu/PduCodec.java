@@ -135,6 +135,11 @@ public final class PduCodec {
         b[off + 4] = (byte) (totalAhsLength / 4);
         BigEndian.put24(b, off + 5, dataSegmentLength);
         BigEndian.put32(b, off + 16, h.itt());
+        if (h instanceof TargetPdu t) {
+            put(b, off + 24, t.statSN());
+            put(b, off + 28, t.expCmdSN());
+            put(b, off + 32, t.maxCmdSN());
+        }
         if (h instanceof UnknownPdu u) {
             // raw bytes already copied; lengths above override
         } else if (h instanceof NopOut p) {
@@ -198,27 +203,18 @@ public final class PduCodec {
             b[off + 1] = (byte) FINAL;
             BigEndian.put64(b, off + 8, p.lun());
             put(b, off + 20, p.ttt());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
         } else if (h instanceof ScsiResponsePdu p) {
             b[off + 1] = (byte) (FINAL | (p.bidiOverflow() ? 0x10 : 0) | (p.bidiUnderflow() ? 0x08 : 0)
                     | (p.overflow() ? 0x04 : 0) | (p.underflow() ? 0x02 : 0));
             b[off + 2] = (byte) p.response();
             b[off + 3] = (byte) p.status();
             put(b, off + 20, p.snackTag());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             put(b, off + 36, p.expDataSN());
             put(b, off + 40, p.bidiReadResidualCount());
             put(b, off + 44, p.residualCount());
         } else if (h instanceof TaskMgmtResponse p) {
             b[off + 1] = (byte) FINAL;
             b[off + 2] = (byte) p.response();
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
         } else if (h instanceof LoginResponse p) {
             b[off + 1] = (byte) ((p.transit() ? FINAL : 0) | (p.cont() ? 0x40 : 0) | ((p.csg() & 3) << 2)
                     | (p.nsg() & 3));
@@ -226,54 +222,36 @@ public final class PduCodec {
             b[off + 3] = (byte) p.versionActive();
             BigEndian.put48(b, off + 8, p.isid());
             BigEndian.put16(b, off + 14, p.tsih());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             b[off + 36] = (byte) p.statusClass();
             b[off + 37] = (byte) p.statusDetail();
         } else if (h instanceof TextResponse p) {
             b[off + 1] = (byte) ((p.finalFlag() ? FINAL : 0) | (p.cont() ? 0x40 : 0));
             BigEndian.put64(b, off + 8, p.lun());
             put(b, off + 20, p.ttt());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
         } else if (h instanceof DataIn p) {
             b[off + 1] = (byte) ((p.finalFlag() ? FINAL : 0) | (p.ack() ? 0x40 : 0) | (p.overflow() ? 0x04 : 0)
                     | (p.underflow() ? 0x02 : 0) | (p.statusPresent() ? 0x01 : 0));
             b[off + 3] = (byte) p.status();
             BigEndian.put64(b, off + 8, p.lun());
             put(b, off + 20, p.ttt());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             put(b, off + 36, p.dataSN());
             put(b, off + 40, p.bufferOffset());
             put(b, off + 44, p.residualCount());
         } else if (h instanceof LogoutResponse p) {
             b[off + 1] = (byte) FINAL;
             b[off + 2] = (byte) p.response();
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             BigEndian.put16(b, off + 40, p.time2Wait());
             BigEndian.put16(b, off + 42, p.time2Retain());
         } else if (h instanceof R2t p) {
             b[off + 1] = (byte) FINAL;
             BigEndian.put64(b, off + 8, p.lun());
             put(b, off + 20, p.ttt());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             put(b, off + 36, p.r2tSN());
             put(b, off + 40, p.bufferOffset());
             put(b, off + 44, p.desiredDataTransferLength());
         } else if (h instanceof AsyncMessage p) {
             b[off + 1] = (byte) FINAL;
             BigEndian.put64(b, off + 8, p.lun());
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             b[off + 36] = (byte) p.asyncEvent();
             b[off + 37] = (byte) p.asyncVCode();
             BigEndian.put16(b, off + 38, p.parameter1());
@@ -282,9 +260,6 @@ public final class PduCodec {
         } else if (h instanceof Reject p) {
             b[off + 1] = (byte) FINAL;
             b[off + 2] = (byte) p.reason();
-            put(b, off + 24, p.statSN());
-            put(b, off + 28, p.expCmdSN());
-            put(b, off + 32, p.maxCmdSN());
             put(b, off + 36, p.dataSN());
         }
     }

@@ -9,8 +9,7 @@ package io.scstdrbd.iscsi.pdu;
  * with {@link SerialNumber}); LUN fields are the raw 8 bytes as a {@code long}.
  */
 public sealed interface PduHeader permits NopOut, ScsiCommand, TaskMgmtRequest, LoginRequest, TextRequest,
-        DataOut, LogoutRequest, SnackRequest, NopIn, ScsiResponsePdu, TaskMgmtResponse, LoginResponse,
-        TextResponse, DataIn, LogoutResponse, R2t, AsyncMessage, Reject, UnknownPdu {
+        DataOut, LogoutRequest, SnackRequest, TargetPdu, UnknownPdu {
 
     /** Tag value meaning "none" for ITT and TTT fields. */
     int RESERVED_TAG = 0xffffffff;

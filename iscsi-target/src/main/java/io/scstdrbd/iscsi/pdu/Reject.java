@@ -1,7 +1,7 @@
 package io.scstdrbd.iscsi.pdu;
 
 /** Reject (RFC 7143 11.17); the data segment is the rejected PDU's header. */
-public record Reject(int reason, int statSN, int expCmdSN, int maxCmdSN, int dataSN) implements PduHeader {
+public record Reject(int reason, int statSN, int expCmdSN, int maxCmdSN, int dataSN) implements TargetPdu {
     public static final int DATA_DIGEST_ERROR = 0x02;
     public static final int SNACK_REJECT = 0x03;
     public static final int PROTOCOL_ERROR = 0x04;

@@ -8,7 +8,7 @@ package io.scstdrbd.iscsi.pdu;
 public record ScsiResponsePdu(boolean bidiOverflow, boolean bidiUnderflow, boolean overflow, boolean underflow,
                               int response, int status, int itt, int snackTag, int statSN, int expCmdSN,
                               int maxCmdSN, int expDataSN, int bidiReadResidualCount, int residualCount)
-        implements PduHeader {
+        implements TargetPdu {
     @Override
     public Opcode opcode() {
         return Opcode.SCSI_RESPONSE;

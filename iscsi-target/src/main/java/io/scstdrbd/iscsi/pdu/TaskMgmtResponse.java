@@ -1,7 +1,7 @@
 package io.scstdrbd.iscsi.pdu;
 
 /** Task Management Function Response (RFC 7143 11.6). */
-public record TaskMgmtResponse(int response, int itt, int statSN, int expCmdSN, int maxCmdSN) implements PduHeader {
+public record TaskMgmtResponse(int response, int itt, int statSN, int expCmdSN, int maxCmdSN) implements TargetPdu {
     public static final int FUNCTION_COMPLETE = 0;
     public static final int TASK_DOES_NOT_EXIST = 1;
     public static final int LUN_DOES_NOT_EXIST = 2;
