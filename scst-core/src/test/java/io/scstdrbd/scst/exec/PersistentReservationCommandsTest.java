@@ -6,38 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.scstdrbd.kernel.bytes.BigEndian;
 import io.scstdrbd.scst.fabric.TaskAttribute;
 import io.scstdrbd.scst.testing.Cdb;
-import io.scstdrbd.scst.testing.RamDisk;
 import io.scstdrbd.scst.testing.TestCommand;
 import io.scstdrbd.scst.testing.TestFabric;
-import java.nio.file.Path;
+import io.scstdrbd.scst.testing.TwoInitiatorFixture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** PERSISTENT RESERVE IN/OUT and RESERVE/RELEASE through the command path, with two initiators. */
-class PersistentReservationCommandsTest {
-    @TempDir
-    Path dir;
-    TestFabric fabric;
-    TestFabric.Session a;
-    TestFabric.Session b;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fabric = new TestFabric(dir, null, RamDisk.thin("tcmu000", 1 << 20), new RamDisk("tcmu001", 1 << 20));
-        a = fabric.login("iqn.test:a");
-        b = fabric.login("iqn.test:b");
-        a.clearUnitAttentions(0);
-        b.clearUnitAttentions(0);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fabric.close();
-    }
-
+class PersistentReservationCommandsTest extends TwoInitiatorFixture {
     static TestCommand.Result prOut(TestFabric.Session s, int sa, int type, long key, long sark, boolean aptpl)
             throws Exception {
         return s.out(0, Cdb.prOut(sa, 0, type, 24), Cdb.prOutParams(key, sark, aptpl));

@@ -6,14 +6,12 @@ import io.scstdrbd.scst.fabric.TaskManagementFunction;
 import io.scstdrbd.scst.testing.Cdb;
 import io.scstdrbd.scst.testing.RamDisk;
 import io.scstdrbd.scst.testing.TestFabric;
+import io.scstdrbd.scst.testing.TwoInitiatorFixture;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** START STOP UNIT and PREVENT ALLOW MEDIUM REMOVAL on a REMOVABLE vdisk. */
-class RemovableMediumTest {
+class RemovableMediumTest extends TwoInitiatorFixture {
     static final String CONF = String.join("\n",
             "[HANDLER vdisk]",
             "DEVICE rm,@ROOT@/dev/d0,BLOCKIO REMOVABLE,512",
@@ -21,24 +19,10 @@ class RemovableMediumTest {
             "[ASSIGNMENT Default]",
             "DEVICE rm,0",
             "DEVICE fixed,1", "");
-    @TempDir
-    Path dir;
-    TestFabric fabric;
-    TestFabric.Session a;
-    TestFabric.Session b;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        fabric = new TestFabric(dir, CONF, RamDisk.thin("d0", 1 << 20), new RamDisk("d1", 1 << 20));
-        a = fabric.login("iqn.test:a");
-        b = fabric.login("iqn.test:b");
-        a.clearUnitAttentions(0);
-        b.clearUnitAttentions(0);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fabric.close();
+    @Override
+    protected TestFabric openFabric(Path dir) throws Exception {
+        return new TestFabric(dir, CONF, RamDisk.thin("d0", 1 << 20), new RamDisk("d1", 1 << 20));
     }
 
     @Test

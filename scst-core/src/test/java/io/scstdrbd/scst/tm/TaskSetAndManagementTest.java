@@ -8,41 +8,17 @@ import io.scstdrbd.scst.fabric.TaskAttribute;
 import io.scstdrbd.scst.fabric.TaskManagementFunction;
 import io.scstdrbd.scst.fabric.TaskManagementResult;
 import io.scstdrbd.scst.testing.Cdb;
-import io.scstdrbd.scst.testing.RamDisk;
 import io.scstdrbd.scst.testing.TestCommand;
 import io.scstdrbd.scst.testing.TestFabric;
-import java.nio.file.Path;
+import io.scstdrbd.scst.testing.TwoInitiatorFixture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Task attributes and task management, with commands held in flight by withholding their
  * data-out (the task is then enabled and waiting for the initiator).
  */
-class TaskSetAndManagementTest {
-    @TempDir
-    Path dir;
-    TestFabric fabric;
-    TestFabric.Session a;
-    TestFabric.Session b;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fabric = new TestFabric(dir, null, RamDisk.thin("tcmu000", 1 << 20), new RamDisk("tcmu001", 1 << 20));
-        a = fabric.login("iqn.test:a");
-        b = fabric.login("iqn.test:b");
-        a.clearUnitAttentions(0);
-        b.clearUnitAttentions(0);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fabric.close();
-    }
-
+class TaskSetAndManagementTest extends TwoInitiatorFixture {
     TestCommand heldWrite(TestFabric.Session s, TaskAttribute attr) {
         TestCommand w = s.start(0, Cdb.write10(0, 1), attr, new byte[512], 512, true);
         assertTrue(w.requestedDataOut() == 512, "write asked for its data");
