@@ -83,18 +83,7 @@ public final class PeerDevice {
     private Role announcedRole = Role.UNKNOWN;
     private DiskState announcedDisk = DiskState.UNKNOWN;
 
-    // statistics (sectors)
-    private volatile long sentSectors;
-    private volatile long receivedSectors;
-    private volatile long rsTotalSectors;
-    private volatile long rsFailedSectors;
-    private long rsStartNanos;
-    /** Time this resync spent paused, and since when it is paused now (0: running). */
-    private long rsPausedNanos;
-    private long rsPausedSince;
-    /** This resync as source with csums-alg: blocks found equal by checksum, and blocks sent. */
-    private long rsEqualSectors;
-    private long rsSentSectors;
+    private final ResyncProgress progress;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -102,6 +91,7 @@ public final class PeerDevice {
         this.vol = vol;
         this.peerId = conn.peerNodeId();
         this.tag = conn.tag() + "/" + vol.volume();
+        this.progress = new ResyncProgress(tag);
     }
 
     // ================================================================== accessors
@@ -139,29 +129,24 @@ public final class PeerDevice {
 
     /** Sectors to resync when the current resync started (for the done: percentage). */
     public long resyncTotalSectors() {
-        return rsTotalSectors;
+        return progress.totalSectors();
     }
 
     public long resyncFailedSectors() {
-        return rsFailedSectors;
+        return progress.failedSectors();
     }
 
     public long sentSectors() {
-        return sentSectors;
+        return progress.sentSectors();
     }
 
     public long receivedSectors() {
-        return receivedSectors;
+        return progress.receivedSectors();
     }
 
     /** Resync progress in percent (100 when nothing to do), as drbdsetup computes done:. */
     public double resyncDonePercent() {
-        long total = rsTotalSectors;
-        if (total == 0) {
-            return 100.0;
-        }
-        long left = outOfSyncSectors();
-        return Math.max(0, (total - left) * 100.0 / total);
+        return progress.donePercent(outOfSyncSectors());
     }
 
     public boolean userPaused() {
@@ -196,7 +181,7 @@ public final class PeerDevice {
     }
 
     void countSent(int bytes) {
-        sentSectors += bytes >>> 9;
+        progress.countSent(bytes);
     }
 
     void trackUnacked(long blockId, long nanos) {
@@ -234,13 +219,7 @@ public final class PeerDevice {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
-        boolean pausedNow = s == ReplState.PAUSED_SYNC_S || s == ReplState.PAUSED_SYNC_T;
-        if (pausedNow && rsPausedSince == 0) {
-            rsPausedSince = System.nanoTime();
-        } else if (!pausedNow && rsPausedSince != 0) {
-            rsPausedNanos += System.nanoTime() - rsPausedSince;
-            rsPausedSince = 0;
-        }
+        progress.replChanging(s);
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
     }
@@ -879,15 +858,8 @@ public final class PeerDevice {
 
     /** Counts what this resync has to move; called before the replication state says it runs. */
     private void beginResyncAccounting(String as) {
-        long bits = agreedBitmap().cardinality();
-        rsTotalSectors = bits * PeerBitmap.SECTORS_PER_BIT;
-        rsFailedSectors = 0;
-        rsEqualSectors = 0;
-        rsSentSectors = 0;
-        rsStartNanos = System.nanoTime();
-        rsPausedNanos = 0;
-        LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
-        conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
+        progress.begin(as, agreedBitmap().cardinality());
+        conn.resource().observer().resyncStarted(peerId, vnr(), progress.totalSectors());
     }
 
     void checkResyncFinishedAsSource() {
@@ -897,7 +869,7 @@ public final class PeerDevice {
     }
 
     private void finishResyncAsSource() {
-        logResyncDone();
+        progress.logDone();
         local().uuids().change(u -> {
             u.resyncFinishedAsSource(peerId);
             return null;
@@ -909,25 +881,6 @@ public final class PeerDevice {
         sendState();
     }
 
-    private void logResyncDone() {
-        long now = System.nanoTime();
-        double secs = Math.max(0.001, (now - rsStartNanos) / 1e9);
-        double paused = (rsPausedNanos + (rsPausedSince != 0 ? now - rsPausedSince : 0)) / 1e9;
-        double active = Math.max(0.001, secs - paused);
-        if (paused > 0) {
-            LOG.info("{}: resync done (total {} sec; paused {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
-                    String.format("%.1f", paused), (long) (rsTotalSectors / 2 / active));
-        } else {
-            LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
-                    (long) (rsTotalSectors / 2 / secs));
-        }
-        if (rsEqualSectors > 0) {
-            long all = rsEqualSectors + rsSentSectors;
-            LOG.info("{}: {} % had equal checksums, eliminated: {}K; transferred {}K total {}K", tag,
-                    rsEqualSectors * 100 / Math.max(1, all), rsEqualSectors / 2, rsSentSectors / 2, all / 2);
-        }
-    }
-
     /** P_RS_WRITE_ACK / P_NEG_ACK for resync data (block id ID_SYNCER) on the source. */
     void onResyncAck(PacketType t, BlockAck a) {
         long from = PeerBitmap.firstBit(a.sector());
@@ -936,7 +889,7 @@ public final class PeerDevice {
             bitmap().clearRange(from, to);
             checkResyncFinishedAsSource();
         } else if (t == PacketType.NEG_ACK) {
-            rsFailedSectors += a.blksize() >>> 9;
+            progress.countFailed(a.blksize());
             LOG.warn("{}: peer failed to write resync data at sector {}", tag, a.sector());
         }
     }
@@ -955,7 +908,7 @@ public final class PeerDevice {
             }
             conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0, conn.integrityDigest(buf)), buf,
                     conn.dataWriter().channel().voidPromise());
-            sentSectors += r.blksize() >>> 9;
+            progress.countSent(r.blksize());
         });
     }
 
@@ -1028,14 +981,14 @@ public final class PeerDevice {
                 bitmap().clearRange(PeerBitmap.firstBit(r.sector()), PeerBitmap.endBit(r.sector(), r.blksize() >>> 9));
                 conn.metaWriter().send(PacketType.RS_IS_IN_SYNC, vnr(),
                         new BlockAck(r.sector(), WireConstants.ID_IN_SYNC, r.blksize(), conn.nextSeq()));
-                rsEqualSectors += r.blksize() >>> 9;
+                progress.countResyncEqual(r.blksize());
                 checkResyncFinishedAsSource();
             } else {
                 conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
                         new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
                         conn.dataWriter().channel().voidPromise());
-                sentSectors += r.blksize() >>> 9;
-                rsSentSectors += r.blksize() >>> 9;
+                progress.countSent(r.blksize());
+                progress.countResyncSent(r.blksize());
             }
         });
     }
@@ -1058,8 +1011,8 @@ public final class PeerDevice {
     /** Called by {@link ResyncTarget} when the last out-of-sync block was fetched (or gave up). */
     void resyncTargetFinished(long failedSectors) {
         resync = null;
-        rsFailedSectors = failedSectors;
-        logResyncDone();
+        progress.setFailedSectors(failedSectors);
+        progress.logDone();
         if (failedSectors == 0) {
             setDisk(DiskState.UP_TO_DATE);
             List<Long> h = peerUuids == null ? List.of() : peerUuids.history();
@@ -1087,7 +1040,7 @@ public final class PeerDevice {
     }
 
     void countReceived(int bytes) {
-        receivedSectors += bytes >>> 9;
+        progress.countReceived(bytes);
     }
 
     // ================================================================== peer writes
@@ -1108,7 +1061,7 @@ public final class PeerDevice {
             flags |= Bio.PREFLUSH;
         }
         final int bioFlags = flags;
-        receivedSectors += size >>> 9;
+        progress.countReceived(size);
         vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitUntracked(Bio.write(h.sector(), data.nioBuffers(),
                 bioFlags, (bio, errno) -> {
                     data.release();
