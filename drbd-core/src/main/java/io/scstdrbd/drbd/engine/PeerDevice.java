@@ -84,6 +84,7 @@ public final class PeerDevice {
     private DiskState announcedDisk = DiskState.UNKNOWN;
 
     private final ResyncProgress progress;
+    private final ServedReads servedReads;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -92,6 +93,7 @@ public final class PeerDevice {
         this.peerId = conn.peerNodeId();
         this.tag = conn.tag() + "/" + vol.volume();
         this.progress = new ResyncProgress(tag);
+        this.servedReads = new ServedReads(this, progress);
     }
 
     // ================================================================== accessors
@@ -388,11 +390,11 @@ public final class PeerDevice {
             }
             case RS_DATA_REQUEST: {
                 BlockRequest r = (BlockRequest) p.payload();
-                serveRead(PacketType.RS_DATA_REPLY, PacketType.NEG_RS_DREPLY, r, WireConstants.ID_SYNCER);
+                servedReads.serveRead(PacketType.RS_DATA_REPLY, PacketType.NEG_RS_DREPLY, r, WireConstants.ID_SYNCER);
                 return;
             }
             case CSUM_RS_REQUEST:
-                serveChecksum((BlockRequest) p.payload());
+                servedReads.serveChecksum((BlockRequest) p.payload());
                 return;
             case RS_DATA_REPLY:
             case RS_IS_IN_SYNC:
@@ -405,7 +407,7 @@ public final class PeerDevice {
                 resync.onReply(p);
                 return;
             case OV_REQUEST:
-                serveVerify((BlockRequest) p.payload());
+                servedReads.serveVerify((BlockRequest) p.payload());
                 return;
             case OV_REPLY:
                 if (verify == null) {
@@ -896,101 +898,12 @@ public final class PeerDevice {
 
     /** Reads local data for the peer: resync, remote read. Must hold no range (takes its own). */
     void serveRead(PacketType reply, PacketType neg, BlockRequest r, long echoId) throws ProtocolException {
-        checkRequest(r);
-        if (!local().hasDisk() || local().diskState().compareTo(DiskState.CONSISTENT) < 0) {
-            conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
-            return;
-        }
-        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
-            if (errno != 0) {
-                conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
-                return;
-            }
-            conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0, conn.integrityDigest(buf)), buf,
-                    conn.dataWriter().channel().voidPromise());
-            progress.countSent(r.blksize());
-        });
+        servedReads.serveRead(reply, neg, r, echoId);
     }
 
-    private void checkRequest(BlockRequest r) throws ProtocolException {
-        int size = r.blksize();
-        if (size <= 0 || (size & 511) != 0 || size > WireConstants.MAX_BIO_SIZE || r.sector() < 0
-                || r.sector() + (size >>> 9) > vol.agreedSectors()) {
-            throw new ProtocolException("request beyond the device or of bad size: sector " + r.sector() + ", " + size
-                    + " bytes");
-        }
-    }
-
-    /** A callback with the data read (ownership passes) or an errno; runs on the loop. */
-    interface ReadDone {
-        void done(ByteBuf data, int errno);
-    }
-
-    /**
-     * Reads {@code size} bytes at {@code sector} under the range lock; the range is released once
-     * {@code done} has run (so a reply queued by {@code done} precedes any later overlapping write).
-     */
-    void readLocal(long sector, int size, ReadDone done) {
-        final int gen = conn.generation();
-        vol.rangeLock().acquire(sector, size >>> 9, range -> {
-            ByteBuf buf = conn.dataWriter() == null ? null : conn.dataWriter().channel().alloc().directBuffer(size, size);
-            if (buf == null) {
-                range.release();
-                return;
-            }
-            ByteBuffer nio = buf.nioBuffer(0, size);
-            local().submitLocal(Bio.read(sector, new ByteBuffer[] {nio}, 0, (bio, errno) ->
-                    conn.resource().onLoopOr(() -> {
-                        try {
-                            if (gen != conn.generation() || !conn.isRunning()) {
-                                buf.release();
-                                return;
-                            }
-                            if (errno != 0) {
-                                buf.release();
-                                done.done(null, errno);
-                            } else {
-                                buf.writerIndex(size);
-                                done.done(buf, 0);
-                            }
-                        } finally {
-                            range.release();
-                        }
-                    }, () -> {
-                        buf.release();
-                        range.release();
-                    })));
-        });
-    }
-
-    private void serveChecksum(BlockRequest r) throws ProtocolException {
-        checkRequest(r);
-        DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().csumsAlg()).orElse(null);
-        if (alg == null || !local().hasDisk()) {
-            throw new ProtocolException("P_CSUM_RS_REQUEST without csums-alg");
-        }
-        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
-            if (errno != 0) {
-                conn.metaWriter().send(PacketType.NEG_RS_DREPLY, vnr(),
-                        new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
-                return;
-            }
-            byte[] mine = alg.digest(buf.nioBuffer());
-            if (r.digest().constantTimeEquals(mine)) {
-                buf.release();
-                bitmap().clearRange(PeerBitmap.firstBit(r.sector()), PeerBitmap.endBit(r.sector(), r.blksize() >>> 9));
-                conn.metaWriter().send(PacketType.RS_IS_IN_SYNC, vnr(),
-                        new BlockAck(r.sector(), WireConstants.ID_IN_SYNC, r.blksize(), conn.nextSeq()));
-                progress.countResyncEqual(r.blksize());
-                checkResyncFinishedAsSource();
-            } else {
-                conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
-                        new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
-                        conn.dataWriter().channel().voidPromise());
-                progress.countSent(r.blksize());
-                progress.countResyncSent(r.blksize());
-            }
-        });
+    /** See {@link ServedReads#readLocal}. */
+    void readLocal(long sector, int size, ServedReads.ReadDone done) {
+        servedReads.readLocal(sector, size, done);
     }
 
     // ================================================================== resync as target
@@ -1109,25 +1022,6 @@ public final class PeerDevice {
         setRepl(ReplState.ESTABLISHED);
         local().persist();
         sendState();
-    }
-
-    private void serveVerify(BlockRequest r) throws ProtocolException {
-        checkRequest(r);
-        DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().verifyAlg()).orElse(null);
-        if (alg == null || !local().hasDisk()) {
-            throw new ProtocolException("P_OV_REQUEST without verify-alg");
-        }
-        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
-            byte[] d;
-            if (errno != 0) {
-                d = new byte[alg.length()];
-            } else {
-                d = alg.digest(buf.nioBuffer());
-                buf.release();
-            }
-            conn.dataWriter().send(PacketType.OV_REPLY, vnr(),
-                    new BlockRequest(r.sector(), r.blockId(), r.blksize(), io.scstdrbd.drbd.wire.Bytes.of(d)));
-        });
     }
 
     /** Whether {@code sector} is within the agreed device. */
