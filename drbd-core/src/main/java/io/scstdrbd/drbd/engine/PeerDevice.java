@@ -65,11 +65,6 @@ public final class PeerDevice {
 
     private volatile ReplState repl = ReplState.OFF;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
-    private Uuids peerUuids;
-    private boolean paramsSent;
-    private HandshakeDecision decision;
-    private boolean decided;
-    private boolean handshakeDone;
     private BitmapReceiver bmReceiver;
     private ResyncTarget resync;
     private OnlineVerify verify;
@@ -85,6 +80,7 @@ public final class PeerDevice {
 
     private final ResyncProgress progress;
     private final ServedReads servedReads;
+    private final VolumeHandshake handshake;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -94,6 +90,7 @@ public final class PeerDevice {
         this.tag = conn.tag() + "/" + vol.volume();
         this.progress = new ResyncProgress(tag);
         this.servedReads = new ServedReads(this, progress);
+        this.handshake = new VolumeHandshake(this);
     }
 
     // ================================================================== accessors
@@ -169,17 +166,9 @@ public final class PeerDevice {
         return resync == null ? 0 : resync.inFlight();
     }
 
-    boolean paramsSent() {
-        return paramsSent;
-    }
-
-    boolean hasDecision() {
-        return decided;
-    }
-
-    boolean decisionRefuses() {
-        return decision != null && (decision.outcome() == HandshakeDecision.Outcome.DISCONNECT
-                || decision.outcome() == HandshakeDecision.Outcome.RETRY);
+    /** The per-volume handshake: P_SIZES, P_UUIDS and the sync-handshake decision. */
+    VolumeHandshake handshake() {
+        return handshake;
     }
 
     void countSent(int bytes) {
@@ -234,7 +223,7 @@ public final class PeerDevice {
         }
     }
 
-    private void setDisk(DiskState d) {
+    void setDisk(DiskState d) {
         conn.resource().setDiskState(vol, d);
     }
 
@@ -252,11 +241,7 @@ public final class PeerDevice {
         announcedRole = Role.UNKNOWN;
         announcedDisk = DiskState.UNKNOWN;
         bmReceiver = null;
-        peerUuids = null;
-        paramsSent = false;
-        decision = null;
-        decided = false;
-        handshakeDone = false;
+        handshake.connectionLost();
         fullSyncRequested = false;
         earlySyncUuid = null;
         setPeerPaused(false);
@@ -271,69 +256,6 @@ public final class PeerDevice {
     }
 
     // ================================================================== sending
-
-    void sendInitialParams() {
-        paramsSent = true;
-        ResyncSettings rs = conn.resyncSettings();
-        NetConfig n = conn.net();
-        conn.dataWriter().send(PacketType.SYNC_PARAM89, vnr(), new SyncParams(rs.resyncRate(), n.verifyAlg(),
-                n.csumsAlg(), rs.cPlanAhead(), rs.cDelayTarget(), rs.cFillTarget(), rs.cMaxRate()));
-        sendSizes();
-        sendUuids();
-        sendState();
-    }
-
-    void sendSizes() {
-        long d = local().hasDisk() ? local().dataSectors() : 0;
-        conn.dataWriter().send(PacketType.SIZES, vnr(),
-                new Sizes(d, 0, vol.agreedSectors(), WireConstants.MAX_BIO_SIZE, 0, 0, null));
-    }
-
-    long uuidFlags() {
-        long f = 0;
-        if (conn.discardMyData()) {
-            f |= WireConstants.UUID_FLAG_DISCARD_MY_DATA;
-        }
-        if (local().crashedPrimary()) {
-            f |= WireConstants.UUID_FLAG_CRASHED_PRIMARY;
-        }
-        if (local().diskState() == DiskState.INCONSISTENT) {
-            f |= WireConstants.UUID_FLAG_INCONSISTENT;
-        }
-        return f;
-    }
-
-    void sendUuids() {
-        sendUuids(0);
-    }
-
-    /** P_UUIDS / P_UUIDS110 with {@code extraFlags} (e.g. UUID_FLAG_SKIP_INITIAL_SYNC) added to the usual flags. */
-    void sendUuids(long extraFlags) {
-        GenerationUuids u = local().uuids().view();
-        long dirty = agreedBitmap().cardinality();
-        if (conn.dialect84()) {
-            List<Long> h = u.history();
-            conn.dataWriter().send(PacketType.UUIDS, vnr(), new Uuids84(u.current(), u.bitmap(peerId),
-                    h.size() > 0 ? h.get(0) : 0, h.size() > 1 ? h.get(1) : 0, dirty, uuidFlags() | extraFlags));
-            return;
-        }
-        Map<Integer, Long> bms = u.bitmaps();
-        long mask = 0;
-        List<Long> bmList = new ArrayList<>();
-        for (int node = 0; node < 64; node++) {
-            Long b = bms.get(node);
-            if (b != null && b != 0) {
-                mask |= 1L << node;
-                bmList.add(b);
-            }
-        }
-        long flags = uuidFlags() | extraFlags;
-        if (conn.resource().role() != Role.PRIMARY) {
-            flags |= WireConstants.UUID_FLAG_STABLE;
-        }
-        conn.dataWriter().send(PacketType.UUIDS110, vnr(), new Uuids110(u.current(), dirty, flags, 0, mask, bmList,
-                u.history()));
-    }
 
     /** The role and disk state this node last told the peer (P_STATE). */
     Role announcedRole() {
@@ -359,19 +281,19 @@ public final class PeerDevice {
     void onPacket(Packet p) throws ProtocolException {
         switch (p.type()) {
             case SYNC_PARAM89:
-                onSyncParams((SyncParams) p.payload());
+                handshake.onSyncParams((SyncParams) p.payload());
                 return;
             case SIZES:
-                onSizes((Sizes) p.payload());
+                handshake.onSizes((Sizes) p.payload());
                 return;
             case UUIDS:
-                onUuids84((Uuids84) p.payload());
+                handshake.onUuids84((Uuids84) p.payload());
                 return;
             case UUIDS110:
-                onUuids110((Uuids110) p.payload());
+                handshake.onUuids110((Uuids110) p.payload());
                 return;
             case CURRENT_UUID:
-                peerUuids = new Uuids(((CurrentUuid) p.payload()).uuid(), Map.of(), List.of(), 0, 0);
+                handshake.onCurrentUuid((CurrentUuid) p.payload());
                 return;
             case STATE:
                 onState(((StatePayload) p.payload()).state());
@@ -428,139 +350,26 @@ public final class PeerDevice {
         }
     }
 
-    private void onSyncParams(SyncParams s) {
-        NetConfig n = conn.net();
-        if (!handshakeDone && !s.verifyAlg().equals(n.verifyAlg())) {
-            conn.fatal("different verify-alg settings: here '" + n.verifyAlg() + "', peer '" + s.verifyAlg() + "'");
-            return;
-        }
-        if (!handshakeDone && !s.csumsAlg().equals(n.csumsAlg())) {
-            conn.fatal("different csums-alg settings: here '" + n.csumsAlg() + "', peer '" + s.csumsAlg() + "'");
-        }
-    }
-
-    private void onSizes(Sizes s) {
-        long mine = local().hasDisk() ? local().dataSectors() : 0;
-        long peer = s.dSize();
-        long agreed = peer == 0 ? mine : mine == 0 ? peer : Math.min(mine, peer);
-        if (s.uSize() > 0) {
-            agreed = Math.min(agreed, s.uSize());
-        }
-        long cur = vol.agreedSectors();
-        if (agreed < cur && repl == ReplState.OFF && local().diskState().compareTo(DiskState.OUTDATED) >= 0
-                && local().diskState() != DiskState.UNKNOWN) {
-            conn.fatal("the peer's disk size is too small (" + peer + " sectors, device has " + cur + ")");
-            return;
-        }
-        if (agreed != cur && agreed > 0) {
-            LOG.info("{}: size agreed with the peer: {} sectors (was {})", tag, agreed, cur);
-            vol.agreeSize(agreed);
-            conn.resource().observer().sizeAgreed(vnr(), agreed);
-        }
-    }
-
-    private void onUuids84(Uuids84 u) {
-        List<Long> h = new ArrayList<>();
-        h.add(u.history0());
-        h.add(u.history1());
-        peerUuids = new Uuids(u.current(), u.bitmap() == 0 ? Map.of() : Map.of(conn.myNodeId(), u.bitmap()), h,
-                u.flags(), u.dirtyBits());
-        maybeSkipInitialSync();
-    }
-
-    private void onUuids110(Uuids110 u) {
-        Map<Integer, Long> bms = new HashMap<>();
-        for (int node = 0; node < 64; node++) {
-            long b = u.bitmapUuidFor(node);
-            if (b != 0) {
-                bms.put(node, b);
-            }
-        }
-        List<Long> h = new ArrayList<>();
-        for (long x : u.history()) {
-            if (x != 0) {
-                h.add(x);
-            }
-        }
-        peerUuids = new Uuids(u.current(), bms, h, u.flags(), u.dirtyBits());
-        maybeSkipInitialSync();
-    }
-
-    /**
-     * The peer ran new-current-uuid --clear-bitmap while connected ("skip the initial sync"): a node
-     * whose metadata was just created takes the peer's current UUID, clears its bitmap and considers
-     * both disks UpToDate, without a resync.
-     */
-    private void maybeSkipInitialSync() {
-        if (repl != ReplState.ESTABLISHED || conn.agreedVersion() < 90 || !local().hasDisk()
-                || !peerUuids.hasFlag(WireConstants.UUID_FLAG_SKIP_INITIAL_SYNC)
-                || local().uuids().view().current() != WireConstants.UUID_JUST_CREATED) {
-            return;
-        }
-        LOG.info("{}: accepted the peer's new current UUID {}, skipping the initial sync", tag,
-                String.format("%016X", peerUuids.current()));
-        long current = peerUuids.current();
-        for (PeerConnection c : conn.resource().peers()) {
-            PeerDevice other = c.device(vnr());
-            if (other != null) {
-                other.bitmap().clearAll();
-            }
-        }
-        local().uuids().change(g -> {
-            g.setCurrent(current);
-            g.setBitmap(peerId, 0);
-            return null;
-        });
-        setDisk(DiskState.UP_TO_DATE);
-        setPeerDisk(DiskState.UP_TO_DATE);
-        local().persist();
-    }
-
-    /** This node cleared its bitmap with a new current UUID: the peer may skip its initial sync. */
-    void announceSkipInitialSync() {
-        if (repl != ReplState.ESTABLISHED) {
-            return;
-        }
-        sendUuids(WireConstants.UUID_FLAG_SKIP_INITIAL_SYNC);
-        if (peerDisk.compareTo(DiskState.INCONSISTENT) >= 0 && peerDisk != DiskState.UNKNOWN) {
-            setPeerDisk(DiskState.UP_TO_DATE);
-        }
-    }
-
-    private DiskState peerDiskFrom(DrbdState st) throws ProtocolException {
-        DiskState d;
-        try {
-            d = DiskState.fromWire(st.disk(), conn.dialect84());
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException("P_STATE with disk state " + st.disk());
-        }
-        if (d == DiskState.NEGOTIATING) {
-            d = peerUuids != null && peerUuids.hasFlag(WireConstants.UUID_FLAG_INCONSISTENT) ? DiskState.INCONSISTENT
-                    : DiskState.CONSISTENT;
-        }
-        return d;
-    }
-
     private void onState(DrbdState st) throws ProtocolException {
-        DiskState pd = peerDiskFrom(st);
+        DiskState pd = handshake.peerDiskFrom(st);
         conn.setPeerRole(Role.fromCode(st.role()));
         int peerConn = st.conn();
         setPeerPaused(st.userIsp() || st.aftrIsp());
-        if (!decided) {
-            if (peerUuids == null) {
+        if (!handshake.hasDecision()) {
+            if (handshake.peerUuids() == null) {
                 throw new ProtocolException("P_STATE before the peer's UUIDs");
             }
             setPeerDisk(pd);
-            runHandshake();
+            handshake.run();
             if (conn.dialect84()) {
-                applyDecision();
+                handshake.applyDecision();
                 conn.deviceHandshakeDone();
             } else if (conn.isConnected()) {
-                applyDecision();
-            } else if (decisionRefuses()) {
+                handshake.applyDecision();
+            } else if (handshake.decisionRefuses()) {
                 // refused here (split brain, unrelated data...): final, whatever the transaction does
                 conn.maybeReplyConnectTwopc();
-                applyDecision();
+                handshake.applyDecision();
             } else {
                 conn.deviceHandshakeDone();
                 conn.maybeReplyConnectTwopc();
@@ -571,8 +380,8 @@ public final class PeerDevice {
         if (repl == ReplState.ESTABLISHED && !fullSyncRequested && shouldReconsider(peerConn, pd)) {
             LOG.info("{}: peer state changed (replication {}, disk {}); considering a resync", tag, peerConn,
                     pd.displayName());
-            runHandshake();
-            applyDecision();
+            handshake.run();
+            handshake.applyDecision();
             return;
         }
         if (repl.isSyncSource() && peerConn == ReplState.ESTABLISHED.code() && pd == DiskState.UP_TO_DATE) {
@@ -597,90 +406,14 @@ public final class PeerDevice {
                 || me == DiskState.UP_TO_DATE && peer == DiskState.INCONSISTENT && peerConn == ReplState.ESTABLISHED.code();
     }
 
-    // ================================================================== handshake
-
-    private void runHandshake() {
-        Uuids me = local().uuids().view().snapshot(uuidFlags(), agreedBitmap().cardinality());
-        boolean aOrB = conn.net().protocol() != WireProtocol.C;
-        UuidComparator.Context c = new UuidComparator.Context(conn.myNodeId(), peerId, conn.agreedVersion(),
-                conn.resolveConflicts(), local().crashedPrimary(),
-                peerUuids.hasFlag(WireConstants.UUID_FLAG_CRASHED_PRIMARY), aOrB);
-        UuidComparison cmp = UuidComparator.compare(me, peerUuids, c);
-        NetConfig n = conn.net();
-        SplitBrainInput sb = new SplitBrainInput(conn.resource().role(), conn.peerRole(), me.dirtyBits(),
-                peerUuids.dirtyBits(), (me.bitmapFor(peerId) & 1) != 0, (peerUuids.bitmapFor(conn.myNodeId()) & 1) != 0,
-                conn.resolveConflicts());
-        SyncHandshake.Input in = new SyncHandshake.Input(cmp, local().diskState(), peerDisk,
-                new SyncHandshake.Policies(n.afterSb0p(), n.afterSb1p(), n.afterSb2p(), n.rrConflict(), n.alwaysAsbp()),
-                conn.discardMyData(), conn.peerDiscardsItsData() || peerUuids.hasFlag(WireConstants.UUID_FLAG_DISCARD_MY_DATA),
-                sb);
-        decision = SyncHandshake.decide(in);
-        decided = true;
-        LOG.info("{}: sync handshake: my UUIDs {}, peer {} -> {} ({}; {})", tag, local().uuids().view(),
-                String.format("%016X", peerUuids.current()), decision.outcome(), cmp.rule(), decision.reason());
-        if (cmp.fixup() != io.scstdrbd.drbd.sync.uuid.UuidFixup.NONE) {
-            local().uuids().change(g -> {
-                g.apply(cmp.fixup(), peerId);
-                return null;
-            });
-        }
-        for (String h : decision.helpers()) {
-            conn.resource().handlers().run(h, peerId, vnr());
-        }
-    }
-
-    void applyDecision() {
-        HandshakeDecision d = decision;
-        handshakeDone = true;
-        if (d == null) {
-            return;
-        }
-        switch (d.outcome()) {
-            case DISCONNECT:
-                conn.fatal(d.reason());
-                return;
-            case RETRY:
-                conn.connectionLost(io.scstdrbd.drbd.state.ConnState.NETWORK_FAILURE, d.reason());
-                return;
-            case NO_SYNC: {
-                DiskState me = local().diskState();
-                if (peerDisk == DiskState.UP_TO_DATE && (me == DiskState.CONSISTENT || me == DiskState.OUTDATED)) {
-                    setDisk(DiskState.UP_TO_DATE);
-                }
-                setRepl(ReplState.ESTABLISHED);
-                long bits = agreedBitmap().cardinality();
-                if (bits != 0) {
-                    LOG.warn("{}: no resync, but {} bits in the bitmap", tag, bits);
-                }
-                sendState();
-                return;
-            }
-            case SYNC_SOURCE:
-                if (d.fullSync()) {
-                    agreedBitmap().setAll();
-                    local().persist();
-                }
-                setRepl(ReplState.WF_BITMAP_S);
-                bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
-                sendState();
-                sendBitmap();
-                return;
-            default:
-                if (d.fullSync()) {
-                    agreedBitmap().setAll();
-                    local().persist();
-                } else if (d.strategy() == SyncStrategy.SYNC_TARGET_CLEAR_BITMAP) {
-                    agreedBitmap().clearAll();
-                }
-                setRepl(ReplState.WF_BITMAP_T);
-                bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
-                sendState();
-        }
-    }
-
     // ================================================================== bitmap exchange
 
-    private void sendBitmap() {
+    /** The handshake made this node source or target: the peer's bitmap is expected. */
+    void expectBitmap() {
+        bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
+    }
+
+    void sendBitmap() {
         boolean rle = conn.net().useRle() && conn.agreedVersion() >= 90;
         BitmapSender s = new BitmapSender(agreedBitmap(), rle, 16);
         while (!s.isDone()) {
@@ -879,7 +612,7 @@ public final class PeerDevice {
         setRepl(ReplState.ESTABLISHED);
         setPeerDisk(DiskState.UP_TO_DATE);
         local().persist();
-        sendUuids();
+        handshake.sendUuids();
         sendState();
     }
 
@@ -928,8 +661,8 @@ public final class PeerDevice {
         progress.logDone();
         if (failedSectors == 0) {
             setDisk(DiskState.UP_TO_DATE);
-            List<Long> h = peerUuids == null ? List.of() : peerUuids.history();
-            Uuids src = peerUuids;
+            Uuids src = handshake.peerUuids();
+            List<Long> h = src == null ? List.of() : src.history();
             local().uuids().change(u -> {
                 u.resyncFinishedAsTarget(peerId, src == null ? u.current() : src.current(),
                         src == null ? 0 : src.bitmapFor(conn.myNodeId()), h);
@@ -945,7 +678,7 @@ public final class PeerDevice {
         final int gen = conn.generation();
         conn.afterMetaRoundTrip(() -> {
             if (gen == conn.generation() && repl == ReplState.ESTABLISHED) {
-                sendUuids();
+                handshake.sendUuids();
                 sendState();
             }
         });
