@@ -65,7 +65,6 @@ public final class PeerDevice {
 
     private volatile ReplState repl = ReplState.OFF;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
-    private BitmapReceiver bmReceiver;
     private ResyncTarget resync;
     private OnlineVerify verify;
     private volatile boolean userPaused;
@@ -81,6 +80,7 @@ public final class PeerDevice {
     private final ResyncProgress progress;
     private final ServedReads servedReads;
     private final VolumeHandshake handshake;
+    private final BitmapExchange bitmaps;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -91,6 +91,7 @@ public final class PeerDevice {
         this.progress = new ResyncProgress(tag);
         this.servedReads = new ServedReads(this, progress);
         this.handshake = new VolumeHandshake(this);
+        this.bitmaps = new BitmapExchange(this);
     }
 
     // ================================================================== accessors
@@ -240,7 +241,7 @@ public final class PeerDevice {
         unacked.clear();
         announcedRole = Role.UNKNOWN;
         announcedDisk = DiskState.UNKNOWN;
-        bmReceiver = null;
+        bitmaps.connectionLost();
         handshake.connectionLost();
         fullSyncRequested = false;
         earlySyncUuid = null;
@@ -300,7 +301,7 @@ public final class PeerDevice {
                 return;
             case BITMAP:
             case COMPRESSED_BITMAP:
-                onBitmap(p);
+                bitmaps.onBitmap(p);
                 return;
             case SYNC_UUID:
                 onSyncUuid((SyncUuid) p.payload());
@@ -406,46 +407,12 @@ public final class PeerDevice {
                 || me == DiskState.UP_TO_DATE && peer == DiskState.INCONSISTENT && peerConn == ReplState.ESTABLISHED.code();
     }
 
-    // ================================================================== bitmap exchange
-
-    /** The handshake made this node source or target: the peer's bitmap is expected. */
-    void expectBitmap() {
-        bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
+    /** The bitmap exchange that follows a handshake deciding on a resync. */
+    BitmapExchange bitmaps() {
+        return bitmaps;
     }
 
-    void sendBitmap() {
-        boolean rle = conn.net().useRle() && conn.agreedVersion() >= 90;
-        BitmapSender s = new BitmapSender(agreedBitmap(), rle, 16);
-        while (!s.isDone()) {
-            BitmapChunk c = s.next();
-            conn.dataWriter().send(c.type(), vnr(), c.payload());
-        }
-        LOG.info("{}: sent bitmap: {} plain, {} compressed packets ({} bits set)", tag, s.plainPackets(),
-                s.compressedPackets(), agreedBitmap().cardinality());
-    }
-
-    private void onBitmap(Packet p) throws ProtocolException {
-        if (bmReceiver == null || (repl != ReplState.WF_BITMAP_S && repl != ReplState.WF_BITMAP_T)) {
-            throw new ProtocolException(p.type() + " in replication state " + repl.displayName());
-        }
-        boolean done = p.type() == PacketType.BITMAP ? bmReceiver.plain((PlainBitmap) p.payload())
-                : bmReceiver.compressed((CompressedBitmap) p.payload());
-        if (!done) {
-            return;
-        }
-        bmReceiver = null;
-        if (repl == ReplState.WF_BITMAP_T) {
-            sendBitmap();
-            if (conn.dialect84()) {
-                setRepl(ReplState.WF_SYNC_UUID);
-                sendState();
-            } else {
-                startResyncAsTarget();
-            }
-        } else {
-            startResyncAsSource();
-        }
-    }
+    // ================================================================== P_SYNC_UUID (8.4 dialect)
 
     private void onSyncUuid(SyncUuid u) throws ProtocolException {
         if (repl != ReplState.WF_SYNC_UUID) {
@@ -565,7 +532,7 @@ public final class PeerDevice {
 
     // ================================================================== resync as source
 
-    private void startResyncAsSource() {
+    void startResyncAsSource() {
         UuidStore g = local().uuids();
         if (conn.dialect84()) {
             long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
@@ -641,7 +608,7 @@ public final class PeerDevice {
 
     // ================================================================== resync as target
 
-    private void startResyncAsTarget() {
+    void startResyncAsTarget() {
         if (local().diskState().compareTo(DiskState.INCONSISTENT) > 0) {
             setDisk(DiskState.INCONSISTENT);
         }

@@ -338,9 +338,9 @@ final class VolumeHandshake {
                     local().persist();
                 }
                 pd.setRepl(ReplState.WF_BITMAP_S);
-                pd.expectBitmap();
+                pd.bitmaps().expect();
                 pd.sendState();
-                pd.sendBitmap();
+                pd.bitmaps().send();
                 return;
             default:
                 if (d.fullSync()) {
@@ -350,7 +350,7 @@ final class VolumeHandshake {
                     pd.agreedBitmap().clearAll();
                 }
                 pd.setRepl(ReplState.WF_BITMAP_T);
-                pd.expectBitmap();
+                pd.bitmaps().expect();
                 pd.sendState();
         }
     }
