@@ -73,7 +73,7 @@ final class BitmapExchange {
                 pd.startResyncAsTarget();
             }
         } else {
-            pd.startResyncAsSource();
+            pd.resyncSource().start();
         }
     }
 }

@@ -4,31 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
-import io.scstdrbd.drbd.sync.bitmap.BitmapChunk;
-import io.scstdrbd.drbd.sync.bitmap.BitmapReceiver;
-import io.scstdrbd.drbd.sync.bitmap.BitmapSender;
 import io.scstdrbd.drbd.sync.bitmap.LimitedBitmap;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
-import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
-import io.scstdrbd.drbd.sync.uuid.HandshakeDecision;
-import io.scstdrbd.drbd.sync.uuid.SplitBrainInput;
-import io.scstdrbd.drbd.sync.uuid.SyncHandshake;
-import io.scstdrbd.drbd.sync.uuid.SyncStrategy;
-import io.scstdrbd.drbd.sync.uuid.UuidComparator;
-import io.scstdrbd.drbd.sync.uuid.UuidComparison;
 import io.scstdrbd.drbd.sync.uuid.Uuids;
 import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.wire.BlockAck;
 import io.scstdrbd.drbd.wire.BlockDesc;
 import io.scstdrbd.drbd.wire.BlockRequest;
-import io.scstdrbd.drbd.wire.CompressedBitmap;
 import io.scstdrbd.drbd.wire.CurrentUuid;
 import io.scstdrbd.drbd.wire.DataHeader;
 import io.scstdrbd.drbd.wire.DrbdState;
 import io.scstdrbd.drbd.wire.Packet;
 import io.scstdrbd.drbd.wire.PacketType;
-import io.scstdrbd.drbd.wire.PlainBitmap;
 import io.scstdrbd.drbd.wire.ProtocolException;
 import io.scstdrbd.drbd.wire.Sizes;
 import io.scstdrbd.drbd.wire.StatePayload;
@@ -39,19 +27,19 @@ import io.scstdrbd.drbd.wire.Uuids84;
 import io.scstdrbd.drbd.wire.WireConstants;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.errno.Errno;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One volume as replicated to one peer: the peer's disk and UUIDs, the sync handshake, the bitmap
- * exchange, resync as source or target, online verify, and receiving the peer's writes.
+ * exchange, resync as source or target, online verify, and receiving the peer's writes. It keeps
+ * the replication state, P_STATE, pause/resume, full resync and verify, and delegates the
+ * handshake to {@link VolumeHandshake}, the bitmap exchange to {@link BitmapExchange}, the source's
+ * side of a resync to {@link ResyncSource} (the target's is {@link ResyncTarget}), the peer's reads
+ * to {@link ServedReads} and the figures to {@link ResyncProgress}.
  *
  * <p>Threading: owned by the resource loop, like its {@link PeerConnection}.
  */
@@ -81,6 +69,7 @@ public final class PeerDevice {
     private final ServedReads servedReads;
     private final VolumeHandshake handshake;
     private final BitmapExchange bitmaps;
+    private final ResyncSource resyncSource;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -92,6 +81,7 @@ public final class PeerDevice {
         this.servedReads = new ServedReads(this, progress);
         this.handshake = new VolumeHandshake(this);
         this.bitmaps = new BitmapExchange(this);
+        this.resyncSource = new ResyncSource(this, progress);
     }
 
     // ================================================================== accessors
@@ -158,7 +148,7 @@ public final class PeerDevice {
         return peerPaused;
     }
 
-    private boolean resyncSuspended() {
+    boolean resyncSuspended() {
         return userPaused || peerPaused;
     }
 
@@ -386,7 +376,7 @@ public final class PeerDevice {
             return;
         }
         if (repl.isSyncSource() && peerConn == ReplState.ESTABLISHED.code() && pd == DiskState.UP_TO_DATE) {
-            checkResyncFinishedAsSource();
+            resyncSource.checkFinished();
         }
         if (repl == ReplState.VERIFY_T && peerConn == ReplState.ESTABLISHED.code()) {
             finishVerify();
@@ -477,7 +467,7 @@ public final class PeerDevice {
                 return;
             }
             if (!asTarget) {
-                startResyncAsSource();
+                resyncSource.start();
             } else if (conn.dialect84()) {
                 setRepl(ReplState.WF_SYNC_UUID);
                 sendState();
@@ -532,68 +522,15 @@ public final class PeerDevice {
 
     // ================================================================== resync as source
 
-    void startResyncAsSource() {
-        UuidStore g = local().uuids();
-        if (conn.dialect84()) {
-            long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
-            local().persist();
-            beginResyncAccounting("SyncSource");
-            setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_S : ReplState.SYNC_SOURCE);
-            conn.dataWriter().send(PacketType.SYNC_UUID, vnr(), new SyncUuid(syncUuid));
-        } else {
-            boolean set = g.change(u -> {
-                if (u.bitmap(peerId) != 0) {
-                    return false;
-                }
-                u.setBitmap(peerId, u.current());
-                return true;
-            });
-            if (set) {
-                local().persist();
-            }
-            beginResyncAccounting("SyncSource");
-            setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_S : ReplState.SYNC_SOURCE);
-        }
-        sendState();
-        conn.resource().loop().execute(this::checkResyncFinishedAsSource);
+    /** The source's side of a resync toward this peer. */
+    ResyncSource resyncSource() {
+        return resyncSource;
     }
 
     /** Counts what this resync has to move; called before the replication state says it runs. */
-    private void beginResyncAccounting(String as) {
+    void beginResyncAccounting(String as) {
         progress.begin(as, agreedBitmap().cardinality());
         conn.resource().observer().resyncStarted(peerId, vnr(), progress.totalSectors());
-    }
-
-    void checkResyncFinishedAsSource() {
-        if (repl.isSyncSource() && agreedBitmap().cardinality() == 0) {
-            finishResyncAsSource();
-        }
-    }
-
-    private void finishResyncAsSource() {
-        progress.logDone();
-        local().uuids().change(u -> {
-            u.resyncFinishedAsSource(peerId);
-            return null;
-        });
-        setRepl(ReplState.ESTABLISHED);
-        setPeerDisk(DiskState.UP_TO_DATE);
-        local().persist();
-        handshake.sendUuids();
-        sendState();
-    }
-
-    /** P_RS_WRITE_ACK / P_NEG_ACK for resync data (block id ID_SYNCER) on the source. */
-    void onResyncAck(PacketType t, BlockAck a) {
-        long from = PeerBitmap.firstBit(a.sector());
-        long to = PeerBitmap.endBit(a.sector(), a.blksize() >>> 9);
-        if (t == PacketType.RS_WRITE_ACK) {
-            bitmap().clearRange(from, to);
-            checkResyncFinishedAsSource();
-        } else if (t == PacketType.NEG_ACK) {
-            progress.countFailed(a.blksize());
-            LOG.warn("{}: peer failed to write resync data at sector {}", tag, a.sector());
-        }
     }
 
     /** Reads local data for the peer: resync, remote read. Must hold no range (takes its own). */

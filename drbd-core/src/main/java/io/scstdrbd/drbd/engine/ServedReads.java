@@ -130,7 +130,7 @@ final class ServedReads {
                 conn.metaWriter().send(PacketType.RS_IS_IN_SYNC, vnr(),
                         new BlockAck(r.sector(), WireConstants.ID_IN_SYNC, r.blksize(), conn.nextSeq()));
                 progress.countResyncEqual(r.blksize());
-                pd.checkResyncFinishedAsSource();
+                pd.resyncSource().checkFinished();
             } else {
                 conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
                         new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
