@@ -162,6 +162,16 @@ public final class PeerDevice {
         return handshake;
     }
 
+    /** The bitmap exchange that follows a handshake deciding on a resync. */
+    BitmapExchange bitmaps() {
+        return bitmaps;
+    }
+
+    /** The source's side of a resync toward this peer. */
+    ResyncSource resyncSource() {
+        return resyncSource;
+    }
+
     void countSent(int bytes) {
         progress.countSent(bytes);
     }
@@ -397,11 +407,6 @@ public final class PeerDevice {
                 || me == DiskState.UP_TO_DATE && peer == DiskState.INCONSISTENT && peerConn == ReplState.ESTABLISHED.code();
     }
 
-    /** The bitmap exchange that follows a handshake deciding on a resync. */
-    BitmapExchange bitmaps() {
-        return bitmaps;
-    }
-
     // ================================================================== P_SYNC_UUID (8.4 dialect)
 
     private void onSyncUuid(SyncUuid u) throws ProtocolException {
@@ -520,18 +525,15 @@ public final class PeerDevice {
         }
     }
 
-    // ================================================================== resync as source
-
-    /** The source's side of a resync toward this peer. */
-    ResyncSource resyncSource() {
-        return resyncSource;
-    }
+    // ================================================================== resync as source or target
 
     /** Counts what this resync has to move; called before the replication state says it runs. */
     void beginResyncAccounting(String as) {
         progress.begin(as, agreedBitmap().cardinality());
         conn.resource().observer().resyncStarted(peerId, vnr(), progress.totalSectors());
     }
+
+    // ================================================================== reads served to the peer
 
     /** Reads local data for the peer: resync, remote read. Must hold no range (takes its own). */
     void serveRead(PacketType reply, PacketType neg, BlockRequest r, long echoId) throws ProtocolException {
