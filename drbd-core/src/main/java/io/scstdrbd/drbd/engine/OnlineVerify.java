@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * (P_OV_REQUEST), compares it with the local digest, marks differing blocks out of sync and
  * tells the peer (P_OV_RESULT). Paced by the resync rate controller. Found blocks are resynced at
  * the next connect, as with the kernel. The target side needs no state beyond its replication
- * state (requests are served by {@link PeerDevice}).
+ * state (requests are served by {@link ServedReads}).
  *
  * <p>Threading: on the resource loop.
  */

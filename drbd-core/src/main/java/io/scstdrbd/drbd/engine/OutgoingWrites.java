@@ -320,7 +320,7 @@ final class OutgoingWrites {
             if (pd == null) {
                 throw new ProtocolException(p.type() + " for unknown volume " + p.volume());
             }
-            pd.onResyncAck(p.type(), a);
+            pd.resyncSource().onAck(p.type(), a);
             return;
         }
         TransferLog.Entry e = tl == null ? null : tl.acked(a.blockId());
@@ -336,7 +336,7 @@ final class OutgoingWrites {
                 pd.bitmap().setRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
             } else if (p.type() == PacketType.RS_WRITE_ACK) {
                 pd.bitmap().clearRange(PeerBitmap.firstBit(e.sector), PeerBitmap.endBit(e.sector, e.size >>> 9));
-                pd.checkResyncFinishedAsSource();
+                pd.resyncSource().checkFinished();
             }
         }
         part.acked(ok);

@@ -783,12 +783,12 @@ public final class PeerConnection {
             cancel(handshakeTimer);
             setState(ConnState.CONNECTED);
             for (PeerDevice pd : devices.values()) {
-                pd.sendInitialParams();
+                pd.handshake().sendInitialParams();
             }
         } else if (res.nodeId() < peerId) {
             twoPhaseCommit.start(TwoPhaseCommit.Kind.CONNECT, StateIntent.connRequest(ConnState.CONNECTED.code()));
             for (PeerDevice pd : devices.values()) {
-                pd.sendInitialParams();
+                pd.handshake().sendInitialParams();
             }
         }
         // the higher node id sends its parameters when the connect PREPARE arrives
@@ -838,7 +838,7 @@ public final class PeerConnection {
         cancel(handshakeTimer);
         setState(ConnState.CONNECTED);
         for (PeerDevice pd : devices.values()) {
-            pd.applyDecision();
+            pd.handshake().applyDecision();
         }
     }
 
@@ -856,7 +856,7 @@ public final class PeerConnection {
         }
         for (PeerDevice pd : devices.values()) {
             if (sendUuids) {
-                pd.sendUuids();
+                pd.handshake().sendUuids();
             }
             pd.sendState();
         }
@@ -964,7 +964,7 @@ public final class PeerConnection {
         res.onLoop(() -> {
             PeerDevice pd = devices.get(vnr);
             if (pd != null && isConnected()) {
-                pd.announceSkipInitialSync();
+                pd.handshake().announceSkipInitialSync();
             }
         });
     }

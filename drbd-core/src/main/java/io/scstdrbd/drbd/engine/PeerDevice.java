@@ -4,31 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
-import io.scstdrbd.drbd.sync.bitmap.BitmapChunk;
-import io.scstdrbd.drbd.sync.bitmap.BitmapReceiver;
-import io.scstdrbd.drbd.sync.bitmap.BitmapSender;
 import io.scstdrbd.drbd.sync.bitmap.LimitedBitmap;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
-import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
-import io.scstdrbd.drbd.sync.uuid.HandshakeDecision;
-import io.scstdrbd.drbd.sync.uuid.SplitBrainInput;
-import io.scstdrbd.drbd.sync.uuid.SyncHandshake;
-import io.scstdrbd.drbd.sync.uuid.SyncStrategy;
-import io.scstdrbd.drbd.sync.uuid.UuidComparator;
-import io.scstdrbd.drbd.sync.uuid.UuidComparison;
 import io.scstdrbd.drbd.sync.uuid.Uuids;
 import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.wire.BlockAck;
 import io.scstdrbd.drbd.wire.BlockDesc;
 import io.scstdrbd.drbd.wire.BlockRequest;
-import io.scstdrbd.drbd.wire.CompressedBitmap;
 import io.scstdrbd.drbd.wire.CurrentUuid;
 import io.scstdrbd.drbd.wire.DataHeader;
 import io.scstdrbd.drbd.wire.DrbdState;
 import io.scstdrbd.drbd.wire.Packet;
 import io.scstdrbd.drbd.wire.PacketType;
-import io.scstdrbd.drbd.wire.PlainBitmap;
 import io.scstdrbd.drbd.wire.ProtocolException;
 import io.scstdrbd.drbd.wire.Sizes;
 import io.scstdrbd.drbd.wire.StatePayload;
@@ -39,19 +27,19 @@ import io.scstdrbd.drbd.wire.Uuids84;
 import io.scstdrbd.drbd.wire.WireConstants;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.errno.Errno;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One volume as replicated to one peer: the peer's disk and UUIDs, the sync handshake, the bitmap
- * exchange, resync as source or target, online verify, and receiving the peer's writes.
+ * exchange, resync as source or target, online verify, and receiving the peer's writes. It keeps
+ * the replication state, P_STATE, pause/resume, full resync and verify, and delegates the
+ * handshake to {@link VolumeHandshake}, the bitmap exchange to {@link BitmapExchange}, the source's
+ * side of a resync to {@link ResyncSource} (the target's is {@link ResyncTarget}), the peer's reads
+ * to {@link ServedReads} and the figures to {@link ResyncProgress}.
  *
  * <p>Threading: owned by the resource loop, like its {@link PeerConnection}.
  */
@@ -65,12 +53,6 @@ public final class PeerDevice {
 
     private volatile ReplState repl = ReplState.OFF;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
-    private Uuids peerUuids;
-    private boolean paramsSent;
-    private HandshakeDecision decision;
-    private boolean decided;
-    private boolean handshakeDone;
-    private BitmapReceiver bmReceiver;
     private ResyncTarget resync;
     private OnlineVerify verify;
     private volatile boolean userPaused;
@@ -83,18 +65,11 @@ public final class PeerDevice {
     private Role announcedRole = Role.UNKNOWN;
     private DiskState announcedDisk = DiskState.UNKNOWN;
 
-    // statistics (sectors)
-    private volatile long sentSectors;
-    private volatile long receivedSectors;
-    private volatile long rsTotalSectors;
-    private volatile long rsFailedSectors;
-    private long rsStartNanos;
-    /** Time this resync spent paused, and since when it is paused now (0: running). */
-    private long rsPausedNanos;
-    private long rsPausedSince;
-    /** This resync as source with csums-alg: blocks found equal by checksum, and blocks sent. */
-    private long rsEqualSectors;
-    private long rsSentSectors;
+    private final ResyncProgress progress;
+    private final ServedReads servedReads;
+    private final VolumeHandshake handshake;
+    private final BitmapExchange bitmaps;
+    private final ResyncSource resyncSource;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
@@ -102,6 +77,11 @@ public final class PeerDevice {
         this.vol = vol;
         this.peerId = conn.peerNodeId();
         this.tag = conn.tag() + "/" + vol.volume();
+        this.progress = new ResyncProgress(tag);
+        this.servedReads = new ServedReads(this, progress);
+        this.handshake = new VolumeHandshake(this);
+        this.bitmaps = new BitmapExchange(this);
+        this.resyncSource = new ResyncSource(this, progress);
     }
 
     // ================================================================== accessors
@@ -139,29 +119,24 @@ public final class PeerDevice {
 
     /** Sectors to resync when the current resync started (for the done: percentage). */
     public long resyncTotalSectors() {
-        return rsTotalSectors;
+        return progress.totalSectors();
     }
 
     public long resyncFailedSectors() {
-        return rsFailedSectors;
+        return progress.failedSectors();
     }
 
     public long sentSectors() {
-        return sentSectors;
+        return progress.sentSectors();
     }
 
     public long receivedSectors() {
-        return receivedSectors;
+        return progress.receivedSectors();
     }
 
     /** Resync progress in percent (100 when nothing to do), as drbdsetup computes done:. */
     public double resyncDonePercent() {
-        long total = rsTotalSectors;
-        if (total == 0) {
-            return 100.0;
-        }
-        long left = outOfSyncSectors();
-        return Math.max(0, (total - left) * 100.0 / total);
+        return progress.donePercent(outOfSyncSectors());
     }
 
     public boolean userPaused() {
@@ -173,7 +148,7 @@ public final class PeerDevice {
         return peerPaused;
     }
 
-    private boolean resyncSuspended() {
+    boolean resyncSuspended() {
         return userPaused || peerPaused;
     }
 
@@ -182,21 +157,23 @@ public final class PeerDevice {
         return resync == null ? 0 : resync.inFlight();
     }
 
-    boolean paramsSent() {
-        return paramsSent;
+    /** The per-volume handshake: P_SIZES, P_UUIDS and the sync-handshake decision. */
+    VolumeHandshake handshake() {
+        return handshake;
     }
 
-    boolean hasDecision() {
-        return decided;
+    /** The bitmap exchange that follows a handshake deciding on a resync. */
+    BitmapExchange bitmaps() {
+        return bitmaps;
     }
 
-    boolean decisionRefuses() {
-        return decision != null && (decision.outcome() == HandshakeDecision.Outcome.DISCONNECT
-                || decision.outcome() == HandshakeDecision.Outcome.RETRY);
+    /** The source's side of a resync toward this peer. */
+    ResyncSource resyncSource() {
+        return resyncSource;
     }
 
     void countSent(int bytes) {
-        sentSectors += bytes >>> 9;
+        progress.countSent(bytes);
     }
 
     void trackUnacked(long blockId, long nanos) {
@@ -234,13 +211,7 @@ public final class PeerDevice {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
-        boolean pausedNow = s == ReplState.PAUSED_SYNC_S || s == ReplState.PAUSED_SYNC_T;
-        if (pausedNow && rsPausedSince == 0) {
-            rsPausedSince = System.nanoTime();
-        } else if (!pausedNow && rsPausedSince != 0) {
-            rsPausedNanos += System.nanoTime() - rsPausedSince;
-            rsPausedSince = 0;
-        }
+        progress.replChanging(s);
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
     }
@@ -253,7 +224,7 @@ public final class PeerDevice {
         }
     }
 
-    private void setDisk(DiskState d) {
+    void setDisk(DiskState d) {
         conn.resource().setDiskState(vol, d);
     }
 
@@ -270,12 +241,8 @@ public final class PeerDevice {
         unacked.clear();
         announcedRole = Role.UNKNOWN;
         announcedDisk = DiskState.UNKNOWN;
-        bmReceiver = null;
-        peerUuids = null;
-        paramsSent = false;
-        decision = null;
-        decided = false;
-        handshakeDone = false;
+        bitmaps.connectionLost();
+        handshake.connectionLost();
         fullSyncRequested = false;
         earlySyncUuid = null;
         setPeerPaused(false);
@@ -290,69 +257,6 @@ public final class PeerDevice {
     }
 
     // ================================================================== sending
-
-    void sendInitialParams() {
-        paramsSent = true;
-        ResyncSettings rs = conn.resyncSettings();
-        NetConfig n = conn.net();
-        conn.dataWriter().send(PacketType.SYNC_PARAM89, vnr(), new SyncParams(rs.resyncRate(), n.verifyAlg(),
-                n.csumsAlg(), rs.cPlanAhead(), rs.cDelayTarget(), rs.cFillTarget(), rs.cMaxRate()));
-        sendSizes();
-        sendUuids();
-        sendState();
-    }
-
-    void sendSizes() {
-        long d = local().hasDisk() ? local().dataSectors() : 0;
-        conn.dataWriter().send(PacketType.SIZES, vnr(),
-                new Sizes(d, 0, vol.agreedSectors(), WireConstants.MAX_BIO_SIZE, 0, 0, null));
-    }
-
-    long uuidFlags() {
-        long f = 0;
-        if (conn.discardMyData()) {
-            f |= WireConstants.UUID_FLAG_DISCARD_MY_DATA;
-        }
-        if (local().crashedPrimary()) {
-            f |= WireConstants.UUID_FLAG_CRASHED_PRIMARY;
-        }
-        if (local().diskState() == DiskState.INCONSISTENT) {
-            f |= WireConstants.UUID_FLAG_INCONSISTENT;
-        }
-        return f;
-    }
-
-    void sendUuids() {
-        sendUuids(0);
-    }
-
-    /** P_UUIDS / P_UUIDS110 with {@code extraFlags} (e.g. UUID_FLAG_SKIP_INITIAL_SYNC) added to the usual flags. */
-    void sendUuids(long extraFlags) {
-        GenerationUuids u = local().uuids().view();
-        long dirty = agreedBitmap().cardinality();
-        if (conn.dialect84()) {
-            List<Long> h = u.history();
-            conn.dataWriter().send(PacketType.UUIDS, vnr(), new Uuids84(u.current(), u.bitmap(peerId),
-                    h.size() > 0 ? h.get(0) : 0, h.size() > 1 ? h.get(1) : 0, dirty, uuidFlags() | extraFlags));
-            return;
-        }
-        Map<Integer, Long> bms = u.bitmaps();
-        long mask = 0;
-        List<Long> bmList = new ArrayList<>();
-        for (int node = 0; node < 64; node++) {
-            Long b = bms.get(node);
-            if (b != null && b != 0) {
-                mask |= 1L << node;
-                bmList.add(b);
-            }
-        }
-        long flags = uuidFlags() | extraFlags;
-        if (conn.resource().role() != Role.PRIMARY) {
-            flags |= WireConstants.UUID_FLAG_STABLE;
-        }
-        conn.dataWriter().send(PacketType.UUIDS110, vnr(), new Uuids110(u.current(), dirty, flags, 0, mask, bmList,
-                u.history()));
-    }
 
     /** The role and disk state this node last told the peer (P_STATE). */
     Role announcedRole() {
@@ -378,26 +282,26 @@ public final class PeerDevice {
     void onPacket(Packet p) throws ProtocolException {
         switch (p.type()) {
             case SYNC_PARAM89:
-                onSyncParams((SyncParams) p.payload());
+                handshake.onSyncParams((SyncParams) p.payload());
                 return;
             case SIZES:
-                onSizes((Sizes) p.payload());
+                handshake.onSizes((Sizes) p.payload());
                 return;
             case UUIDS:
-                onUuids84((Uuids84) p.payload());
+                handshake.onUuids84((Uuids84) p.payload());
                 return;
             case UUIDS110:
-                onUuids110((Uuids110) p.payload());
+                handshake.onUuids110((Uuids110) p.payload());
                 return;
             case CURRENT_UUID:
-                peerUuids = new Uuids(((CurrentUuid) p.payload()).uuid(), Map.of(), List.of(), 0, 0);
+                handshake.onCurrentUuid((CurrentUuid) p.payload());
                 return;
             case STATE:
                 onState(((StatePayload) p.payload()).state());
                 return;
             case BITMAP:
             case COMPRESSED_BITMAP:
-                onBitmap(p);
+                bitmaps.onBitmap(p);
                 return;
             case SYNC_UUID:
                 onSyncUuid((SyncUuid) p.payload());
@@ -409,11 +313,11 @@ public final class PeerDevice {
             }
             case RS_DATA_REQUEST: {
                 BlockRequest r = (BlockRequest) p.payload();
-                serveRead(PacketType.RS_DATA_REPLY, PacketType.NEG_RS_DREPLY, r, WireConstants.ID_SYNCER);
+                servedReads.serveRead(PacketType.RS_DATA_REPLY, PacketType.NEG_RS_DREPLY, r, WireConstants.ID_SYNCER);
                 return;
             }
             case CSUM_RS_REQUEST:
-                serveChecksum((BlockRequest) p.payload());
+                servedReads.serveChecksum((BlockRequest) p.payload());
                 return;
             case RS_DATA_REPLY:
             case RS_IS_IN_SYNC:
@@ -426,7 +330,7 @@ public final class PeerDevice {
                 resync.onReply(p);
                 return;
             case OV_REQUEST:
-                serveVerify((BlockRequest) p.payload());
+                servedReads.serveVerify((BlockRequest) p.payload());
                 return;
             case OV_REPLY:
                 if (verify == null) {
@@ -447,139 +351,26 @@ public final class PeerDevice {
         }
     }
 
-    private void onSyncParams(SyncParams s) {
-        NetConfig n = conn.net();
-        if (!handshakeDone && !s.verifyAlg().equals(n.verifyAlg())) {
-            conn.fatal("different verify-alg settings: here '" + n.verifyAlg() + "', peer '" + s.verifyAlg() + "'");
-            return;
-        }
-        if (!handshakeDone && !s.csumsAlg().equals(n.csumsAlg())) {
-            conn.fatal("different csums-alg settings: here '" + n.csumsAlg() + "', peer '" + s.csumsAlg() + "'");
-        }
-    }
-
-    private void onSizes(Sizes s) {
-        long mine = local().hasDisk() ? local().dataSectors() : 0;
-        long peer = s.dSize();
-        long agreed = peer == 0 ? mine : mine == 0 ? peer : Math.min(mine, peer);
-        if (s.uSize() > 0) {
-            agreed = Math.min(agreed, s.uSize());
-        }
-        long cur = vol.agreedSectors();
-        if (agreed < cur && repl == ReplState.OFF && local().diskState().compareTo(DiskState.OUTDATED) >= 0
-                && local().diskState() != DiskState.UNKNOWN) {
-            conn.fatal("the peer's disk size is too small (" + peer + " sectors, device has " + cur + ")");
-            return;
-        }
-        if (agreed != cur && agreed > 0) {
-            LOG.info("{}: size agreed with the peer: {} sectors (was {})", tag, agreed, cur);
-            vol.agreeSize(agreed);
-            conn.resource().observer().sizeAgreed(vnr(), agreed);
-        }
-    }
-
-    private void onUuids84(Uuids84 u) {
-        List<Long> h = new ArrayList<>();
-        h.add(u.history0());
-        h.add(u.history1());
-        peerUuids = new Uuids(u.current(), u.bitmap() == 0 ? Map.of() : Map.of(conn.myNodeId(), u.bitmap()), h,
-                u.flags(), u.dirtyBits());
-        maybeSkipInitialSync();
-    }
-
-    private void onUuids110(Uuids110 u) {
-        Map<Integer, Long> bms = new HashMap<>();
-        for (int node = 0; node < 64; node++) {
-            long b = u.bitmapUuidFor(node);
-            if (b != 0) {
-                bms.put(node, b);
-            }
-        }
-        List<Long> h = new ArrayList<>();
-        for (long x : u.history()) {
-            if (x != 0) {
-                h.add(x);
-            }
-        }
-        peerUuids = new Uuids(u.current(), bms, h, u.flags(), u.dirtyBits());
-        maybeSkipInitialSync();
-    }
-
-    /**
-     * The peer ran new-current-uuid --clear-bitmap while connected ("skip the initial sync"): a node
-     * whose metadata was just created takes the peer's current UUID, clears its bitmap and considers
-     * both disks UpToDate, without a resync.
-     */
-    private void maybeSkipInitialSync() {
-        if (repl != ReplState.ESTABLISHED || conn.agreedVersion() < 90 || !local().hasDisk()
-                || !peerUuids.hasFlag(WireConstants.UUID_FLAG_SKIP_INITIAL_SYNC)
-                || local().uuids().view().current() != WireConstants.UUID_JUST_CREATED) {
-            return;
-        }
-        LOG.info("{}: accepted the peer's new current UUID {}, skipping the initial sync", tag,
-                String.format("%016X", peerUuids.current()));
-        long current = peerUuids.current();
-        for (PeerConnection c : conn.resource().peers()) {
-            PeerDevice other = c.device(vnr());
-            if (other != null) {
-                other.bitmap().clearAll();
-            }
-        }
-        local().uuids().change(g -> {
-            g.setCurrent(current);
-            g.setBitmap(peerId, 0);
-            return null;
-        });
-        setDisk(DiskState.UP_TO_DATE);
-        setPeerDisk(DiskState.UP_TO_DATE);
-        local().persist();
-    }
-
-    /** This node cleared its bitmap with a new current UUID: the peer may skip its initial sync. */
-    void announceSkipInitialSync() {
-        if (repl != ReplState.ESTABLISHED) {
-            return;
-        }
-        sendUuids(WireConstants.UUID_FLAG_SKIP_INITIAL_SYNC);
-        if (peerDisk.compareTo(DiskState.INCONSISTENT) >= 0 && peerDisk != DiskState.UNKNOWN) {
-            setPeerDisk(DiskState.UP_TO_DATE);
-        }
-    }
-
-    private DiskState peerDiskFrom(DrbdState st) throws ProtocolException {
-        DiskState d;
-        try {
-            d = DiskState.fromWire(st.disk(), conn.dialect84());
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException("P_STATE with disk state " + st.disk());
-        }
-        if (d == DiskState.NEGOTIATING) {
-            d = peerUuids != null && peerUuids.hasFlag(WireConstants.UUID_FLAG_INCONSISTENT) ? DiskState.INCONSISTENT
-                    : DiskState.CONSISTENT;
-        }
-        return d;
-    }
-
     private void onState(DrbdState st) throws ProtocolException {
-        DiskState pd = peerDiskFrom(st);
+        DiskState pd = handshake.peerDiskFrom(st);
         conn.setPeerRole(Role.fromCode(st.role()));
         int peerConn = st.conn();
         setPeerPaused(st.userIsp() || st.aftrIsp());
-        if (!decided) {
-            if (peerUuids == null) {
+        if (!handshake.hasDecision()) {
+            if (handshake.peerUuids() == null) {
                 throw new ProtocolException("P_STATE before the peer's UUIDs");
             }
             setPeerDisk(pd);
-            runHandshake();
+            handshake.run();
             if (conn.dialect84()) {
-                applyDecision();
+                handshake.applyDecision();
                 conn.deviceHandshakeDone();
             } else if (conn.isConnected()) {
-                applyDecision();
-            } else if (decisionRefuses()) {
+                handshake.applyDecision();
+            } else if (handshake.decisionRefuses()) {
                 // refused here (split brain, unrelated data...): final, whatever the transaction does
                 conn.maybeReplyConnectTwopc();
-                applyDecision();
+                handshake.applyDecision();
             } else {
                 conn.deviceHandshakeDone();
                 conn.maybeReplyConnectTwopc();
@@ -590,12 +381,12 @@ public final class PeerDevice {
         if (repl == ReplState.ESTABLISHED && !fullSyncRequested && shouldReconsider(peerConn, pd)) {
             LOG.info("{}: peer state changed (replication {}, disk {}); considering a resync", tag, peerConn,
                     pd.displayName());
-            runHandshake();
-            applyDecision();
+            handshake.run();
+            handshake.applyDecision();
             return;
         }
         if (repl.isSyncSource() && peerConn == ReplState.ESTABLISHED.code() && pd == DiskState.UP_TO_DATE) {
-            checkResyncFinishedAsSource();
+            resyncSource.checkFinished();
         }
         if (repl == ReplState.VERIFY_T && peerConn == ReplState.ESTABLISHED.code()) {
             finishVerify();
@@ -616,122 +407,7 @@ public final class PeerDevice {
                 || me == DiskState.UP_TO_DATE && peer == DiskState.INCONSISTENT && peerConn == ReplState.ESTABLISHED.code();
     }
 
-    // ================================================================== handshake
-
-    private void runHandshake() {
-        Uuids me = local().uuids().view().snapshot(uuidFlags(), agreedBitmap().cardinality());
-        boolean aOrB = conn.net().protocol() != WireProtocol.C;
-        UuidComparator.Context c = new UuidComparator.Context(conn.myNodeId(), peerId, conn.agreedVersion(),
-                conn.resolveConflicts(), local().crashedPrimary(),
-                peerUuids.hasFlag(WireConstants.UUID_FLAG_CRASHED_PRIMARY), aOrB);
-        UuidComparison cmp = UuidComparator.compare(me, peerUuids, c);
-        NetConfig n = conn.net();
-        SplitBrainInput sb = new SplitBrainInput(conn.resource().role(), conn.peerRole(), me.dirtyBits(),
-                peerUuids.dirtyBits(), (me.bitmapFor(peerId) & 1) != 0, (peerUuids.bitmapFor(conn.myNodeId()) & 1) != 0,
-                conn.resolveConflicts());
-        SyncHandshake.Input in = new SyncHandshake.Input(cmp, local().diskState(), peerDisk,
-                new SyncHandshake.Policies(n.afterSb0p(), n.afterSb1p(), n.afterSb2p(), n.rrConflict(), n.alwaysAsbp()),
-                conn.discardMyData(), conn.peerDiscardsItsData() || peerUuids.hasFlag(WireConstants.UUID_FLAG_DISCARD_MY_DATA),
-                sb);
-        decision = SyncHandshake.decide(in);
-        decided = true;
-        LOG.info("{}: sync handshake: my UUIDs {}, peer {} -> {} ({}; {})", tag, local().uuids().view(),
-                String.format("%016X", peerUuids.current()), decision.outcome(), cmp.rule(), decision.reason());
-        if (cmp.fixup() != io.scstdrbd.drbd.sync.uuid.UuidFixup.NONE) {
-            local().uuids().change(g -> {
-                g.apply(cmp.fixup(), peerId);
-                return null;
-            });
-        }
-        for (String h : decision.helpers()) {
-            conn.resource().handlers().run(h, peerId, vnr());
-        }
-    }
-
-    void applyDecision() {
-        HandshakeDecision d = decision;
-        handshakeDone = true;
-        if (d == null) {
-            return;
-        }
-        switch (d.outcome()) {
-            case DISCONNECT:
-                conn.fatal(d.reason());
-                return;
-            case RETRY:
-                conn.connectionLost(io.scstdrbd.drbd.state.ConnState.NETWORK_FAILURE, d.reason());
-                return;
-            case NO_SYNC: {
-                DiskState me = local().diskState();
-                if (peerDisk == DiskState.UP_TO_DATE && (me == DiskState.CONSISTENT || me == DiskState.OUTDATED)) {
-                    setDisk(DiskState.UP_TO_DATE);
-                }
-                setRepl(ReplState.ESTABLISHED);
-                long bits = agreedBitmap().cardinality();
-                if (bits != 0) {
-                    LOG.warn("{}: no resync, but {} bits in the bitmap", tag, bits);
-                }
-                sendState();
-                return;
-            }
-            case SYNC_SOURCE:
-                if (d.fullSync()) {
-                    agreedBitmap().setAll();
-                    local().persist();
-                }
-                setRepl(ReplState.WF_BITMAP_S);
-                bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
-                sendState();
-                sendBitmap();
-                return;
-            default:
-                if (d.fullSync()) {
-                    agreedBitmap().setAll();
-                    local().persist();
-                } else if (d.strategy() == SyncStrategy.SYNC_TARGET_CLEAR_BITMAP) {
-                    agreedBitmap().clearAll();
-                }
-                setRepl(ReplState.WF_BITMAP_T);
-                bmReceiver = new BitmapReceiver(agreedBitmap(), 16);
-                sendState();
-        }
-    }
-
-    // ================================================================== bitmap exchange
-
-    private void sendBitmap() {
-        boolean rle = conn.net().useRle() && conn.agreedVersion() >= 90;
-        BitmapSender s = new BitmapSender(agreedBitmap(), rle, 16);
-        while (!s.isDone()) {
-            BitmapChunk c = s.next();
-            conn.dataWriter().send(c.type(), vnr(), c.payload());
-        }
-        LOG.info("{}: sent bitmap: {} plain, {} compressed packets ({} bits set)", tag, s.plainPackets(),
-                s.compressedPackets(), agreedBitmap().cardinality());
-    }
-
-    private void onBitmap(Packet p) throws ProtocolException {
-        if (bmReceiver == null || (repl != ReplState.WF_BITMAP_S && repl != ReplState.WF_BITMAP_T)) {
-            throw new ProtocolException(p.type() + " in replication state " + repl.displayName());
-        }
-        boolean done = p.type() == PacketType.BITMAP ? bmReceiver.plain((PlainBitmap) p.payload())
-                : bmReceiver.compressed((CompressedBitmap) p.payload());
-        if (!done) {
-            return;
-        }
-        bmReceiver = null;
-        if (repl == ReplState.WF_BITMAP_T) {
-            sendBitmap();
-            if (conn.dialect84()) {
-                setRepl(ReplState.WF_SYNC_UUID);
-                sendState();
-            } else {
-                startResyncAsTarget();
-            }
-        } else {
-            startResyncAsSource();
-        }
-    }
+    // ================================================================== P_SYNC_UUID (8.4 dialect)
 
     private void onSyncUuid(SyncUuid u) throws ProtocolException {
         if (repl != ReplState.WF_SYNC_UUID) {
@@ -796,7 +472,7 @@ public final class PeerDevice {
                 return;
             }
             if (!asTarget) {
-                startResyncAsSource();
+                resyncSource.start();
             } else if (conn.dialect84()) {
                 setRepl(ReplState.WF_SYNC_UUID);
                 sendState();
@@ -849,200 +525,29 @@ public final class PeerDevice {
         }
     }
 
-    // ================================================================== resync as source
-
-    private void startResyncAsSource() {
-        UuidStore g = local().uuids();
-        if (conn.dialect84()) {
-            long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));
-            local().persist();
-            beginResyncAccounting("SyncSource");
-            setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_S : ReplState.SYNC_SOURCE);
-            conn.dataWriter().send(PacketType.SYNC_UUID, vnr(), new SyncUuid(syncUuid));
-        } else {
-            boolean set = g.change(u -> {
-                if (u.bitmap(peerId) != 0) {
-                    return false;
-                }
-                u.setBitmap(peerId, u.current());
-                return true;
-            });
-            if (set) {
-                local().persist();
-            }
-            beginResyncAccounting("SyncSource");
-            setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_S : ReplState.SYNC_SOURCE);
-        }
-        sendState();
-        conn.resource().loop().execute(this::checkResyncFinishedAsSource);
-    }
+    // ================================================================== resync as source or target
 
     /** Counts what this resync has to move; called before the replication state says it runs. */
-    private void beginResyncAccounting(String as) {
-        long bits = agreedBitmap().cardinality();
-        rsTotalSectors = bits * PeerBitmap.SECTORS_PER_BIT;
-        rsFailedSectors = 0;
-        rsEqualSectors = 0;
-        rsSentSectors = 0;
-        rsStartNanos = System.nanoTime();
-        rsPausedNanos = 0;
-        LOG.info("{}: began resync as {} (will sync {} KiB [{} bits set])", tag, as, bits * 4, bits);
-        conn.resource().observer().resyncStarted(peerId, vnr(), rsTotalSectors);
+    void beginResyncAccounting(String as) {
+        progress.begin(as, agreedBitmap().cardinality());
+        conn.resource().observer().resyncStarted(peerId, vnr(), progress.totalSectors());
     }
 
-    void checkResyncFinishedAsSource() {
-        if (repl.isSyncSource() && agreedBitmap().cardinality() == 0) {
-            finishResyncAsSource();
-        }
-    }
-
-    private void finishResyncAsSource() {
-        logResyncDone();
-        local().uuids().change(u -> {
-            u.resyncFinishedAsSource(peerId);
-            return null;
-        });
-        setRepl(ReplState.ESTABLISHED);
-        setPeerDisk(DiskState.UP_TO_DATE);
-        local().persist();
-        sendUuids();
-        sendState();
-    }
-
-    private void logResyncDone() {
-        long now = System.nanoTime();
-        double secs = Math.max(0.001, (now - rsStartNanos) / 1e9);
-        double paused = (rsPausedNanos + (rsPausedSince != 0 ? now - rsPausedSince : 0)) / 1e9;
-        double active = Math.max(0.001, secs - paused);
-        if (paused > 0) {
-            LOG.info("{}: resync done (total {} sec; paused {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
-                    String.format("%.1f", paused), (long) (rsTotalSectors / 2 / active));
-        } else {
-            LOG.info("{}: resync done (total {} sec; {} KiB/sec)", tag, String.format("%.1f", secs),
-                    (long) (rsTotalSectors / 2 / secs));
-        }
-        if (rsEqualSectors > 0) {
-            long all = rsEqualSectors + rsSentSectors;
-            LOG.info("{}: {} % had equal checksums, eliminated: {}K; transferred {}K total {}K", tag,
-                    rsEqualSectors * 100 / Math.max(1, all), rsEqualSectors / 2, rsSentSectors / 2, all / 2);
-        }
-    }
-
-    /** P_RS_WRITE_ACK / P_NEG_ACK for resync data (block id ID_SYNCER) on the source. */
-    void onResyncAck(PacketType t, BlockAck a) {
-        long from = PeerBitmap.firstBit(a.sector());
-        long to = PeerBitmap.endBit(a.sector(), a.blksize() >>> 9);
-        if (t == PacketType.RS_WRITE_ACK) {
-            bitmap().clearRange(from, to);
-            checkResyncFinishedAsSource();
-        } else if (t == PacketType.NEG_ACK) {
-            rsFailedSectors += a.blksize() >>> 9;
-            LOG.warn("{}: peer failed to write resync data at sector {}", tag, a.sector());
-        }
-    }
+    // ================================================================== reads served to the peer
 
     /** Reads local data for the peer: resync, remote read. Must hold no range (takes its own). */
     void serveRead(PacketType reply, PacketType neg, BlockRequest r, long echoId) throws ProtocolException {
-        checkRequest(r);
-        if (!local().hasDisk() || local().diskState().compareTo(DiskState.CONSISTENT) < 0) {
-            conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
-            return;
-        }
-        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
-            if (errno != 0) {
-                conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
-                return;
-            }
-            conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0, conn.integrityDigest(buf)), buf,
-                    conn.dataWriter().channel().voidPromise());
-            sentSectors += r.blksize() >>> 9;
-        });
+        servedReads.serveRead(reply, neg, r, echoId);
     }
 
-    private void checkRequest(BlockRequest r) throws ProtocolException {
-        int size = r.blksize();
-        if (size <= 0 || (size & 511) != 0 || size > WireConstants.MAX_BIO_SIZE || r.sector() < 0
-                || r.sector() + (size >>> 9) > vol.agreedSectors()) {
-            throw new ProtocolException("request beyond the device or of bad size: sector " + r.sector() + ", " + size
-                    + " bytes");
-        }
-    }
-
-    /** A callback with the data read (ownership passes) or an errno; runs on the loop. */
-    interface ReadDone {
-        void done(ByteBuf data, int errno);
-    }
-
-    /**
-     * Reads {@code size} bytes at {@code sector} under the range lock; the range is released once
-     * {@code done} has run (so a reply queued by {@code done} precedes any later overlapping write).
-     */
-    void readLocal(long sector, int size, ReadDone done) {
-        final int gen = conn.generation();
-        vol.rangeLock().acquire(sector, size >>> 9, range -> {
-            ByteBuf buf = conn.dataWriter() == null ? null : conn.dataWriter().channel().alloc().directBuffer(size, size);
-            if (buf == null) {
-                range.release();
-                return;
-            }
-            ByteBuffer nio = buf.nioBuffer(0, size);
-            local().submitLocal(Bio.read(sector, new ByteBuffer[] {nio}, 0, (bio, errno) ->
-                    conn.resource().onLoopOr(() -> {
-                        try {
-                            if (gen != conn.generation() || !conn.isRunning()) {
-                                buf.release();
-                                return;
-                            }
-                            if (errno != 0) {
-                                buf.release();
-                                done.done(null, errno);
-                            } else {
-                                buf.writerIndex(size);
-                                done.done(buf, 0);
-                            }
-                        } finally {
-                            range.release();
-                        }
-                    }, () -> {
-                        buf.release();
-                        range.release();
-                    })));
-        });
-    }
-
-    private void serveChecksum(BlockRequest r) throws ProtocolException {
-        checkRequest(r);
-        DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().csumsAlg()).orElse(null);
-        if (alg == null || !local().hasDisk()) {
-            throw new ProtocolException("P_CSUM_RS_REQUEST without csums-alg");
-        }
-        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
-            if (errno != 0) {
-                conn.metaWriter().send(PacketType.NEG_RS_DREPLY, vnr(),
-                        new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
-                return;
-            }
-            byte[] mine = alg.digest(buf.nioBuffer());
-            if (r.digest().constantTimeEquals(mine)) {
-                buf.release();
-                bitmap().clearRange(PeerBitmap.firstBit(r.sector()), PeerBitmap.endBit(r.sector(), r.blksize() >>> 9));
-                conn.metaWriter().send(PacketType.RS_IS_IN_SYNC, vnr(),
-                        new BlockAck(r.sector(), WireConstants.ID_IN_SYNC, r.blksize(), conn.nextSeq()));
-                rsEqualSectors += r.blksize() >>> 9;
-                checkResyncFinishedAsSource();
-            } else {
-                conn.dataWriter().send(PacketType.RS_DATA_REPLY, vnr(),
-                        new DataHeader(r.sector(), WireConstants.ID_SYNCER, 0, 0, conn.integrityDigest(buf)), buf,
-                        conn.dataWriter().channel().voidPromise());
-                sentSectors += r.blksize() >>> 9;
-                rsSentSectors += r.blksize() >>> 9;
-            }
-        });
+    /** See {@link ServedReads#readLocal}. */
+    void readLocal(long sector, int size, ServedReads.ReadDone done) {
+        servedReads.readLocal(sector, size, done);
     }
 
     // ================================================================== resync as target
 
-    private void startResyncAsTarget() {
+    void startResyncAsTarget() {
         if (local().diskState().compareTo(DiskState.INCONSISTENT) > 0) {
             setDisk(DiskState.INCONSISTENT);
         }
@@ -1058,12 +563,12 @@ public final class PeerDevice {
     /** Called by {@link ResyncTarget} when the last out-of-sync block was fetched (or gave up). */
     void resyncTargetFinished(long failedSectors) {
         resync = null;
-        rsFailedSectors = failedSectors;
-        logResyncDone();
+        progress.setFailedSectors(failedSectors);
+        progress.logDone();
         if (failedSectors == 0) {
             setDisk(DiskState.UP_TO_DATE);
-            List<Long> h = peerUuids == null ? List.of() : peerUuids.history();
-            Uuids src = peerUuids;
+            Uuids src = handshake.peerUuids();
+            List<Long> h = src == null ? List.of() : src.history();
             local().uuids().change(u -> {
                 u.resyncFinishedAsTarget(peerId, src == null ? u.current() : src.current(),
                         src == null ? 0 : src.bitmapFor(conn.myNodeId()), h);
@@ -1079,7 +584,7 @@ public final class PeerDevice {
         final int gen = conn.generation();
         conn.afterMetaRoundTrip(() -> {
             if (gen == conn.generation() && repl == ReplState.ESTABLISHED) {
-                sendUuids();
+                handshake.sendUuids();
                 sendState();
             }
         });
@@ -1087,7 +592,7 @@ public final class PeerDevice {
     }
 
     void countReceived(int bytes) {
-        receivedSectors += bytes >>> 9;
+        progress.countReceived(bytes);
     }
 
     // ================================================================== peer writes
@@ -1108,7 +613,7 @@ public final class PeerDevice {
             flags |= Bio.PREFLUSH;
         }
         final int bioFlags = flags;
-        receivedSectors += size >>> 9;
+        progress.countReceived(size);
         vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitUntracked(Bio.write(h.sector(), data.nioBuffers(),
                 bioFlags, (bio, errno) -> {
                     data.release();
@@ -1156,25 +661,6 @@ public final class PeerDevice {
         setRepl(ReplState.ESTABLISHED);
         local().persist();
         sendState();
-    }
-
-    private void serveVerify(BlockRequest r) throws ProtocolException {
-        checkRequest(r);
-        DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().verifyAlg()).orElse(null);
-        if (alg == null || !local().hasDisk()) {
-            throw new ProtocolException("P_OV_REQUEST without verify-alg");
-        }
-        readLocal(r.sector(), r.blksize(), (buf, errno) -> {
-            byte[] d;
-            if (errno != 0) {
-                d = new byte[alg.length()];
-            } else {
-                d = alg.digest(buf.nioBuffer());
-                buf.release();
-            }
-            conn.dataWriter().send(PacketType.OV_REPLY, vnr(),
-                    new BlockRequest(r.sector(), r.blockId(), r.blksize(), io.scstdrbd.drbd.wire.Bytes.of(d)));
-        });
     }
 
     /** Whether {@code sector} is within the agreed device. */

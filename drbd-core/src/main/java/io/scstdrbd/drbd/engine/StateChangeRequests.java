@@ -89,13 +89,13 @@ final class StateChangeRequests {
                                 e != null ? e : r.text());
                     }
                     if (conn.isConnected()) {
-                        pd.sendUuids();
+                        pd.handshake().sendUuids();
                         pd.sendState();
                     }
                 }));
                 return;
             }
-            pd.sendUuids();
+            pd.handshake().sendUuids();
             pd.sendState();
         });
     }

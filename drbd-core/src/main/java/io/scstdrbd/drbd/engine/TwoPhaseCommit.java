@@ -176,7 +176,7 @@ final class TwoPhaseCommit {
 
     private boolean allDevicesDecided() {
         for (PeerDevice pd : conn.devicesView()) {
-            if (!pd.hasDecision()) {
+            if (!pd.handshake().hasDecision()) {
                 return false;
             }
         }
@@ -194,8 +194,8 @@ final class TwoPhaseCommit {
                 if (in.connect() && conn.inParamsPhase()) {
                     twopcResponderConnect = true;
                     for (PeerDevice pd : conn.devicesView()) {
-                        if (!pd.paramsSent()) {
-                            pd.sendInitialParams();
+                        if (!pd.handshake().paramsSent()) {
+                            pd.handshake().sendInitialParams();
                         }
                     }
                     maybeReplyConnect();
@@ -250,7 +250,7 @@ final class TwoPhaseCommit {
         }
         boolean refuse = false;
         for (PeerDevice pd : conn.devicesView()) {
-            if (pd.decisionRefuses()) {
+            if (pd.handshake().decisionRefuses()) {
                 refuse = true;
             }
         }
@@ -259,8 +259,8 @@ final class TwoPhaseCommit {
         twopcResponderTid = refuse ? 0 : twopcResponderTid;
         if (refuse) {
             for (PeerDevice pd : conn.devicesView()) {
-                if (pd.decisionRefuses()) {
-                    pd.applyDecision();
+                if (pd.handshake().decisionRefuses()) {
+                    pd.handshake().applyDecision();
                     return;
                 }
             }
