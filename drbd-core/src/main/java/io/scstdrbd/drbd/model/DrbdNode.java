@@ -39,6 +39,7 @@ import io.scstdrbd.kernel.block.BlockDevice;
 import io.scstdrbd.kernel.block.DeviceBusyException;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.DeviceRegistry;
+import io.scstdrbd.kernel.block.FuseOpeners;
 import io.scstdrbd.kernel.block.OpenMode;
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.errno.KernelException;
@@ -950,7 +951,7 @@ public final class DrbdNode {
                 // A FUSE file (drbdmeta's apply-al just before attach) is released asynchronously,
                 // after the tool's close(2) returned: give that release a moment, as a real block
                 // device close would already have happened.
-                if (!(e instanceof DeviceBusyException busy) || !busy.holder().startsWith("fuse ")
+                if (!(e instanceof DeviceBusyException busy) || !FuseOpeners.isFuseOpener(busy.holder())
                         || System.currentTimeMillis() > deadline) {
                     throw new AdmException(err, "open(\"" + path + "\") failed with -" + e.errno());
                 }

@@ -3,6 +3,7 @@ package io.scstdrbd.fuse.block;
 import io.scstdrbd.kernel.block.DeviceBusyException;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.DeviceRegistry;
+import io.scstdrbd.kernel.block.FuseOpeners;
 import io.scstdrbd.kernel.block.OpenMode;
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.errno.KernelException;
@@ -28,9 +29,6 @@ import java.util.function.LongSupplier;
  * previous FUSE writer, or on the timer thread.
  */
 public final class WriterGrace {
-    /** Holders of FUSE opens are named {@code "fuse pid N (comm)"}. */
-    public static final String FUSE_HOLDER_PREFIX = "fuse pid ";
-
     /** Outcome of an open. Exactly one method is called, once. */
     public interface OpenDone {
         void opened(DeviceHandle handle);
@@ -66,10 +64,6 @@ public final class WriterGrace {
         }
     }
 
-    public static boolean isFuseHolder(String holder) {
-        return holder != null && holder.startsWith(FUSE_HOLDER_PREFIX);
-    }
-
     /** Opens {@code name}; {@code done} runs now or, for a FUSE writer conflict, within the grace period. */
     public void open(String name, OpenMode mode, String holder, OpenDone done) {
         try {
@@ -77,7 +71,7 @@ public final class WriterGrace {
             return;
         } catch (KernelException e) {
             if (!(e instanceof DeviceBusyException busy) || !mode.writable() || graceMillis.getAsLong() <= 0
-                    || !isFuseHolder(busy.holder())) {
+                    || !FuseOpeners.isFuseOpener(busy.holder())) {
                 done.failed(e);
                 return;
             }
@@ -111,7 +105,7 @@ public final class WriterGrace {
             try {
                 h = registry.open(name, w.mode, w.holder);
             } catch (KernelException e) {
-                if (e instanceof DeviceBusyException busy && isFuseHolder(busy.holder())) {
+                if (e instanceof DeviceBusyException busy && FuseOpeners.isFuseOpener(busy.holder())) {
                     return; // still held by a FUSE writer: its release or the timer comes back here
                 }
                 if (finish(w)) {

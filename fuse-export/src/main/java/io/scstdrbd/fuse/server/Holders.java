@@ -1,6 +1,6 @@
 package io.scstdrbd.fuse.server;
 
-import io.scstdrbd.fuse.block.WriterGrace;
+import io.scstdrbd.kernel.block.FuseOpeners;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +27,6 @@ final class Holders {
         } catch (IOException | RuntimeException e) {
             // the opener may already be gone; the id alone still identifies it in the log
         }
-        return WriterGrace.FUSE_HOLDER_PREFIX + pid + " (" + comm + ")";
+        return FuseOpeners.holder(pid, comm);
     }
 }
