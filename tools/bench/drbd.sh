@@ -5,8 +5,8 @@
 #     against the unreplicated backend tcmu000 of the same kind and size on the same daemon;
 #  2. resync: a second daemon (the peer, 127.0.0.2) comes up; the full sync of drbd1 runs with
 #     resync-rate unlimited (c-plan-ahead 0, resync-rate 4194304K); then invalidate-remote resyncs
-#     the whole device again, and that second, warm resync is the figure (from the sync source's
-#     "resync done" line; the first one is printed too);
+#     the whole device again, RS_WARMUP times unmeasured and REPEAT times measured: the median of
+#     those is the figure (from the sync source's "resync done" lines; the first sync is printed too);
 #  3. replicated: drbd1 connected with protocol C against tcmu000 again.
 #
 # Each fio job first runs once on each device unmeasured (the JIT compiles the paths of a job,
@@ -19,7 +19,7 @@
 # Usage (root, after tools/install-deps.sh and mvn -q -DskipTests package): tools/bench/drbd.sh
 # Environment: SIZE (512M), RUNTIME seconds per run (4), REPEAT (3), BENCH_DIR (/tmp/drbd-h/bench),
 #              JAR (daemon/target/scst-drbd.jar), AL_EXTENTS (1237), PORT (17799), ISCSI_PORT (17798),
-#              JAVA_OPTS (extra JVM options for both daemons, e.g. a profiler agent)
+#              RS_WARMUP (6), JAVA_OPTS (extra JVM options for both daemons, e.g. a profiler agent)
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -182,11 +182,20 @@ resync_figure() { # n
   done
 }
 RS_COLD=$(resync_figure 1)
-# the first sync ran in a just-started peer JVM (its compiler busy with the new code); the
-# measured one is the next full resync of the whole device, as the fio runs are measured warm
-drbd drbdadm -c "$CONF" invalidate-remote r0
-RS_KIBS=$(resync_figure 2)
-RS="full resync of $BYTES bytes: $RS_KIBS KiB/s; the first one, in the cold peer: $RS_COLD KiB/s"
+# The first sync ran in a just-started peer JVM. The resync paths (P_RS_DATA_REQUEST/REPLY, about
+# 2,000 packets per 2 GiB) are hot only after several full resyncs: before, both JVMs' compilers
+# still take a fifth of the CPU and the rate climbs run after run. As the fio jobs are measured warm,
+# RS_WARMUP full resyncs (invalidate-remote) run unmeasured, then REPEAT measured; the median counts.
+RS_WARMUP=${RS_WARMUP:-6}
+n=1 RS_ALL=()
+for i in $(seq 1 $((RS_WARMUP + REPEAT))); do
+  drbd drbdadm -c "$CONF" invalidate-remote r0
+  n=$((n + 1))
+  kibs=$(resync_figure "$n")
+  [ "$i" -gt "$RS_WARMUP" ] && RS_ALL+=("$kibs")
+done
+RS_KIBS=$(printf '%s\n' "${RS_ALL[@]}" | median)
+RS="full resync of $BYTES bytes, median of ${RS_ALL[*]} KiB/s after $RS_WARMUP unmeasured; the first one, in the cold peer: $RS_COLD KiB/s"
 drbd drbdadm -c "$CONF" status r0
 
 phase "replicated-protocol-C" "$SEQ1M" "$RW4K"
