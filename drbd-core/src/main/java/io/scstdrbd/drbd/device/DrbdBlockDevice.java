@@ -149,7 +149,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     private void read(Bio bio) {
         LocalDisk l = device.ldev();
         if (l == null || device.disk().code() < DiskState.INCONSISTENT.code()) {
-            bio.complete(Errno.EIO);
+            readFromPeer(bio, Errno.EIO);
             return;
         }
         device.lowerPending.incrementAndGet();
@@ -157,11 +157,34 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             device.lowerPending.decrementAndGet();
             if (errno == 0) {
                 device.readSectors.addAndGet(bio.size() >> Bio.SECTOR_SHIFT);
-            } else {
-                node.localIoError(device, false, errno);
+                bio.complete(0);
+                return;
             }
-            bio.complete(errno);
+            node.localIoError(device, false, errno);
+            // as the kernel does, a failed local read is retried on a peer with good data
+            readFromPeer(bio, errno);
         }));
+    }
+
+    /**
+     * A read served by a connected peer whose disk is UpToDate (this node is Diskless, or its read
+     * failed); completes with {@code errnoIfNone} when there is no such peer.
+     */
+    private void readFromPeer(Bio bio, int errnoIfNone) {
+        for (PeerDevice pd : device.peerDevices()) {
+            ConnectionDriver drv = driverOf(pd);
+            if (drv != null && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
+                    && pd.peerDisk() == DiskState.UP_TO_DATE) {
+                drv.read(pd, bio.withCallback((b, errno) -> {
+                    if (errno == 0) {
+                        device.readSectors.addAndGet(bio.size() >> Bio.SECTOR_SHIFT);
+                    }
+                    bio.complete(errno);
+                }));
+                return;
+            }
+        }
+        bio.complete(errnoIfNone);
     }
 
     /**
@@ -209,7 +232,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         }
         LocalDisk l = device.ldev();
         if (l == null || device.disk().code() < DiskState.INCONSISTENT.code()) {
-            bio.complete(Errno.EIO);
+            writeToPeers(bio);
             return;
         }
         if (bio.op() == BioOp.DISCARD || bio.op() == BioOp.WRITE_ZEROES) {
@@ -226,6 +249,45 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             }
         }
         writeOne(bio, l);
+    }
+
+    /**
+     * A Primary without a usable local disk writes to its connected peers only, as a kernel
+     * Primary does after a detach: the write succeeds when a peer has it (the peer tracks it as out
+     * of sync toward this node, for the resync after the next attach), else it fails with EIO.
+     */
+    private void writeToPeers(Bio bio) {
+        long sectors = bio.size() >> Bio.SECTOR_SHIFT;
+        List<PeerDevice> replicas = new ArrayList<>();
+        for (PeerDevice pd : device.peerDevices()) {
+            if (driverOf(pd) != null && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
+                    && pd.repl() != ReplicationState.AHEAD && pd.peerDisk().code() >= DiskState.INCONSISTENT.code()
+                    && pd.peerDisk() != DiskState.UNKNOWN) {
+                replicas.add(pd);
+            }
+        }
+        if (replicas.isEmpty()) {
+            bio.complete(Errno.EIO);
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(replicas.size());
+        AtomicInteger peersOk = new AtomicInteger();
+        for (PeerDevice pd : replicas) {
+            ConnectionDriver drv = driverOf(pd);
+            drv.replicate(pd, bio, (b, errno) -> {
+                if (errno == 0) {
+                    peersOk.incrementAndGet();
+                    pd.sentSectors.addAndGet(sectors);
+                }
+                if (pending.decrementAndGet() == 0) {
+                    if (peersOk.get() > 0) {
+                        device.writtenSectors.addAndGet(sectors);
+                    }
+                    bio.complete(peersOk.get() > 0 ? 0 : Errno.EIO);
+                }
+            });
+            drv.localWriteDone(pd, bio, 0); // there is no local part
+        }
     }
 
     /** Runs a zeroing or discard range as per-extent pieces, a few at a time, then completes it. */

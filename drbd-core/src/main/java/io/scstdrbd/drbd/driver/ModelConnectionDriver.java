@@ -191,6 +191,17 @@ final class ModelConnectionDriver implements ConnectionDriver {
         }
     }
 
+    @Override
+    public void read(io.scstdrbd.drbd.model.PeerDevice mpd, Bio bio) {
+        PeerConnection c = pc;
+        PeerDevice pd = c == null ? null : c.device(mpd.device().volume());
+        if (pd == null) {
+            bio.complete(Errno.EIO);
+            return;
+        }
+        c.readFromPeer(pd, bio);
+    }
+
     /** WRITE_ZEROES and DISCARD travel as writes of zeroes, in 1 MiB pieces. */
     private static void replicateZeroes(PeerConnection c, PeerDevice pd, Bio bio, BioCallback done) {
         long left = bio.size();

@@ -121,6 +121,12 @@ final class OutgoingWrites {
                     done.accept(false);
                     return;
                 }
+                if (pd.announcedDisk().compareTo(DiskState.INCONSISTENT) >= 0
+                        && pd.volume().local().diskState().compareTo(DiskState.INCONSISTENT) < 0) {
+                    // the local disk is going or gone and the peer does not know yet: it must, before this
+                    // write arrives, so it tracks the write as out of sync toward us
+                    pd.sendState();
+                }
                 long dag = res.advanceDagtag(sectors);
                 sendWrite(pd, bio, dag, done);
                 // P_DATA is queued: a resync reply sent later follows it on the wire. Holding the range

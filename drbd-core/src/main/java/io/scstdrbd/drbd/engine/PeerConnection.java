@@ -913,6 +913,24 @@ public final class PeerConnection {
         remoteReads.remoteRead(pd, bio);
     }
 
+    /**
+     * An application read the peer serves (the daemon's drbdN device without a usable local disk):
+     * any thread. The bio completes with EIO when the peer cannot serve it.
+     */
+    public void readFromPeer(PeerDevice pd, Bio bio) {
+        try {
+            res.onLoop(() -> {
+                if (!isConnected() || pd.peerDisk() != io.scstdrbd.drbd.state.DiskState.UP_TO_DATE) {
+                    bio.complete(io.scstdrbd.kernel.errno.Errno.EIO);
+                    return;
+                }
+                remoteReads.remoteRead(pd, bio);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            bio.complete(io.scstdrbd.kernel.errno.Errno.EIO);
+        }
+    }
+
     // ================================================================== sending helpers for PeerDevice
 
     PacketWriter dataWriter() {

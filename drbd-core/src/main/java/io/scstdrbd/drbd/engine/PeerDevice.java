@@ -377,8 +377,17 @@ public final class PeerDevice {
             }
             return;
         }
+        boolean diskLost = peerDisk.compareTo(DiskState.INCONSISTENT) >= 0 && peerDisk != DiskState.UNKNOWN
+                && pd.compareTo(DiskState.INCONSISTENT) < 0;
+        // the peer attached a disk while connected: its data may be behind (writes it missed while
+        // diskless), so the UUIDs it just sent decide a resync, as at a connect
+        boolean diskGained = peerDisk.compareTo(DiskState.INCONSISTENT) < 0
+                && pd.compareTo(DiskState.INCONSISTENT) >= 0 && pd != DiskState.UNKNOWN;
         setPeerDisk(pd);
-        if (repl == ReplState.ESTABLISHED && !fullSyncRequested && shouldReconsider(peerConn, pd)) {
+        if (diskLost) {
+            peerDiskLost();
+        }
+        if (repl == ReplState.ESTABLISHED && !fullSyncRequested && (diskGained || shouldReconsider(peerConn, pd))) {
             LOG.info("{}: peer state changed (replication {}, disk {}); considering a resync", tag, peerConn,
                     pd.displayName());
             handshake.run();
@@ -614,17 +623,57 @@ public final class PeerDevice {
         }
         final int bioFlags = flags;
         progress.countReceived(size);
-        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> local().submitUntracked(Bio.write(h.sector(), data.nioBuffers(),
-                bioFlags, (bio, errno) -> {
-                    data.release();
-                    range.release();
-                    if (errno == 0 && h.hasFlag(WireConstants.DP_MAY_SET_IN_SYNC)) {
-                        bitmap().clearRange(PeerBitmap.firstBit(h.sector()), PeerBitmap.endBit(h.sector(), size >>> 9));
-                    } else if (errno != 0) {
-                        bitmap().setRange(PeerBitmap.firstBit(h.sector()), PeerBitmap.endBit(h.sector(), size >>> 9));
-                    }
-                    done.accept(errno);
-                })));
+        // a peer without a disk (a diskless Primary) leaves this node the only copy: the write is
+        // tracked out of sync toward it, through the activity log so a crash cannot lose the bits
+        boolean peerDiskless = peerDisk.compareTo(DiskState.INCONSISTENT) < 0;
+        long first = PeerBitmap.firstBit(h.sector());
+        long end = PeerBitmap.endBit(h.sector(), size >>> 9);
+        if (peerDiskless) {
+            bitmap().setRange(first, end);
+        }
+        vol.rangeLock().acquire(h.sector(), size >>> 9, range -> {
+            Bio bio = Bio.write(h.sector(), data.nioBuffers(), bioFlags, (b, errno) -> {
+                data.release();
+                range.release();
+                if (errno == 0 && h.hasFlag(WireConstants.DP_MAY_SET_IN_SYNC) && !peerDiskless) {
+                    bitmap().clearRange(first, end);
+                } else if (errno != 0) {
+                    bitmap().setRange(first, end);
+                }
+                done.accept(errno);
+            });
+            if (peerDiskless) {
+                local().submitLocal(bio);
+            } else {
+                local().submitUntracked(bio);
+            }
+        });
+    }
+
+    /**
+     * The peer's disk went away (detach, an I/O error) while one of us is Primary: from now on this
+     * node alone has the newest data. As the kernel does, it starts a new data generation, keeping
+     * the old one as the bitmap UUID toward the peer, so that when the peer attaches again the
+     * handshake resyncs it from the bits tracked meanwhile instead of finding equal UUIDs.
+     */
+    private void peerDiskLost() {
+        if (local().diskState() != DiskState.UP_TO_DATE
+                || conn.resource().role() != Role.PRIMARY && conn.peerRole() != Role.PRIMARY) {
+            return;
+        }
+        boolean primary = conn.resource().role() == Role.PRIMARY;
+        boolean rotated = local().uuids().change(g -> {
+            if (g.bitmap(peerId) != 0) {
+                return false;
+            }
+            g.newCurrent(primary, java.util.List.of(peerId), conn.resource().random());
+            return true;
+        });
+        if (rotated) {
+            LOG.info("{}: the peer lost its disk; new current UUID {}", tag, local().uuids().view());
+            local().persist();
+            handshake.sendUuids();
+        }
     }
 
     // ================================================================== online verify

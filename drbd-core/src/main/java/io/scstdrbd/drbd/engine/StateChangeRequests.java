@@ -95,6 +95,11 @@ final class StateChangeRequests {
                 }));
                 return;
             }
+            if (pd.announcedDisk().compareTo(DiskState.INCONSISTENT) < 0
+                    && pd.volume().local().diskState().compareTo(DiskState.INCONSISTENT) >= 0) {
+                // attached while connected: the peer needs the disk's size before it reconsiders a resync
+                pd.handshake().sendSizes();
+            }
             pd.handshake().sendUuids();
             pd.sendState();
         });

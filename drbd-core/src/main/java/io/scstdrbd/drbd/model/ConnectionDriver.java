@@ -51,6 +51,16 @@ public interface ConnectionDriver {
     void replicate(PeerDevice peerDevice, Bio bio, BioCallback done);
 
     /**
+     * An application read this node cannot serve from a local disk (Diskless, or the local read
+     * failed): the peer, whose disk must be UpToDate, serves it. Called on I/O threads, must not
+     * block; completes {@code bio} exactly once (EIO when the peer cannot serve it). The default
+     * cannot read remotely.
+     */
+    default void read(PeerDevice peerDevice, Bio bio) {
+        bio.complete(io.scstdrbd.kernel.errno.Errno.EIO);
+    }
+
+    /**
      * The local part of a write that was handed to {@link #replicate} finished (it may finish
      * before or after {@code replicate} is called). Lets the driver order later resync reads of the
      * same blocks after the local data is in place. Optional.

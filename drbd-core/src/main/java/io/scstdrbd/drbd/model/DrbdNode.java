@@ -993,6 +993,13 @@ public final class DrbdNode {
         if (d.disk() != DiskState.DISKLESS) {
             throw new AdmException(ERR_DISK_CONFIGURED, null);
         }
+        if (d.resource().role() == Role.PRIMARY) {
+            // the attached disk may have missed writes: it would have to become a sync target while
+            // serving the Primary's reads, which this node does not do (it reads its local disk only)
+            LOG.warn("{}: attach refused: the resource is Primary (demote it first)", d);
+            throw new AdmException(ERR_INVALID_REQUEST,
+                    "attach while Primary is not supported: the disk may need a resync as SyncTarget; run 'drbdadm secondary' first");
+        }
         boolean internal = idx == DrbdConst.MD_INDEX_FLEX_INT || idx == DrbdConst.MD_INDEX_INTERNAL;
         String backingPath = conf.str("backing_dev");
         String metaPath = conf.str("meta_dev");
