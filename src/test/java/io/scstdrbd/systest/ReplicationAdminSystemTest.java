@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The admin commands of a connected pair, with drbd-utils 9.22 on two daemons: new-current-uuid
  * --clear-bitmap right after create-md and up (both UpToDate, no initial sync), invalidate on the
  * Secondary (full resync with it as SyncTarget), invalidate-remote on the Primary (full resync with
- * it as SyncSource), and pause-sync / resume-sync on either side of a running resync (PausedSyncS /
+ * it as SyncSource), invalidate on the Primary (a Primary SyncTarget), and pause-sync / resume-sync on either side of a running resync (PausedSyncS /
  * PausedSyncT on both, resync-suspended:user here and :peer there, no progress while paused). Before
  * each invalidation a block of beta's backing store is changed behind DRBD's back, so only the
  * resync makes the two data areas equal again.
@@ -83,11 +83,16 @@ class ReplicationAdminSystemTest {
             assertEquals(List.of(fullBits, fullBits), a.resyncBits(), "invalidate-remote resyncs the whole device");
             assertEquals(List.of(fullBits, fullBits), b.resyncBits());
             n.assertSameData("after invalidate-remote on alpha");
-            // a Primary is not made sync target here: refused, nothing changes
-            Cmd.Result refused = a.adm("invalidate", "r0");
-            assertNotEquals(0, refused.exit(), refused.output());
-            n.awaitInSync(Duration.ofSeconds(5));
-            assertEquals(List.of(fullBits, fullBits), a.resyncBits());
+            // invalidate on the Primary: alpha becomes a Primary SyncTarget of a full resync (its reads
+            // meanwhile are served by beta for the blocks it has not received yet)
+            a.adm("invalidate", "r0").ok();
+            String s2 = a.awaitStatus(s -> s.contains("replication:SyncTarget") || !s.contains("replication:"),
+                    Duration.ofSeconds(10));
+            assertTrue(s2.startsWith("r0 role:Primary\n") && s2.contains("replication:SyncTarget peer-disk:UpToDate done:")
+                    && s2.contains("  disk:Inconsistent\n"), s2);
+            n.awaitInSync(Duration.ofSeconds(30));
+            assertEquals(List.of(fullBits, fullBits, fullBits), a.resyncBits(), "invalidate on the Primary resyncs all");
+            n.assertSameData("after invalidate on the Primary alpha");
 
             // pause-sync on the source while invalidate-remote runs, then on the target while invalidate runs
             corruptBeta(n, 12345, 3);
@@ -107,9 +112,9 @@ class ReplicationAdminSystemTest {
             b.adm("resume-sync", "r0").ok();
             n.awaitInSync(Duration.ofSeconds(30));
             n.assertSameData("after pause-sync and resume-sync on the target");
-            List<Long> four = List.of(fullBits, fullBits, fullBits, fullBits);
-            assertEquals(four, a.resyncBits());
-            assertEquals(four, b.resyncBits());
+            List<Long> five = List.of(fullBits, fullBits, fullBits, fullBits, fullBits);
+            assertEquals(five, a.resyncBits());
+            assertEquals(five, b.resyncBits());
         }
     }
 

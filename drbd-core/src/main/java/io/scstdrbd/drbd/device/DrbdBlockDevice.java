@@ -152,6 +152,10 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             readFromPeer(bio, Errno.EIO);
             return;
         }
+        if (device.disk() != DiskState.UP_TO_DATE && needsPeerData(l, bio)) {
+            readFromPeer(bio, Errno.EIO);
+            return;
+        }
         device.lowerPending.incrementAndGet();
         l.backing().submit(bio.withCallback((b, errno) -> {
             device.lowerPending.decrementAndGet();
@@ -167,8 +171,34 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     }
 
     /**
-     * A read served by a connected peer whose disk is UpToDate (this node is Diskless, or its read
-     * failed); completes with {@code errnoIfNone} when there is no such peer.
+     * Whether a read of a disk that is not UpToDate must come from a peer: it must when a connected
+     * peer has UpToDate data and this node is not yet its sync target (the handshake or the bitmap
+     * exchange is still running) or is, and has blocks of the read still out of sync toward it. A
+     * block found in sync stays so: only resync data, already written, clears a bit.
+     */
+    private boolean needsPeerData(LocalDisk l, Bio bio) {
+        for (PeerDevice pd : device.peerDevices()) {
+            if (pd.peerDisk() != DiskState.UP_TO_DATE || pd.repl().code() < ReplicationState.ESTABLISHED.code()
+                    || driverOf(pd) == null) {
+                continue;
+            }
+            ReplicationState r = pd.repl();
+            if (r != ReplicationState.SYNC_TARGET && r != ReplicationState.PAUSED_SYNC_T) {
+                return true;
+            }
+            int slot = pd.bitmapIndex();
+            long first = bio.sector() / 8;
+            long last = (bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1) / 8;
+            long next = slot < 0 ? first : l.md().bitmap().nextSetBit(slot, first);
+            return next >= 0 && next <= last;
+        }
+        return false;
+    }
+
+    /**
+     * A read served by a connected peer whose disk is UpToDate (this node is Diskless, its read
+     * failed, or its disk does not have the blocks yet); completes with {@code errnoIfNone} when
+     * there is no such peer.
      */
     private void readFromPeer(Bio bio, int errnoIfNone) {
         for (PeerDevice pd : device.peerDevices()) {
@@ -419,6 +449,10 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 l.md().bitmap().set(slot, bio.sector() / 8, (bio.sector() + sectors - 1) / 8);
             }
         }
+        List<ConnectionDriver> drivers = new ArrayList<>(replicas.size());
+        for (PeerDevice pd : replicas) {
+            drivers.add(driverOf(pd));
+        }
         AtomicInteger pending = new AtomicInteger(1 + replicas.size());
         AtomicInteger localError = new AtomicInteger();
         AtomicInteger peersOk = new AtomicInteger();
@@ -433,32 +467,44 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 bio.complete(peersOk.get() > 0 ? 0 : err);
             }
         };
-        device.lowerPending.incrementAndGet();
-        l.backing().submit(bio.withCallback((b, errno) -> {
-            device.lowerPending.decrementAndGet();
-            if (errno != 0) {
-                localError.set(errno);
-                node.localIoError(device, true, errno);
-            }
-            for (PeerDevice pd : replicas) {
-                ConnectionDriver drv = driverOf(pd);
-                if (drv != null) {
-                    drv.localWriteDone(pd, bio, errno);
+        Runnable submitLocal = () -> {
+            device.lowerPending.incrementAndGet();
+            l.backing().submit(bio.withCallback((b, errno) -> {
+                device.lowerPending.decrementAndGet();
+                if (errno != 0) {
+                    localError.set(errno);
+                    node.localIoError(device, true, errno);
                 }
+                for (int i = 0; i < replicas.size(); i++) {
+                    if (drivers.get(i) != null) {
+                        drivers.get(i).localWriteDone(replicas.get(i), bio, errno);
+                    }
+                }
+                if (pending.decrementAndGet() == 0) {
+                    finish.run();
+                }
+            }));
+        };
+        // A disk that is not UpToDate is, or may become, a sync target: its local write waits until the
+        // peers have ordered it after their resync requests of the same blocks, so that no older resync
+        // data lands on top of it. Otherwise the peers learn of the write before the local part is issued.
+        boolean ordered = device.disk() != DiskState.UP_TO_DATE && drivers.stream().anyMatch(d -> d != null);
+        AtomicInteger unadmitted = new AtomicInteger((int) drivers.stream().filter(d -> d != null).count());
+        Runnable admitted = () -> {
+            if (unadmitted.decrementAndGet() == 0) {
+                submitLocal.run();
             }
-            if (pending.decrementAndGet() == 0) {
-                finish.run();
-            }
-        }));
-        for (PeerDevice pd : replicas) {
-            ConnectionDriver drv = driverOf(pd);
+        };
+        for (int i = 0; i < replicas.size(); i++) {
+            PeerDevice pd = replicas.get(i);
+            ConnectionDriver drv = drivers.get(i);
             if (drv == null) {
                 if (pending.decrementAndGet() == 0) {
                     finish.run();
                 }
                 continue;
             }
-            drv.replicate(pd, bio, (b, errno) -> {
+            io.scstdrbd.kernel.block.BioCallback peerDone = (b, errno) -> {
                 if (errno == 0) {
                     peersOk.incrementAndGet();
                     pd.sentSectors.addAndGet(sectors);
@@ -471,7 +517,15 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 if (pending.decrementAndGet() == 0) {
                     finish.run();
                 }
-            });
+            };
+            if (ordered) {
+                drv.replicateOrdered(pd, bio, admitted, peerDone);
+            } else {
+                drv.replicate(pd, bio, peerDone);
+            }
+        }
+        if (!ordered) {
+            submitLocal.run();
         }
     }
 

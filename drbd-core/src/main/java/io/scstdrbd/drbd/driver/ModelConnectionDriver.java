@@ -187,7 +187,25 @@ final class ModelConnectionDriver implements ConnectionDriver {
                 c.replicate(pd, bio, ok -> done.done(bio, ok ? 0 : Errno.EIO));
                 return;
             default:
-                replicateZeroes(c, pd, bio, done);
+                replicateZeroes(c, pd, bio, null, done);
+        }
+    }
+
+    /** A write-zeroes or discard, sent in pieces, is ordered once every piece is. */
+    @Override
+    public void replicateOrdered(io.scstdrbd.drbd.model.PeerDevice mpd, Bio bio, Runnable whenOrdered,
+            BioCallback done) {
+        PeerConnection c = pc;
+        PeerDevice pd = c == null ? null : c.device(mpd.device().volume());
+        if (pd == null || bio.op() == io.scstdrbd.kernel.block.BioOp.FLUSH) {
+            whenOrdered.run();
+            replicate(mpd, bio, done);
+            return;
+        }
+        if (bio.op() == io.scstdrbd.kernel.block.BioOp.WRITE) {
+            c.replicateOrdered(pd, bio, whenOrdered, ok -> done.done(bio, ok ? 0 : Errno.EIO));
+        } else {
+            replicateZeroes(c, pd, bio, whenOrdered, done);
         }
     }
 
@@ -203,29 +221,48 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     /** WRITE_ZEROES and DISCARD travel as writes of zeroes, in 1 MiB pieces. */
-    private static void replicateZeroes(PeerConnection c, PeerDevice pd, Bio bio, BioCallback done) {
+    /**
+     * {@code whenOrdered} null: unordered (the caller issues its local part itself); otherwise it runs
+     * once every piece holds its range (see {@link PeerConnection#replicateOrdered}).
+     */
+    private static void replicateZeroes(PeerConnection c, PeerDevice pd, Bio bio, Runnable whenOrdered,
+            BioCallback done) {
         long left = bio.size();
         if (left == 0) {
+            if (whenOrdered != null) {
+                whenOrdered.run();
+            }
             done.done(bio, 0);
             return;
         }
         int pieces = (int) ((left + ZEROES.capacity() - 1) / ZEROES.capacity());
         AtomicInteger pending = new AtomicInteger(pieces);
+        AtomicInteger unadmitted = new AtomicInteger(pieces);
         AtomicInteger failed = new AtomicInteger();
+        Runnable pieceAdmitted = whenOrdered == null ? null : () -> {
+            if (unadmitted.decrementAndGet() == 0) {
+                whenOrdered.run();
+            }
+        };
         long sector = bio.sector();
         while (left > 0) {
             int n = (int) Math.min(ZEROES.capacity(), left);
             ByteBuffer z = ZEROES.duplicate();
             z.limit(n);
             Bio piece = Bio.write(sector, z, bio.flags(), (b, e) -> { });
-            c.replicate(pd, piece, ok -> {
+            java.util.function.Consumer<Boolean> pieceDone = ok -> {
                 if (!ok) {
                     failed.incrementAndGet();
                 }
                 if (pending.decrementAndGet() == 0) {
                     done.done(bio, failed.get() == 0 ? 0 : Errno.EIO);
                 }
-            });
+            };
+            if (pieceAdmitted == null) {
+                c.replicate(pd, piece, pieceDone);
+            } else {
+                c.replicateOrdered(pd, piece, pieceAdmitted, pieceDone);
+            }
             c.localWriteDone(piece); // the local part is the drbdN device's own zeroing/discard
             sector += n >>> Bio.SECTOR_SHIFT;
             left -= n;

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.scstdrbd.drbd.replication.TransferLog;
 import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
 import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.wire.Barrier;
@@ -94,20 +95,41 @@ final class OutgoingWrites {
     }
 
     /**
+     * Whether application writes travel to this peer as P_DATA: in the replicating states, and
+     * while this node prepares to be the sync target of a peer with UpToDate data (as the kernel
+     * does: marking such a write out of sync instead would let the resync overwrite it).
+     */
+    static boolean sendsData(PeerDevice pd) {
+        ReplState r = pd.repl();
+        return r.replicatesWrites() || pd.peerDisk() == DiskState.UP_TO_DATE
+                && (r == ReplState.STARTING_SYNC_T || r == ReplState.WF_BITMAP_T || r == ReplState.WF_SYNC_UUID);
+    }
+
+    /**
      * Replicates a write whose local part is handled elsewhere (the daemon's drbdN device): any
      * thread. {@code done} gets true when the peer has the data as the protocol requires, false
      * when the blocks were marked out of sync instead; the bio's segments are not touched after.
+     *
+     * <p>{@code whenOrdered} null: the caller issues the local part itself, after this call (the
+     * write counts as unordered until its range is held). Otherwise the caller waits for it: it
+     * runs once (on the loop) when the range is held, or at once when the write is not sent, and
+     * the caller issues the local part then, so no resync reply of the same blocks can land after it.
      */
-    void replicate(PeerDevice pd, Bio bio, Consumer<Boolean> done) {
+    void replicate(PeerDevice pd, Bio bio, Runnable whenOrdered, Consumer<Boolean> done) {
         long sectors = bio.size() >>> Bio.SECTOR_SHIFT;
         LocalWriteGate.Entry gate = localWrites.enter(bio);
+        java.util.concurrent.atomic.AtomicInteger unordered = pd.volume().unorderedWrites();
+        if (whenOrdered == null) {
+            unordered.incrementAndGet();
+        }
+        Runnable admitted = whenOrdered != null ? whenOrdered : unordered::decrementAndGet;
         res.onLoop(() -> {
-            if (!conn.isConnected() || !pd.repl().replicatesWrites()
-                    || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
+            if (!conn.isConnected() || !sendsData(pd) || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
                 pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
                 if (conn.isConnected() && pd.repl().isPreparingSync()) {
                     sendOutOfSync(pd, bio.sector(), (int) bio.size());
                 }
+                admitted.run();
                 gate.peerDone(null);
                 done.accept(false);
                 return;
@@ -115,6 +137,7 @@ final class OutgoingWrites {
             // the range is held until P_DATA is queued and the local write is done, so a resync read
             // of the same blocks on this node can neither overtake the write nor read stale data
             pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
+                admitted.run();
                 if (!conn.isConnected() || tl == null) {
                     gate.peerDone(range);
                     pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));

@@ -875,7 +875,16 @@ public final class PeerConnection {
      * when the blocks were marked out of sync instead; the bio's segments are not touched after.
      */
     public void replicate(PeerDevice pd, Bio bio, java.util.function.Consumer<Boolean> done) {
-        outgoing.replicate(pd, bio, done);
+        outgoing.replicate(pd, bio, null, done);
+    }
+
+    /**
+     * Like {@link #replicate}, for a caller whose local part waits for {@code whenOrdered} (on the
+     * loop, once): then no resync reply for the same blocks can overwrite the local write. A
+     * Primary whose disk is not UpToDate (it is, or may become, a sync target) writes this way.
+     */
+    public void replicateOrdered(PeerDevice pd, Bio bio, Runnable whenOrdered, java.util.function.Consumer<Boolean> done) {
+        outgoing.replicate(pd, bio, whenOrdered, done);
     }
 
     /** Writes in the transfer log: sent, their epoch not yet acknowledged by the peer (loop only). */

@@ -7,8 +7,6 @@ import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.wire.WireConstants;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a state change agreed with the peer means on this node, whichever dialect carried it
@@ -18,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: on the resource loop, like everything in the engine.
  */
 final class PeerStateChanges {
-    private static final Logger LOG = LoggerFactory.getLogger(PeerStateChanges.class);
-
     private final PeerConnection conn;
     private final ResourceEngine res;
 
@@ -56,8 +52,8 @@ final class PeerStateChanges {
 
     /**
      * Whether a full resync may start on {@code pd} with this node as target or source: both sides
-     * Established, the source's disk UpToDate, and the target not Primary (this node serves a
-     * Primary's reads from its local disk only, so it cannot be a Primary sync target).
+     * Established and the source's disk UpToDate. The target may be Primary: it reads the blocks it
+     * does not have yet from the source, as the kernel's does.
      */
     StateResult fullSyncAllowed(PeerDevice pd, boolean asTarget) {
         if (pd.repl() == ReplState.OFF) {
@@ -69,12 +65,6 @@ final class PeerStateChanges {
         DiskState source = asTarget ? pd.peerDisk() : pd.volume().local().diskState();
         if (source != DiskState.UP_TO_DATE) {
             return StateResult.NO_UP_TO_DATE_DISK;
-        }
-        Role target = asTarget ? res.role() : conn.peerRole();
-        if (target == Role.PRIMARY) {
-            LOG.warn("{}: a Primary cannot become sync target here (its reads are served by its local disk only)",
-                    conn.tag());
-            return StateResult.NOT_SUPPORTED;
         }
         return StateResult.SUCCESS;
     }

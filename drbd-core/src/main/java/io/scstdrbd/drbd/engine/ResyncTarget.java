@@ -118,7 +118,9 @@ final class ResyncTarget {
             // application I/O is going on: only c-min-rate worth of resync this tick
             b = Math.min(b, Math.max(8, (long) settings.cMinRate() * 2 / 10));
         }
-        budget = b;
+        // a request is a whole run of bits (up to 1 MiB) and may overshoot a tick's budget: the overshoot
+        // is paid from the following ticks, so a low resync-rate holds on average
+        budget = Math.min(b, budget + b);
         issue();
         maybeFinish();
     }
@@ -130,6 +132,9 @@ final class ResyncTarget {
     private void issue() {
         if (pd.repl() == io.scstdrbd.drbd.state.ReplState.PAUSED_SYNC_T) {
             return; // pause-sync here or on the peer: no new requests until it resumes
+        }
+        if (pd.volume().unorderedWrites().get() > 0) {
+            return; // a Primary's writes from before it became target still settle; the next tick asks
         }
         PeerBitmap bm = pd.agreedBitmap();
         long maxBits = Math.max(1, pd.peerMaxBioSize() / PeerBitmap.BYTES_PER_BIT);

@@ -27,6 +27,8 @@ public final class VolumeEngine {
     private final AtomicLong readSectors = new AtomicLong();
     private final AtomicLong writtenSectors = new AtomicLong();
     private final AtomicInteger upperPending = new AtomicInteger();
+    /** Replicated writes whose local part may already be issued but whose range is not yet held. */
+    private final AtomicInteger unorderedWrites = new AtomicInteger();
     private volatile long agreedSectors;
 
     VolumeEngine(ResourceEngine res, LocalVolume local) {
@@ -45,6 +47,15 @@ public final class VolumeEngine {
 
     RangeLock rangeLock() {
         return rangeLock;
+    }
+
+    /**
+     * Writes handed to the engine with their local part issued independently (see
+     * {@link PeerConnection#replicate}) that do not hold their range yet. A sync target asks for
+     * nothing while there are any: a reply could otherwise overwrite such a write's newer data.
+     */
+    AtomicInteger unorderedWrites() {
+        return unorderedWrites;
     }
 
     ResourceEngine resource() {
@@ -165,7 +176,7 @@ public final class VolumeEngine {
             if (pd == null) {
                 continue;
             }
-            if (c.isConnected() && pd.repl().replicatesWrites() && pd.peerDisk().compareTo(DiskState.INCONSISTENT) >= 0) {
+            if (c.isConnected() && OutgoingWrites.sendsData(pd) && pd.peerDisk().compareTo(DiskState.INCONSISTENT) >= 0) {
                 w.addPeer();
                 c.sendWrite(pd, w);
             } else {

@@ -51,6 +51,18 @@ public interface ConnectionDriver {
     void replicate(PeerDevice peerDevice, Bio bio, BioCallback done);
 
     /**
+     * Like {@link #replicate}, for a write whose local part must not be issued before the driver
+     * has ordered it against this node's resync requests for the same blocks (this node is, or
+     * may become, a sync target while Primary): {@code whenOrdered} runs exactly once, on any
+     * thread and possibly before this returns, and the caller issues the local part then. It must
+     * not block. The default orders nothing.
+     */
+    default void replicateOrdered(PeerDevice peerDevice, Bio bio, Runnable whenOrdered, BioCallback done) {
+        whenOrdered.run();
+        replicate(peerDevice, bio, done);
+    }
+
+    /**
      * An application read this node cannot serve from a local disk (Diskless, or the local read
      * failed): the peer, whose disk must be UpToDate, serves it. Called on I/O threads, must not
      * block; completes {@code bio} exactly once (EIO when the peer cannot serve it). The default

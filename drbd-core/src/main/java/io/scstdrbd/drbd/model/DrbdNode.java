@@ -801,6 +801,12 @@ public final class DrbdNode {
             PeerDevice pd = t.peerDevice();
             NlStruct base = setDefaults ? Tlas.PEER_DEVICE_OPTS.defaults() : pd.conf();
             pd.conf(base.merge(given));
+            // a running connection (and its resync) takes the new resync-rate and c-* at once, as the kernel's does
+            ConnectionDriver drv = pd.connection().driver;
+            if (drv != null) {
+                defer(drv::configChanged);
+            }
+            LOG.info("{}: peer device options changed", pd);
             return AdmResult.OK;
         });
     }
@@ -993,13 +999,6 @@ public final class DrbdNode {
         if (d.disk() != DiskState.DISKLESS) {
             throw new AdmException(ERR_DISK_CONFIGURED, null);
         }
-        if (d.resource().role() == Role.PRIMARY) {
-            // the attached disk may have missed writes: it would have to become a sync target while
-            // serving the Primary's reads, which this node does not do (it reads its local disk only)
-            LOG.warn("{}: attach refused: the resource is Primary (demote it first)", d);
-            throw new AdmException(ERR_INVALID_REQUEST,
-                    "attach while Primary is not supported: the disk may need a resync as SyncTarget; run 'drbdadm secondary' first");
-        }
         boolean internal = idx == DrbdConst.MD_INDEX_FLEX_INT || idx == DrbdConst.MD_INDEX_INTERNAL;
         String backingPath = conf.str("backing_dev");
         String metaPath = conf.str("meta_dev");
@@ -1034,8 +1033,18 @@ public final class DrbdNode {
         }
         Superblock sb0 = md.superblock();
         Resource r = d.resource();
-        if (r.role() == Role.PRIMARY && d.exposedDataUuid != 0
+        // a Primary attaching under a connected peer with UpToDate data: the disk comes up Outdated
+        // (the kernel's Negotiating), reads go to the peer, and the handshake makes it a sync target
+        boolean upToDatePeer = false;
+        for (PeerDevice pd : d.peerDevices.values()) {
+            upToDatePeer |= pd.peerDisk() == DiskState.UP_TO_DATE
+                    && pd.repl().code() >= ReplicationState.ESTABLISHED.code();
+        }
+        boolean primaryUnderPeer = r.role() == Role.PRIMARY && upToDatePeer;
+        if (r.role() == Role.PRIMARY && !upToDatePeer && d.exposedDataUuid != 0
                 && UuidOps.masked(d.exposedDataUuid) != UuidOps.masked(sb0.currentUuid())) {
+            LOG.warn("{}: attach refused: can only attach to the data with current UUID {} without an UpToDate peer", d,
+                    String.format("%016X", d.exposedDataUuid));
             closeQuietly(backing, meta);
             throw new AdmException(ERR_DATA_NOT_CURRENT, null);
         }
@@ -1083,7 +1092,8 @@ public final class DrbdNode {
         }
         md.update(b -> b.effectiveSize(newSize));
         DiskState fromMd = !sb0.hasFlag(Superblock.MDF_CONSISTENT) ? DiskState.INCONSISTENT
-                : !sb0.hasFlag(Superblock.MDF_WAS_UP_TO_DATE) ? DiskState.OUTDATED : DiskState.UP_TO_DATE;
+                : !sb0.hasFlag(Superblock.MDF_WAS_UP_TO_DATE) || primaryUnderPeer ? DiskState.OUTDATED
+                : DiskState.UP_TO_DATE;
         long oldCapacity = d.sizeSectors() << 9;
         rv = change(r, false, false, () -> d.disk(fromMd));
         if (!rv.ok()) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The connected admin commands on the engine, in both dialects (two-phase commit at 121,
  * P_STATE_CHG_REQ and P_SYNC_UUID at 101): skipping the initial sync, invalidate,
- * invalidate-remote, a Primary refusing to be sync target, and a resync started while paused.
+ * invalidate-remote, a Primary as sync target, and a resync started while paused.
  */
 @ExtendWith(LeakCheck.class)
 class AdminResyncTest {
@@ -44,8 +44,10 @@ class AdminResyncTest {
                 return null;
             });
             p.a.pd().bitmap().clearAll();
-            p.a.engine.setDiskState(p.a.vol, DiskState.UP_TO_DATE);
+            // as the daemon does it: the announcement first, then the disk state, both on A's loop, so
+            // that no state report of A's reaches B before the flagged UUIDs (B would resync instead)
             p.a.peer().skipInitialSync(0);
+            p.a.engine.run(() -> p.a.engine.setDiskState(p.a.vol, DiskState.UP_TO_DATE));
             await("B skipped the initial sync", 10_000, () -> p.b.disk() == DiskState.UP_TO_DATE
                     && p.b.pd().peerDisk() == DiskState.UP_TO_DATE && p.a.pd().peerDisk() == DiskState.UP_TO_DATE);
             assertEquals(uuid, p.b.volume.uuids().view().current());
@@ -69,9 +71,27 @@ class AdminResyncTest {
             assertEquals(SIZE / 512, p.b.pd().resyncTotalSectors(), "a full resync");
             await("same data after invalidate", 10_000, () -> md5Equal(p));
 
-            // B cannot make the Primary A its sync target
-            assertEquals(StateResult.NOT_SUPPORTED, p.b.peer().startFullSync(0, false).get(10, TimeUnit.SECONDS));
-            assertEquals(ReplState.ESTABLISHED, p.a.pd().repl());
+            // invalidate-remote on B makes the Primary A a sync target: A reads the blocks it does not have
+            // yet from B (a junk block behind A's back reads as B's data), and its writes meanwhile stay
+            byte[] good = p.b.readVolume(300 * 8, 4096);
+            corrupt(p.a, 300);
+            p.b.peer().setResyncPausedByUser(0, true);
+            assertEquals(StateResult.SUCCESS, p.b.peer().startFullSync(0, false).get(10, TimeUnit.SECONDS));
+            await("A is a paused Primary sync target", 10_000, () -> p.a.pd().repl() == ReplState.PAUSED_SYNC_T);
+            assertEquals(DiskState.INCONSISTENT, p.a.disk());
+            assertEquals(java.util.Arrays.toString(good), java.util.Arrays.toString(p.a.readVolume(300 * 8, 4096)),
+                    "an out-of-sync block is read from the sync source");
+            byte[] fresh = EnginePair.random(rnd, 4096);
+            p.a.write(400 * 8, fresh);
+            p.b.peer().setResyncPausedByUser(0, false);
+            for (int i = 0; i < 200; i++) {
+                p.a.write(8L * rnd.nextInt((int) BLOCKS), EnginePair.random(rnd, 4096));
+            }
+            p.awaitInSync();
+            assertEquals(DiskState.UP_TO_DATE, p.a.disk());
+            assertEquals(SIZE / 512, p.a.pd().resyncTotalSectors(), "a full resync of the Primary");
+            assertEquals(java.util.Arrays.toString(fresh), java.util.Arrays.toString(p.a.readVolume(400 * 8, 4096)));
+            await("same data after the Primary's resync", 10_000, () -> md5Equal(p));
 
             // invalidate-remote on A while A has the resync paused: both wait in the Paused states
             corrupt(p.b, 200);
