@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The daemon against the in-kernel DRBD 8.4.11 of a QEMU guest (../shared/vm, scenario
  * drbd84-peer.sh): full sync with the guest as Primary (we are the sync target) and with us as
  * Primary (we are the sync source), protocol C writes, then a full resync agreed with the kernel
- * (P_STATE_CHG_REQ): drbdadm invalidate on our Secondary, invalidate-remote on our Primary; the md5
+ * (P_STATE_CHG_REQ): drbdadm invalidate on our Secondary, invalidate-remote on our Primary, then
+ * invalidate on our Primary (a Primary SyncTarget of the kernel, written to meanwhile); the md5
  * of the whole volume equal on both sides. About 30 s (software emulation); SCSTDRBD_KERNEL_PEER=0 leaves it out, and it skips
  * itself without the harness. The guest image is built by the harness into VM_CACHE_DIR (default
  * DaemonProcess.VM_CACHE, shared with the iSCSI kernel-initiator test).
@@ -116,6 +117,15 @@ class KernelPeerSystemTest {
                 adm(env, conf, guestRole.equals("secondary") ? "invalidate-remote" : "invalidate", "r0").ok();
                 awaitStatus(env, conf, s -> s.contains("peer-disk:UpToDate") && s.contains("  disk:UpToDate")
                         && !s.contains("replication:"), guest, work);
+                if (guestRole.equals("secondary")) {
+                    // invalidate on the host Primary: it becomes a Primary SyncTarget of the kernel, writing meanwhile
+                    adm(env, conf, "invalidate", "r0").ok();
+                    Cmd.run("dd", "if=/dev/urandom", "of=" + d.dev("drbd1"), "bs=1M", "count=4", "seek=2",
+                            "oflag=direct", "conv=notrunc", "status=none").ok();
+                    awaitStatus(env, conf, s -> s.contains("peer-disk:UpToDate") && s.contains("  disk:UpToDate")
+                            && !s.contains("replication:"), guest, work);
+                    assertEquals(1, d.countLog("began resync as SyncTarget"), "the Primary's own resync:\n" + d.tail());
+                }
                 Files.writeString(share.resolve("release"), "go\n");
                 assertTrue(guest.waitFor(5, TimeUnit.MINUTES), "the guest did not finish");
                 String log = Files.exists(work.resolve("guest.log")) ? Files.readString(work.resolve("guest.log")) : "";
