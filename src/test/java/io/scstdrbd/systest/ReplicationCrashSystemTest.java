@@ -115,6 +115,83 @@ class ReplicationCrashSystemTest {
         }
     }
 
+    /**
+     * With fencing resource-and-stonith the Primary freezes its I/O when the Secondary dies
+     * (suspended:fencing) until fence-peer answers: here the handler waits for a file, then says
+     * "shot" (7). No write completes meanwhile; then the peer is Outdated and the writes go on.
+     */
+    @Test
+    void resourceAndStonithFreezesIoUntilFencePeerAnswers() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("stonith", 17767, "64M")) {
+            n.net = "protocol C; fencing resource-and-stonith;";
+            Path calls = n.work().resolve("helper-calls");
+            Path release = n.work().resolve("fence-release");
+            Files.deleteIfExists(release);
+            Path helper = n.work().resolve("stonith-helper.sh");
+            Files.writeString(helper, "#!/bin/sh\necho \"$__DRBD_NODE__ $1 $2 peer=$DRBD_PEER_NODE_ID\" >> " + calls + "\n"
+                    + "if [ \"$1\" = fence-peer ]; then while [ ! -e " + release + " ]; do sleep 0.1; done; exit 7; fi\n"
+                    + "exit 0\n");
+            Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            n.upConnected();
+            Files.writeString(n.a.daemon.path("sys/module/drbd/parameters/usermode_helper"), helper.toString());
+            n.a.adm("primary", "--force", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            long blocks = n.a.dataBytes() / 4096;
+
+            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                byte[] data = new byte[4096];
+                java.util.Random r = new java.util.Random(9);
+                try (RandomAccessFile f = new RandomAccessFile(n.a.drbd1().toFile(), "rw")) {
+                    while (!stop.get()) {
+                        r.nextBytes(data);
+                        f.seek(r.nextInt((int) blocks) * 4096L);
+                        f.write(data);
+                        f.getFD().sync();
+                        done.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }, "stonith-writer");
+            writer.start();
+            try {
+                Thread.sleep(500);
+                assertTrue(done.get() > 0, "no writes before the crash");
+                n.b.kill();
+                String frozen = n.a.awaitStatus(s -> s.contains("suspended:fencing"), Duration.ofSeconds(20));
+                assertTrue(frozen.startsWith("r0 role:Primary suspended:fencing\n"), frozen);
+                ReplicationFailuresSystemTest.awaitFile(calls, "alpha fence-peer r0 peer=1");
+                long before = done.get();
+                Thread.sleep(1500);
+                assertEquals(before, done.get(), "a write completed while fence-peer had not answered");
+                assertTrue(writer.isAlive() && failed.get() == null, String.valueOf(failed.get()));
+
+                Files.writeString(release, "go\n");
+                n.a.awaitStatus(s -> !s.contains("suspended"), Duration.ofSeconds(20));
+                long after = done.get();
+                for (int i = 0; i < 100 && done.get() < after + 20; i++) {
+                    Thread.sleep(50);
+                }
+                assertTrue(done.get() >= after + 20, "the writes did not resume after fence-peer answered");
+                assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+                assertTrue(n.a.daemon.logText().contains("I/O suspended (fencing resource-and-stonith)"), n.a.daemon.tail());
+            } finally {
+                stop.set(true);
+                Files.writeString(release, "go\n");
+                writer.join(30_000);
+            }
+            assertTrue(failed.get() == null, String.valueOf(failed.get()));
+            n.b.start();
+            n.b.up();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.assertSameData("after the fenced Secondary came back");
+        }
+    }
+
     /** Block i: 512 copies of the long (i * 0x9E3779B97F4A7C15L + 1). */
     private static byte[] pattern(int blocks) {
         ByteBuffer b = ByteBuffer.allocate(blocks * 4096);

@@ -51,6 +51,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     private final Device device;
     private final Executor mdQueue;
     private final ArrayDeque<Bio> suspended = new ArrayDeque<>();
+    /** Completions held by a fencing suspension (guarded by {@link #suspended}). */
+    private final List<Runnable> heldCompletions = new ArrayList<>();
 
     public DrbdBlockDevice(DrbdNode node, Device device, Executor mdQueue) {
         this.node = node;
@@ -115,9 +117,9 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             bio.complete(Errno.EIO);
             return;
         }
-        if (r.suspendedByUser()) {
+        if (r.ioSuspended()) {
             synchronized (suspended) {
-                if (r.suspendedByUser()) {
+                if (r.ioSuspended()) {
                     suspended.add(bio);
                     return;
                 }
@@ -135,15 +137,40 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         }
     }
 
-    /** Runs the bios held back by suspend-io (called after resume-io). */
+    /**
+     * Runs the bios held back while I/O was suspended and the completions held by a fencing
+     * suspension (called after resume-io, or when fence-peer has settled the peer's fate).
+     */
     @Override
     public void resumeIo() {
         List<Bio> l;
+        List<Runnable> done;
         synchronized (suspended) {
             l = new ArrayList<>(suspended);
             suspended.clear();
+            done = new ArrayList<>(heldCompletions);
+            heldCompletions.clear();
         }
+        done.forEach(Runnable::run);
         l.forEach(this::submit);
+    }
+
+    /**
+     * fencing resource-and-stonith: a write that did not reach a peer completes only once fence-peer
+     * has settled the peer's fate (or resume-io), as the kernel freezes it, so that no write is
+     * acknowledged that a peer promoted meanwhile would not have.
+     */
+    private void completeUnlessFenced(boolean peerMissed, Runnable complete) {
+        Resource r = device.resource();
+        if (peerMissed && r.fencingFreeze()) {
+            synchronized (suspended) {
+                if (r.fencingFreeze()) {
+                    heldCompletions.add(complete);
+                    return;
+                }
+            }
+        }
+        complete.run();
     }
 
     private void read(Bio bio) {
@@ -439,14 +466,18 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     private void issueWrite(Bio bio, LocalDisk l, int first, int last) {
         long sectors = bio.size() >> Bio.SECTOR_SHIFT;
         List<PeerDevice> replicas = new ArrayList<>();
+        int unreplicated = 0;
         for (PeerDevice pd : device.peerDevices()) {
             int slot = pd.bitmapIndex();
             boolean connected = pd.repl().code() >= ReplicationState.ESTABLISHED.code()
                     && pd.repl() != ReplicationState.AHEAD;
             if (connected) {
                 replicas.add(pd);
-            } else if (slot >= 0 && sectors > 0) {
-                l.md().bitmap().set(slot, bio.sector() / 8, (bio.sector() + sectors - 1) / 8);
+            } else {
+                unreplicated++;
+                if (slot >= 0 && sectors > 0) {
+                    l.md().bitmap().set(slot, bio.sector() / 8, (bio.sector() + sectors - 1) / 8);
+                }
             }
         }
         List<ConnectionDriver> drivers = new ArrayList<>(replicas.size());
@@ -456,7 +487,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         AtomicInteger pending = new AtomicInteger(1 + replicas.size());
         AtomicInteger localError = new AtomicInteger();
         AtomicInteger peersOk = new AtomicInteger();
-        Runnable finish = () -> {
+        AtomicInteger peersMissed = new AtomicInteger(unreplicated);
+        Runnable finish = () -> completeUnlessFenced(peersMissed.get() > 0, () -> {
             l.md().activityLog().complete(first, last);
             int err = localError.get();
             if (err == 0) {
@@ -466,7 +498,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 // DRBD completes a write that failed locally if a peer has it
                 bio.complete(peersOk.get() > 0 ? 0 : err);
             }
-        };
+        });
         Runnable submitLocal = () -> {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
@@ -509,6 +541,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                     peersOk.incrementAndGet();
                     pd.sentSectors.addAndGet(sectors);
                 } else {
+                    peersMissed.incrementAndGet();
                     int slot = pd.bitmapIndex();
                     if (slot >= 0) {
                         l.md().bitmap().set(slot, bio.sector() / 8, (bio.sector() + sectors - 1) / 8);

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class ResourceBinding implements EngineObserver, HandlerRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceBinding.class);
 
+    /** {@code enum drbd_fencing_policy}: FP_STONITH (resource-and-stonith). */
+    private static final long FENCING_STONITH = 2;
     private final Resource resource;
     private final ResourceEngine engine;
     private final Executor mdExecutor;
@@ -108,10 +110,30 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     // ---------------------------------------------------------------- EngineObserver
 
     @Override
+    public void connectionFailing(int peer) {
+        ConnectionControl c = control(peer);
+        if (c != null && c.connection().netConf().num("fencing_policy") == FENCING_STONITH
+                && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY) {
+            // before the writes in flight fail: none may complete until fence-peer has spoken
+            resource.fencingFreeze(true);
+        }
+    }
+
+    @Override
     public void connectionStateChanged(int peer, ConnState state) {
         ConnState prev = lastState.put(peer, state);
         if (prev == ConnState.CONNECTED && LOST.contains(state)) {
             modelQueue.execute(() -> maybeFencePeer(peer));
+        }
+        if (state == ConnState.CONNECTED && resource.suspendedByFencing()) {
+            modelQueue.execute(() -> {
+                ConnectionControl c = control(peer);
+                if (c != null && resource.suspendedByFencing()) {
+                    LOG.info("{}: {} is connected again; resuming the I/O suspended for fencing", resource.name(),
+                            c.connection().name());
+                    check(c.setSuspendedByFencing(false), "fencing resume");
+                }
+            });
         }
         var pc = engine.peer(peer);
         Role peerRole = pc == null ? null : pc.peerRole();
@@ -229,17 +251,39 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         ConnectionControl c = control(peer);
         if (c == null || c.connection().netConf().num("fencing_policy") == 0
                 || resource.role() != io.scstdrbd.drbd.model.Role.PRIMARY) {
+            if (c != null && resource.fencingFreeze()) {
+                check(c.setSuspendedByFencing(false), "fencing resume");
+            }
             return;
+        }
+        boolean stonith = c.connection().netConf().num("fencing_policy") == FENCING_STONITH;
+        if (stonith) {
+            LOG.warn("{}: lost the connection to {} while Primary: I/O suspended (fencing resource-and-stonith)",
+                    resource.name(), c.connection().name());
+            check(c.setSuspendedByFencing(true), "fencing suspension");
         }
         LOG.info("{}: lost the connection to {} while Primary; calling the fence-peer handler", resource.name(),
                 c.connection().name());
-        c.callHelper("fence-peer", null).thenAccept(code -> modelQueue.execute(() -> fenced(peer, code)));
+        c.callHelper("fence-peer", null).thenAccept(code -> modelQueue.execute(() -> {
+            boolean settled = fenced(peer, code);
+            ConnectionControl now = control(peer);
+            if (!stonith || now == null || !resource.suspendedByFencing()) {
+                return;
+            }
+            if (settled) {
+                check(now.setSuspendedByFencing(false), "fencing resume");
+            } else {
+                LOG.error("{}: fence-peer returned {}: I/O stays suspended until the peer is back or 'drbdadm resume-io {}'",
+                        resource.name(), code, resource.name());
+            }
+        }));
     }
 
-    private void fenced(int peer, int code) {
+    /** Applies the fence-peer exit code; true when the peer's fate is settled (its data cannot be newer). */
+    private boolean fenced(int peer, int code) {
         ConnectionControl c = control(peer);
         if (c == null) {
-            return;
+            return false;
         }
         io.scstdrbd.drbd.model.DiskState pdsk;
         switch (code) {
@@ -254,20 +298,21 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
             case 6:
                 LOG.error("{}: fence-peer helper returned 6: {} is Primary; its data is not outdated", resource.name(),
                         c.connection().name());
-                return;
+                return false;
             default:
                 LOG.warn("{}: fence-peer helper returned {}; the disk state of {} stays unknown", resource.name(), code,
                         c.connection().name());
-                return;
+                return false;
         }
         if (c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTED) {
-            return; // connected again meanwhile: the peer reported its real state
+            return true; // connected again meanwhile: the peer reported its real state
         }
         LOG.info("{}: fence-peer helper returned {}: peer disk of {} is now {}", resource.name(), code,
                 c.connection().name(), pdsk.text());
         for (Device d : resource.devices()) {
             check(c.setPeerDeviceState(d.volume(), io.scstdrbd.drbd.model.ReplicationState.OFF, pdsk), "fenced peer");
         }
+        return true;
     }
 
     // ---------------------------------------------------------------- HandlerRunner

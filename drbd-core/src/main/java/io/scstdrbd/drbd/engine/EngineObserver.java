@@ -19,6 +19,13 @@ public interface EngineObserver {
     default void connectionStateChanged(int peerNodeId, ConnState state) {
     }
 
+    /**
+     * An established connection is failing, before its writes in flight are failed and marked out of
+     * sync: the moment a fencing policy that freezes I/O must take hold (on the loop, must not block).
+     */
+    default void connectionFailing(int peerNodeId) {
+    }
+
     default void peerRoleChanged(int peerNodeId, Role role) {
     }
 

@@ -401,6 +401,9 @@ public final class PeerConnection {
             return;
         }
         LOG.warn("{}: connection lost ({}): {}", tag, why.displayName(), reason);
+        if (cstate == ConnState.CONNECTED) {
+            res.observer().connectionFailing(peerId);
+        }
         teardown();
         if (cstate == ConnState.STANDALONE || cstate == ConnState.DISCONNECTING) {
             return;

@@ -26,6 +26,14 @@ public interface ConnectionControl {
 
     void setPathEstablished(Path path, boolean established);
 
+    /**
+     * fencing resource-and-stonith: I/O of the resource is suspended (res_susp_fen) while the
+     * fence-peer handler decides, or resumes (held bios are re-submitted, held completions run).
+     */
+    default StateResult setSuspendedByFencing(boolean suspended) {
+        return StateResult.NOTHING_TO_DO;
+    }
+
     /** The peer's role (Unknown while not connected). */
     StateResult setPeerRole(Role role);
 

@@ -319,7 +319,7 @@ public final class DrbdNode {
     }
 
     private static boolean changed(Snapshot old, Resource r) {
-        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.failIo))) {
+        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.suspFen, r.failIo))) {
             return true;
         }
         for (Device d : r.devices.values()) {
@@ -487,7 +487,7 @@ public final class DrbdNode {
     /** CHANGE notifications for every object whose state differs from the snapshot, in the kernel's order. */
     private void emitChanges(Snapshot old, Resource r) {
         List<Object[]> list = new ArrayList<>();
-        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.failIo))) {
+        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.suspFen, r.failIo))) {
             list.add(new Object[] {r});
         }
         for (Device d : r.devices.values()) {
@@ -1665,8 +1665,14 @@ public final class DrbdNode {
     public AdmResult suspendIo(AdmTarget t, boolean suspend) throws AdmException {
         return locked(() -> {
             Resource r = t.resource();
-            StateResult rv = change(r, false, false, () -> r.suspUser = suspend);
+            StateResult rv = change(r, false, false, () -> {
+                r.suspUser = suspend;
+                if (!suspend) {
+                    r.suspFen = false; // as the kernel's resume-io: the admin takes over from fence-peer
+                }
+            });
             if (!suspend) {
+                r.fencingFreeze(false);
                 for (Device d : r.devices.values()) {
                     if (blockDevices.get(d) instanceof LocalIo io) {
                         defer(io::resumeIo);
@@ -1921,6 +1927,28 @@ public final class DrbdNode {
         @Override
         public StateResult setConnectionState(ConnectionState state) {
             return lockedChange(true, () -> c.cstate(state));
+        }
+
+        @Override
+        public StateResult setSuspendedByFencing(boolean suspended) {
+            Resource r = c.resource();
+            if (suspended) {
+                r.fencingFreeze(true);
+                return lockedChange(true, () -> r.suspFen = true);
+            }
+            StateResult rv = lockedChange(true, () -> r.suspFen = false);
+            r.fencingFreeze(false);
+            List<LocalIo> ios = read(() -> {
+                List<LocalIo> l = new ArrayList<>();
+                for (Device d : r.devices.values()) {
+                    if (blockDevices.get(d) instanceof LocalIo io) {
+                        l.add(io);
+                    }
+                }
+                return l;
+            });
+            ios.forEach(LocalIo::resumeIo);
+            return rv;
         }
 
         @Override

@@ -15,6 +15,13 @@ public final class Resource {
     private volatile NlStruct options;
     private volatile Role role = Role.SECONDARY;
     volatile boolean suspUser;
+    /** I/O suspended by fencing resource-and-stonith (res_susp_fen), as status and events2 show it. */
+    volatile boolean suspFen;
+    /**
+     * The I/O path's own view of the fencing suspension: set on the connection loss itself, before
+     * any write could complete without the peer, and cleared just before the held I/O resumes.
+     */
+    private volatile boolean fencingFreeze;
     volatile boolean failIo;
     /** Primary because a writer opened a device (auto-promote), so the last close demotes. */
     boolean autoPromoted;
@@ -52,6 +59,25 @@ public final class Resource {
 
     public boolean suspendedByUser() {
         return suspUser;
+    }
+
+    public boolean suspendedByFencing() {
+        return suspFen;
+    }
+
+    /** Whether new application I/O waits (suspend-io, or fencing resource-and-stonith in progress). */
+    public boolean ioSuspended() {
+        return suspUser || fencingFreeze;
+    }
+
+    /** Whether completions of writes that failed to reach a peer are held (fencing in progress). */
+    public boolean fencingFreeze() {
+        return fencingFreeze;
+    }
+
+    /** Sets or clears the I/O path's fencing freeze (any thread, no lock: see {@link #fencingFreeze}). */
+    public void fencingFreeze(boolean on) {
+        fencingFreeze = on;
     }
 
     public boolean failIo() {

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** The state fields of one resource and everything in it at one moment (the kernel's [OLD] values). */
 final class Snapshot {
-    record ResState(Role role, boolean suspUser, boolean failIo) {
+    record ResState(Role role, boolean suspUser, boolean suspFen, boolean failIo) {
     }
 
     record ConnState(ConnectionState cstate, Role peerRole) {
@@ -21,7 +21,7 @@ final class Snapshot {
     final Map<Path, Boolean> paths = new IdentityHashMap<>();
 
     Snapshot(Resource r) {
-        res = new ResState(r.role(), r.suspUser, r.failIo);
+        res = new ResState(r.role(), r.suspUser, r.suspFen, r.failIo);
         for (Device d : r.devices.values()) {
             disks.put(d, d.disk());
         }
@@ -44,6 +44,7 @@ final class Snapshot {
     void restore(Resource r) {
         r.role(res.role());
         r.suspUser = res.suspUser();
+        r.suspFen = res.suspFen();
         r.failIo = res.failIo();
         disks.forEach(Device::disk);
         conns.forEach((c, s) -> {

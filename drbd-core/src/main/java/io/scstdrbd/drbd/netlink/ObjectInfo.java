@@ -44,7 +44,7 @@ public final class ObjectInfo {
 
     public static NlStruct resourceInfo(Resource r) {
         return Tlas.RESOURCE_INFO.empty().with("res_role", (long) r.role().code())
-                .with("res_susp", r.suspendedByUser()).with("res_susp_nod", false).with("res_susp_fen", false)
+                .with("res_susp", r.suspendedByUser()).with("res_susp_nod", false).with("res_susp_fen", r.suspendedByFencing())
                 .with("res_susp_quorum", false).with("res_fail_io", r.failIo());
     }
 
@@ -74,7 +74,7 @@ public final class ObjectInfo {
                 .with("dev_bm_writes", l == null ? 0L : l.md().bmWrites())
                 .with("dev_upper_pending", (long) d.upperPending.get())
                 .with("dev_lower_pending", (long) d.lowerPending.get())
-                .with("dev_upper_blocked", d.resource().suspendedByUser())
+                .with("dev_upper_blocked", d.resource().ioSuspended())
                 .with("dev_lower_blocked", false)
                 .with("dev_al_suspended", false)
                 .with("dev_exposed_data_uuid", d.exposedDataUuid());
