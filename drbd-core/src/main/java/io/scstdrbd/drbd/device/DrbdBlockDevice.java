@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.device;
 
 import io.scstdrbd.drbd.meta.ActivityLog;
+import io.scstdrbd.drbd.meta.Bitmap;
 import io.scstdrbd.drbd.meta.MetaData;
 import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.Device;
@@ -214,8 +215,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 return true;
             }
             int slot = pd.bitmapIndex();
-            long first = bio.sector() / 8;
-            long last = (bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1) / 8;
+            long first = Bitmap.bitOfSector(bio.sector());
+            long last = Bitmap.bitOfSector(bio.sector() + Math.max(1, bio.size() >> Bio.SECTOR_SHIFT) - 1);
             long next = slot < 0 ? first : l.md().bitmap().nextSetBit(slot, first);
             return next >= 0 && next <= last;
         }
@@ -481,8 +482,11 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             }
         }
         List<ConnectionDriver> drivers = new ArrayList<>(replicas.size());
+        int withDriver = 0;
         for (PeerDevice pd : replicas) {
-            drivers.add(driverOf(pd));
+            ConnectionDriver drv = driverOf(pd);
+            drivers.add(drv);
+            withDriver += drv == null ? 0 : 1;
         }
         AtomicInteger pending = new AtomicInteger(1 + replicas.size());
         AtomicInteger localError = new AtomicInteger();
@@ -520,8 +524,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         // A disk that is not UpToDate is, or may become, a sync target: its local write waits until the
         // peers have ordered it after their resync requests of the same blocks, so that no older resync
         // data lands on top of it. Otherwise the peers learn of the write before the local part is issued.
-        boolean ordered = device.disk() != DiskState.UP_TO_DATE && drivers.stream().anyMatch(d -> d != null);
-        AtomicInteger unadmitted = new AtomicInteger((int) drivers.stream().filter(d -> d != null).count());
+        boolean ordered = device.disk() != DiskState.UP_TO_DATE && withDriver > 0;
+        AtomicInteger unadmitted = new AtomicInteger(withDriver);
         Runnable admitted = () -> {
             if (unadmitted.decrementAndGet() == 0) {
                 submitLocal.run();

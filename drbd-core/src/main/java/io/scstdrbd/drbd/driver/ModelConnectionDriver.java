@@ -12,6 +12,7 @@ import io.scstdrbd.drbd.model.Path;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.block.BioCallback;
+import io.scstdrbd.kernel.block.BioOp;
 import io.scstdrbd.kernel.errno.Errno;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -197,12 +198,12 @@ final class ModelConnectionDriver implements ConnectionDriver {
             BioCallback done) {
         PeerConnection c = pc;
         PeerDevice pd = c == null ? null : c.device(mpd.device().volume());
-        if (pd == null || bio.op() == io.scstdrbd.kernel.block.BioOp.FLUSH) {
+        if (pd == null || bio.op() == BioOp.FLUSH) {
             whenOrdered.run();
             replicate(mpd, bio, done);
             return;
         }
-        if (bio.op() == io.scstdrbd.kernel.block.BioOp.WRITE) {
+        if (bio.op() == BioOp.WRITE) {
             c.replicateOrdered(pd, bio, whenOrdered, ok -> done.done(bio, ok ? 0 : Errno.EIO));
         } else {
             replicateZeroes(c, pd, bio, whenOrdered, done);
@@ -220,9 +221,8 @@ final class ModelConnectionDriver implements ConnectionDriver {
         c.readFromPeer(pd, bio);
     }
 
-    /** WRITE_ZEROES and DISCARD travel as writes of zeroes, in 1 MiB pieces. */
     /**
-     * {@code whenOrdered} null: unordered (the caller issues its local part itself); otherwise it runs
+     * WRITE_ZEROES and DISCARD travel as writes of zeroes, in 1 MiB pieces. {@code whenOrdered} null: unordered (the caller issues its local part itself); otherwise it runs
      * once every piece holds its range (see {@link PeerConnection#replicateOrdered}).
      */
     private static void replicateZeroes(PeerConnection c, PeerDevice pd, Bio bio, Runnable whenOrdered,
@@ -272,7 +272,7 @@ final class ModelConnectionDriver implements ConnectionDriver {
     @Override
     public void localWriteDone(io.scstdrbd.drbd.model.PeerDevice mpd, Bio bio, int errno) {
         PeerConnection c = pc;
-        if (c != null && (bio.op() == io.scstdrbd.kernel.block.BioOp.WRITE)) {
+        if (c != null && (bio.op() == BioOp.WRITE)) {
             c.localWriteDone(bio);
         }
     }

@@ -1035,11 +1035,7 @@ public final class DrbdNode {
         Resource r = d.resource();
         // a Primary attaching under a connected peer with UpToDate data: the disk comes up Outdated
         // (the kernel's Negotiating), reads go to the peer, and the handshake makes it a sync target
-        boolean upToDatePeer = false;
-        for (PeerDevice pd : d.peerDevices.values()) {
-            upToDatePeer |= pd.peerDisk() == DiskState.UP_TO_DATE
-                    && pd.repl().code() >= ReplicationState.ESTABLISHED.code();
-        }
+        boolean upToDatePeer = StateRules.accessible(DiskState.DISKLESS, d.peerDevices.values(), null);
         boolean primaryUnderPeer = r.role() == Role.PRIMARY && upToDatePeer;
         if (r.role() == Role.PRIMARY && !upToDatePeer && d.exposedDataUuid != 0
                 && UuidOps.masked(d.exposedDataUuid) != UuidOps.masked(sb0.currentUuid())) {
@@ -1673,14 +1669,19 @@ public final class DrbdNode {
             });
             if (!suspend) {
                 r.fencingFreeze(false);
-                for (Device d : r.devices.values()) {
-                    if (blockDevices.get(d) instanceof LocalIo io) {
-                        defer(io::resumeIo);
-                    }
-                }
+                resumeHeldIo(r);
             }
             return AdmResult.of(rv);
         });
+    }
+
+    /** After the lock: every device of {@code r} re-submits its held bios and runs its held completions. */
+    private void resumeHeldIo(Resource r) {
+        for (Device d : r.devices.values()) {
+            if (blockDevices.get(d) instanceof LocalIo io) {
+                defer(io::resumeIo);
+            }
+        }
     }
 
     /** PAUSE_SYNC / RESUME_SYNC. */
@@ -1936,19 +1937,16 @@ public final class DrbdNode {
                 r.fencingFreeze(true);
                 return lockedChange(true, () -> r.suspFen = true);
             }
-            StateResult rv = lockedChange(true, () -> r.suspFen = false);
-            r.fencingFreeze(false);
-            List<LocalIo> ios = read(() -> {
-                List<LocalIo> l = new ArrayList<>();
-                for (Device d : r.devices.values()) {
-                    if (blockDevices.get(d) instanceof LocalIo io) {
-                        l.add(io);
-                    }
-                }
-                return l;
-            });
-            ios.forEach(LocalIo::resumeIo);
-            return rv;
+            try {
+                return locked(() -> {
+                    StateResult rv = change(r, true, false, () -> r.suspFen = false);
+                    r.fencingFreeze(false);
+                    resumeHeldIo(r);
+                    return rv;
+                });
+            } catch (AdmException e) {
+                return StateResult.UNKNOWN_ERROR;
+            }
         }
 
         @Override
