@@ -192,6 +192,61 @@ class ReplicationCrashSystemTest {
         }
     }
 
+    /**
+     * With fencing, a Secondary whose peer is out of reach may not become Primary until fence-peer
+     * has outdated that peer (SS_PRIMARY_NOP): a handler that fails keeps it Secondary with the
+     * kernel's message; one that answers "outdated" (4) lets the promotion through, the peer's disk
+     * is then Outdated, and the peer resyncs from the new Primary when it comes back.
+     */
+    @Test
+    void promotionWithUnreachablePeerRunsFencePeerFirst() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("fencepromote", 17768, "32M")) {
+            n.net = "protocol C; fencing resource-only;";
+            Path calls = n.work().resolve("helper-calls");
+            Files.deleteIfExists(calls);
+            Path answer = n.work().resolve("fence-answer");
+            Files.writeString(answer, "1\n");
+            Path helper = n.work().resolve("fence-helper.sh");
+            Files.writeString(helper, "#!/bin/sh\necho \"$__DRBD_NODE__ $1 $2 peer=$DRBD_PEER_NODE_ID\" >> " + calls + "\n"
+                    + "[ \"$1\" = fence-peer ] && exit $(cat " + answer + ")\nexit 0\n");
+            Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            n.upConnected();
+            Files.writeString(n.a.daemon.path("sys/module/drbd/parameters/usermode_helper"), helper.toString());
+            n.a.adm("primary", "--force", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.a.adm("secondary", "r0").ok();
+            assertTrue(!Files.exists(calls) || !Files.readString(calls).contains("fence-peer"),
+                    "fence-peer ran although the peer was connected");
+
+            n.b.kill();
+            n.a.awaitStatus(s -> s.contains("beta connection:Connecting"), Duration.ofSeconds(20));
+            Cmd.Result refused = n.a.adm("primary", "r0");
+            assertEquals(11, refused.exit(), refused.output());
+            assertTrue(refused.output().contains("(-7) Refusing to be Primary while peer is not outdated"),
+                    refused.output());
+            ReplicationFailuresSystemTest.awaitFile(calls, "alpha fence-peer r0 peer=1");
+            assertTrue(n.a.status().startsWith("r0 role:Secondary\n"), n.a.status());
+            assertEquals("UpToDate/DUnknown\n", n.a.adm("dstate", "r0").output());
+
+            Files.writeString(answer, "4\n");
+            n.a.adm("primary", "r0").ok();
+            assertTrue(n.a.status().startsWith("r0 role:Primary\n"), n.a.status());
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+            assertTrue(n.a.daemon.logText().contains("fence-peer returned 4: peer disk of beta is now Outdated"),
+                    n.a.daemon.tail());
+            Cmd.run("dd", "if=/dev/urandom", "of=" + n.a.drbd1(), "bs=64k", "count=16", "oflag=direct",
+                    "conv=notrunc", "status=none").ok();
+
+            n.b.start();
+            n.b.up();
+            n.awaitInSync(Duration.ofMinutes(1));
+            List<Long> bits = n.a.resyncBits();
+            assertTrue(bits.size() == 2 && bits.get(1) > 0, "no resync toward the fenced peer: " + bits);
+            n.assertSameData("after the fenced peer came back");
+        }
+    }
+
     /** Block i: 512 copies of the long (i * 0x9E3779B97F4A7C15L + 1). */
     private static byte[] pattern(int blocks) {
         ByteBuffer b = ByteBuffer.allocate(blocks * 4096);

@@ -1289,7 +1289,107 @@ public final class DrbdNode {
 
     /** PRIMARY / SECONDARY (drbd_set_role). */
     public AdmResult setRole(AdmTarget t, Role role, boolean force) throws AdmException {
-        return locked(() -> setRoleLocked(t.resource(), role, force, false));
+        Resource r = t.resource();
+        AdmResult res = locked(() -> setRoleLocked(r, role, force, false));
+        if (role != Role.PRIMARY || res.retCode() != StateResult.PRIMARY_NOP.code()) {
+            return res;
+        }
+        // fencing: a peer out of reach may hold data this node lacks; as the kernel's drbd_set_role,
+        // fence-peer must outdate it first (or --force declares it outdated), then the promotion retries
+        List<Connection> unfenced = read(() -> unfencedPeers(r));
+        boolean fenced = !unfenced.isEmpty();
+        for (Connection c : unfenced) {
+            fenced &= fencePeer(r, c);
+        }
+        if (!fenced && force) {
+            locked(() -> {
+                LOG.warn("{}: Forced into split brain situation!", r.name());
+                for (Connection c : unfencedPeers(r)) {
+                    markPeerDisk(r, c, DiskState.OUTDATED);
+                }
+                return null;
+            });
+        } else if (!fenced) {
+            LOG.warn("{}: Refusing to be Primary while peer is not outdated (fence-peer did not outdate it)", r.name());
+            return res;
+        }
+        return locked(() -> resources.get(r.name()) != r ? new AdmResult(ERR_RES_NOT_KNOWN, List.of())
+                : setRoleLocked(r, role, force, false));
+    }
+
+    /** Connections with fencing whose peer is out of reach with a disk that may be newer. Under the lock. */
+    private static List<Connection> unfencedPeers(Resource r) {
+        List<Connection> l = new ArrayList<>();
+        for (Connection c : r.connections.values()) {
+            if (c.netConf().num("fencing_policy") < StateRules.FENCING_RESOURCE
+                    || c.cstate() == ConnectionState.CONNECTED) {
+                continue;
+            }
+            for (PeerDevice pd : c.peerDevices.values()) {
+                if (StateRules.primaryWithUnfencedPeer(Role.PRIMARY, pd.repl(), pd.peerDisk())) {
+                    l.add(c);
+                    break;
+                }
+            }
+        }
+        return l;
+    }
+
+    /**
+     * Runs fence-peer for one peer and waits for it, outside the lock (its completion takes it):
+     * exit 3 means the peer is Inconsistent, 4 outdated, 5 unreachable (taken as outdated), 7
+     * shot; anything else leaves the peer's disk unknown. True when the peer's disk was settled.
+     */
+    private boolean fencePeer(Resource r, Connection c) throws AdmException {
+        int code = awaitUnlocked(callHelper(r, null, c, "fence-peer"));
+        DiskState pdsk = switch (code) {
+            case 3 -> DiskState.INCONSISTENT;
+            case 4, 5, 7 -> DiskState.OUTDATED;
+            default -> null;
+        };
+        if (pdsk == null) {
+            LOG.warn("{}: fence-peer for {} returned {}: its disk state stays unknown", r.name(), c.name(), code);
+            return false;
+        }
+        return locked(() -> {
+            if (resources.get(r.name()) == r && r.connections.containsValue(c)
+                    && c.cstate() != ConnectionState.CONNECTED) {
+                LOG.info("{}: fence-peer returned {}: peer disk of {} is now {}", r.name(), code, c.name(), pdsk.text());
+                markPeerDisk(r, c, pdsk);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Waits for a helper with the model lock released however deep this thread holds it (admin
+     * commands run under it): the helper's completion takes the lock, and so may the commands the
+     * helper itself runs. The kernel likewise waits for fence-peer outside its state lock. Callers
+     * re-check what they rely on afterwards.
+     */
+    private int awaitUnlocked(CompletableFuture<Integer> helper) {
+        int holds = lock.getHoldCount();
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            return helper.join();
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
+        }
+    }
+
+    private void markPeerDisk(Resource r, Connection c, DiskState pdsk) {
+        StateResult rv = change(r, false, false, () -> {
+            for (PeerDevice pd : c.peerDevices.values()) {
+                pd.peerDisk(pdsk);
+            }
+        });
+        if (!rv.ok() && rv != StateResult.NOTHING_TO_DO) {
+            LOG.warn("{}: peer disk of {} not changed to {}: {}", r.name(), c.name(), pdsk.text(), rv);
+        }
     }
 
     private AdmResult setRoleLocked(Resource r, Role role, boolean force, boolean auto) {

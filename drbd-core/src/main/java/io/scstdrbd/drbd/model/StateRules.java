@@ -32,6 +32,18 @@ final class StateRules {
         return StateResult.SUCCESS;
     }
 
+    /** fencing resource-only or resource-and-stonith (net option "fencing", the kernel's FP_RESOURCE). */
+    static final long FENCING_RESOURCE = 1;
+
+    /**
+     * A Primary that does not replicate to a peer whose disk may hold data it does not have: with
+     * fencing, a node may become that only after fence-peer has outdated the peer (SS_PRIMARY_NOP).
+     */
+    static boolean primaryWithUnfencedPeer(Role role, ReplicationState repl, DiskState peerDisk) {
+        return role == Role.PRIMARY && repl.code() < ReplicationState.ESTABLISHED.code()
+                && peerDisk.code() > DiskState.OUTDATED.code();
+    }
+
     static boolean accessible(DiskState disk, Iterable<PeerDevice> pds, Snapshot old) {
         if (disk == DiskState.UP_TO_DATE) {
             return true;
@@ -131,6 +143,11 @@ final class StateRules {
                         && nrepl.code() > ReplicationState.ESTABLISHED.code()
                         && pd.peerDisk().code() < DiskState.INCONSISTENT.code()) {
                     return StateResult.NO_REMOTE_DISK;
+                }
+                if (pd.connection().netConf().num("fencing_policy") >= FENCING_RESOURCE
+                        && !primaryWithUnfencedPeer(oRole, orepl, o.peerDisk())
+                        && primaryWithUnfencedPeer(nRole, nrepl, pd.peerDisk())) {
+                    return StateResult.PRIMARY_NOP;
                 }
                 if (nrepl.isVerify() && orepl != nrepl && pd.connection().netConf().str("verify_alg").isEmpty()) {
                     return StateResult.NO_VERIFY_ALG;

@@ -80,6 +80,51 @@ class DrbdNodeTest {
         }
     }
 
+    /**
+     * fencing resource-only: promotion with the peer's disk unknown runs fence-peer first; only an
+     * answer that settles the peer's disk (or --force) lets it through (SS_PRIMARY_NOP otherwise).
+     */
+    @Test
+    void promotionWithFencingOutdatesTheUnreachablePeerFirst() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.netOptions = Tlas.NET_CONF.empty().with("fencing_policy", 1L);
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            PeerDevice pd = d.resource().connection(1).peerDevices.get(0);
+            f.helperExit = 1;
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, true).retCode());
+            assertEquals(1, fencePeerCalls(f), "--force asks fence-peer first");
+            assertEquals(DiskState.OUTDATED, pd.peerDisk(), "forced into split brain: the peer counts as outdated");
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            assertEquals(1, fencePeerCalls(f), "an outdated peer needs no fencing");
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+
+            f.node.locked(() -> {
+                pd.peerDisk(DiskState.UNKNOWN);
+                return null;
+            });
+            assertEquals(StateResult.PRIMARY_NOP.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            assertEquals(2, fencePeerCalls(f));
+            assertEquals(Role.SECONDARY, d.resource().role());
+            assertEquals(DiskState.UNKNOWN, pd.peerDisk());
+            f.helperExit = 6; // the peer is Primary: never outdated
+            assertEquals(StateResult.PRIMARY_NOP.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            f.helperExit = 4;
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            assertEquals(4, fencePeerCalls(f));
+            assertEquals(Role.PRIMARY, d.resource().role());
+            assertEquals(DiskState.OUTDATED, pd.peerDisk());
+            assertEquals("1", f.helperEnv.get(f.helperEnv.size() - 1).get("DRBD_PEER_NODE_ID"));
+        }
+    }
+
+    private static long fencePeerCalls(ModelFixture f) {
+        synchronized (f.helperCalls) {
+            return f.helperCalls.stream().filter(c -> c[0].equals("fence-peer")).count();
+        }
+    }
+
     @Test
     void demotionAndDetachFollowTheKernelsRules() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {

@@ -31,6 +31,10 @@ public final class ModelFixture implements AutoCloseable {
     public final List<String[]> helperCalls = new ArrayList<>();
     public final List<Map<String, String>> helperEnv = new ArrayList<>();
     private final List<FileBlockDevice> disks = new ArrayList<>();
+    /** The exit code every helper call returns. */
+    public volatile int helperExit;
+    /** Net options merged into the peer {@link #up} creates (e.g. fencing), or null. */
+    public NlStruct netOptions;
 
     public ModelFixture(Path dir, ModelEvents events) {
         this.dir = dir;
@@ -44,7 +48,7 @@ public final class ModelFixture implements AutoCloseable {
             helperCalls.add(new String[] {cmd, res});
             helperEnv.add(env);
         }
-        return CompletableFuture.completedFuture(0);
+        return CompletableFuture.completedFuture(helperExit);
     }
 
     /** A backing device NAME with fresh internal metadata for 2 peers. */
@@ -66,8 +70,9 @@ public final class ModelFixture implements AutoCloseable {
     public Device up(String res, int minor, String disk, boolean connect, NlStruct diskOptions) throws Exception {
         check(node.newResource(res, Tlas.RESOURCE_OPTS.empty().with("node_id", 0L)));
         check(node.newMinor(target(minor, res, 0, null, AdmTarget.NEED_RESOURCE), Tlas.DEVICE_CONF.empty()));
+        NlStruct nc = Tlas.NET_CONF.empty().with("name", "peer");
         check(node.newPeer(target(-1, res, null, 1, AdmTarget.NEED_PEER_NODE),
-                Tlas.NET_CONF.empty().with("name", "peer")));
+                netOptions == null ? nc : nc.merge(netOptions)));
         check(node.newPath(target(-1, res, null, 1, AdmTarget.NEED_CONNECTION),
                 io.scstdrbd.drbd.model.Path.sockaddrIn(new InetSocketAddress("127.0.0.1", 17798)),
                 io.scstdrbd.drbd.model.Path.sockaddrIn(new InetSocketAddress("127.0.0.2", 17798))));
