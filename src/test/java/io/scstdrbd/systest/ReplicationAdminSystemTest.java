@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The admin commands of a connected pair, with drbd-utils 9.22 on two daemons: new-current-uuid
- * --clear-bitmap right after create-md and up (both UpToDate, no initial sync), invalidate on the
+ * --clear-bitmap right after create-md and up (both UpToDate, no initial sync; --force-resync in
+ * its own test: a full initial sync without a promotion), invalidate on the
  * Secondary (full resync with it as SyncTarget), invalidate-remote on the Primary (full resync with
  * it as SyncSource), invalidate on the Primary (a Primary SyncTarget), and pause-sync / resume-sync on either side of a running resync (PausedSyncS /
  * PausedSyncT on both, resync-suspended:user here and :peer there, no progress while paused). Before
@@ -115,6 +116,38 @@ class ReplicationAdminSystemTest {
             List<Long> five = List.of(fullBits, fullBits, fullBits, fullBits, fullBits);
             assertEquals(five, a.resyncBits());
             assertEquals(five, b.resyncBits());
+        }
+    }
+
+    /**
+     * new-current-uuid --force-resync right after create-md and up, connected: this node becomes
+     * UpToDate with a new data generation and the peer SyncTarget of a full sync, without a promotion.
+     */
+    @Test
+    void forceResyncRightAfterCreateMdSyncsEverything() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("forcers", 17769, "32M")) {
+            n.upConnected();
+            n.a.awaitStatus(s -> s.contains("peer-disk:Inconsistent"), Duration.ofSeconds(10));
+            long size = n.a.dataBytes();
+            long fullBits = (size + 4095) / 4096;
+            corruptBeta(n, 100, 5);
+            corruptBeta(n, fullBits - 1, 6);
+            assertNotEquals(n.a.md5(size), n.b.md5(size));
+
+            n.a.adm("new-current-uuid", "--force-resync", "r0/0").ok();
+            n.awaitInSync(Duration.ofSeconds(30));
+            assertEquals("r0 role:Secondary\n  disk:UpToDate\n  beta role:Secondary\n    peer-disk:UpToDate\n\n",
+                    n.a.status());
+            assertEquals(List.of(fullBits), n.a.resyncBits(), "alpha was the source of a full sync");
+            assertEquals(List.of(fullBits), n.b.resyncBits(), "beta was its target");
+            n.assertSameData("after new-current-uuid --force-resync");
+            // one data generation on both now: a reconnect finds nothing to resync
+            n.b.adm("disconnect", "r0").ok();
+            n.b.adm("connect", "r0").ok();
+            n.awaitConnected();
+            n.awaitInSync(Duration.ofSeconds(20));
+            assertEquals(List.of(fullBits), n.b.resyncBits(), "no resync after the reconnect");
         }
     }
 

@@ -134,6 +134,14 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
+    public void forceResync(Device device) {
+        PeerConnection c = pc;
+        if (c != null) {
+            c.forceResync(device.volume());
+        }
+    }
+
+    @Override
     public void skipInitialSync(Device device) {
         PeerConnection c = pc;
         if (c != null) {

@@ -986,6 +986,19 @@ public final class PeerConnection {
     }
 
     /**
+     * new-current-uuid --force-resync while connected: tells the peer the new current UUID with
+     * UUID_FLAG_RESYNC and this node's UpToDate disk; the peer, just created, becomes SyncTarget.
+     */
+    public void forceResync(int vnr) {
+        res.onLoop(() -> {
+            PeerDevice pd = devices.get(vnr);
+            if (pd != null && isConnected()) {
+                pd.handshake().announceForcedResync();
+            }
+        });
+    }
+
+    /**
      * new-current-uuid --clear-bitmap while connected: tells the peer the new current UUID with
      * UUID_FLAG_SKIP_INITIAL_SYNC (before anything announces the new disk state) so that a peer
      * with just-created metadata takes it and becomes UpToDate without a resync.

@@ -250,6 +250,19 @@ final class VolumeHandshake {
         local().persist();
     }
 
+    /**
+     * This node took a new current UUID with UpToDate data; the peer, just created, is to resync.
+     * UUID_FLAG_RESYNC makes a kernel DRBD 9 compare the UUIDs again; our own peers do so on the
+     * P_STATE that reports this node UpToDate while they are Inconsistent.
+     */
+    void announceForcedResync() {
+        if (pd.repl() != ReplState.ESTABLISHED) {
+            return;
+        }
+        sendUuids(WireConstants.UUID_FLAG_RESYNC);
+        pd.sendState();
+    }
+
     /** This node cleared its bitmap with a new current UUID: the peer may skip its initial sync. */
     void announceSkipInitialSync() {
         if (pd.repl() != ReplState.ESTABLISHED) {

@@ -110,6 +110,13 @@ public interface ConnectionDriver {
     default void skipInitialSync(Device device) {
     }
 
+    /**
+     * {@code new-current-uuid --force-resync} while connected: announce the device's new current
+     * UUID with UUID_FLAG_RESYNC, so that the peer compares UUIDs again and becomes SyncTarget.
+     */
+    default void forceResync(Device device) {
+    }
+
     /** The connection is being deleted: release every resource. */
     void close();
 }

@@ -1670,10 +1670,11 @@ public final class DrbdNode {
             if (l == null) {
                 throw new AdmException(ERR_NO_DISK, null);
             }
-            // connected peers are allowed only for "skip the initial sync": both sides just created
+            // connected peers are allowed only right after create-md: skip (--clear-bitmap) or force
+            // (--force-resync) the initial sync
             List<PeerDevice> skipping = new ArrayList<>();
             for (PeerDevice pd : d.peerDevices.values()) {
-                if (clearBitmap && pd.repl() == ReplicationState.ESTABLISHED
+                if ((clearBitmap || forceResync) && pd.repl() == ReplicationState.ESTABLISHED
                         && l.md().superblock().currentUuid() == Superblock.UUID_JUST_CREATED) {
                     skipping.add(pd);
                 } else if (pd.repl() != ReplicationState.OFF) {
@@ -1689,6 +1690,15 @@ public final class DrbdNode {
             }
             if (forceResync) {
                 change(d.resource(), false, false, () -> d.disk(DiskState.UP_TO_DATE));
+                // a connected peer with a disk becomes SyncTarget of a full sync from this node
+                for (PeerDevice pd : skipping) {
+                    ConnectionDriver drv = pd.connection().driver;
+                    if (drv != null && pd.peerDisk().code() >= DiskState.INCONSISTENT.code()
+                            && pd.peerDisk() != DiskState.UNKNOWN) {
+                        LOG.info("{}: forcing the initial sync", pd);
+                        defer(() -> drv.forceResync(d));
+                    }
+                }
             }
             if (clearBitmap) {
                 for (int slot = 0; slot < l.md().bitmap().slots(); slot++) {
