@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * drbdadm verify with verify-alg finds a block that differs behind DRBD's back (changed in the
- * Secondary's backing store) and marks it out of sync; the next connect resyncs it. With csums-alg,
+ * Secondary's backing store) and marks it out of sync; the next connect resyncs it, and so do
+ * invalidate / invalidate-remote --reset-bitmap=no without a reconnect (only the marked block). With csums-alg,
  * a resync skips the blocks whose checksums are equal and transfers only the changed ones. Also
  * protocols A and B replicate (asynchronously acknowledged writes reach the peer).
  */
@@ -28,12 +29,7 @@ class ReplicationVerifySystemTest {
             long size = n.a.dataBytes();
 
             // behind DRBD's back: change one block in beta's image (the ram backend maps that file)
-            byte[] junk = new byte[4096];
-            new Random(3).nextBytes(junk);
-            try (RandomAccessFile f = new RandomAccessFile(n.b.image.toFile(), "rw")) {
-                f.seek(1000L * 4096);
-                f.write(junk);
-            }
+            corruptBeta(n, 1000, 3);
             assertNotEquals(n.a.md5(size), n.b.md5(size));
 
             n.a.adm("verify", "r0").ok();
@@ -48,6 +44,37 @@ class ReplicationVerifySystemTest {
             List<Long> bits = n.a.resyncBits();
             assertEquals(1L, bits.get(bits.size() - 1));
             n.assertSameData("after verify and reconnect");
+
+            // invalidate --reset-bitmap=no on the target, then invalidate-remote --reset-bitmap=no on
+            // the source: each resyncs only the block the verify before it marked, without a reconnect
+            corruptBeta(n, 1500, 4);
+            n.a.adm("verify", "r0").ok();
+            awaitVerifyDone(n, 2);
+            n.a.awaitStatus(s -> !s.contains("replication:Verify"), Duration.ofSeconds(30));
+            assertNotEquals(n.a.md5(size), n.b.md5(size));
+            int before = n.b.resyncBits().size();
+            n.b.adm("invalidate", "--reset-bitmap=no", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            for (int i = 0; i < 100 && n.b.resyncBits().size() == before; i++) {
+                Thread.sleep(100);
+            }
+            assertEquals(1L, n.b.resyncBits().get(before), "only the marked block: " + n.b.resyncBits());
+            assertEquals("UpToDate/UpToDate\n", n.b.adm("dstate", "r0").output());
+            n.assertSameData("after invalidate --reset-bitmap=no");
+
+            corruptBeta(n, 1600, 5);
+            n.a.adm("verify", "r0").ok();
+            awaitVerifyDone(n, 3);
+            n.a.awaitStatus(s -> !s.contains("replication:Verify"), Duration.ofSeconds(30));
+            before = n.a.resyncBits().size();
+            n.a.adm("invalidate-remote", "--reset-bitmap=no", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            for (int i = 0; i < 100 && n.a.resyncBits().size() == before; i++) {
+                Thread.sleep(100);
+            }
+            assertEquals(1L, n.a.resyncBits().get(before), "only the marked block: " + n.a.resyncBits());
+            n.assertSameData("after invalidate-remote --reset-bitmap=no");
+            bits = n.a.resyncBits();
 
             // csums: 40 blocks rewritten with what they held, 2 really changed
             n.a.adm("disconnect", "r0").ok();
@@ -104,6 +131,24 @@ class ReplicationVerifySystemTest {
                 String show = n.a.setup("show", "r0").ok().output();
                 assertTrue(show.matches("(?s).*protocol\\s+" + proto + ";.*"), show);
             }
+        }
+    }
+
+    /** Waits for the n-th "verify done" line of alpha reporting one block out of sync. */
+    private static void awaitVerifyDone(TwoNodes n, long count) throws InterruptedException {
+        String line = "online verify done; 1 blocks of 4 KiB found out of sync";
+        for (int i = 0; i < 600 && n.a.daemon.countLog(line) < count; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(count, n.a.daemon.countLog(line), n.a.daemon.tail());
+    }
+
+    private static void corruptBeta(TwoNodes n, long block, long seed) throws Exception {
+        byte[] junk = new byte[4096];
+        new Random(seed).nextBytes(junk);
+        try (RandomAccessFile f = new RandomAccessFile(n.b.image.toFile(), "rw")) {
+            f.seek(block * 4096);
+            f.write(junk);
         }
     }
 }

@@ -126,6 +126,23 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startBitmapResync(
+            io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean asTarget) {
+        PeerConnection c = pc;
+        if (c == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
+        }
+        return c.startBitmapResync(peerDevice.device().volume(), asTarget).thenApply(ModelStates::result);
+    }
+
+    @Override
+    public int agreedProtocol() {
+        PeerConnection c = pc;
+        return c == null || !c.isConnected() ? 0 : c.agreedVersion();
+    }
+
+    @Override
     public void resyncPausedByUser(io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean paused) {
         PeerConnection c = pc;
         if (c != null) {

@@ -975,6 +975,14 @@ public final class PeerConnection {
         return stateRequests.startFullSync(vnr, asTarget);
     }
 
+    /**
+     * invalidate / invalidate-remote with --reset-bitmap=no (protocol 120 and later): a resync of
+     * the blocks the bitmaps already mark, agreed with the peer (WFBitMapT / WFBitMapS).
+     */
+    public CompletableFuture<StateResult> startBitmapResync(int vnr, boolean asTarget) {
+        return stateRequests.startBitmapResync(vnr, asTarget);
+    }
+
     /** drbdadm pause-sync / resume-sync toward this peer on one volume (the user_isp flag). */
     public void setResyncPausedByUser(int vnr, boolean paused) {
         res.onLoop(() -> {

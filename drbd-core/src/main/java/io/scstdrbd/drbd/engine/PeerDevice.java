@@ -496,6 +496,26 @@ public final class PeerDevice {
         }));
     }
 
+    /**
+     * The cluster agreed on WFBitMapT ({@code asTarget}) or WFBitMapS without resetting the bitmap
+     * (invalidate --reset-bitmap=no): the bitmaps are exchanged as after a handshake and only the
+     * blocks they mark are resynced.
+     */
+    void startBitmapResync(boolean asTarget) {
+        fullSyncRequested = false;
+        if (repl != ReplState.ESTABLISHED) {
+            LOG.warn("{}: bitmap-based resync agreed in replication state {}; ignored", tag, repl.displayName());
+            return;
+        }
+        LOG.info("{}: resync of the blocks the bitmaps mark, as {}", tag, asTarget ? "SyncTarget" : "SyncSource");
+        setRepl(asTarget ? ReplState.WF_BITMAP_T : ReplState.WF_BITMAP_S);
+        bitmaps.expect();
+        sendState();
+        if (!asTarget) {
+            bitmaps.send();
+        }
+    }
+
     // ================================================================== pause-sync / resume-sync
 
     void setUserPaused(boolean paused) {

@@ -39,9 +39,11 @@ final class PeerStateChanges {
                 }
             }
         }
-        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
+        if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T
+                || in.repl() == ReplState.WF_BITMAP_S || in.repl() == ReplState.WF_BITMAP_T) {
+            boolean asTarget = in.repl() == ReplState.STARTING_SYNC_T || in.repl() == ReplState.WF_BITMAP_T;
             for (PeerDevice pd : volumeDevices(volume)) {
-                StateResult r = fullSyncAllowed(pd, in.repl() == ReplState.STARTING_SYNC_T);
+                StateResult r = fullSyncAllowed(pd, asTarget);
                 if (!r.isSuccess()) {
                     return r;
                 }
@@ -97,6 +99,11 @@ final class PeerStateChanges {
         if (in.repl() == ReplState.STARTING_SYNC_S || in.repl() == ReplState.STARTING_SYNC_T) {
             for (PeerDevice pd : volumeDevices(volume)) {
                 pd.startFullSync(in.repl() == ReplState.STARTING_SYNC_T);
+            }
+        }
+        if (in.repl() == ReplState.WF_BITMAP_S || in.repl() == ReplState.WF_BITMAP_T) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                pd.startBitmapResync(in.repl() == ReplState.WF_BITMAP_T);
             }
         }
         if (in.disconnect()) {

@@ -141,6 +141,36 @@ final class StateChangeRequests {
      * agree on StartingSyncT / StartingSyncS (two-phase commit, or P_STATE_CHG_REQ in the 8.4
      * dialect), then runs a full resync of the volume. Completes with the result of the state change.
      */
+    CompletableFuture<StateResult> startBitmapResync(int vnr, boolean asTarget) {
+        CompletableFuture<StateResult> out = new CompletableFuture<>();
+        res.onLoop(() -> {
+            PeerDevice pd = conn.device(vnr);
+            if (pd == null || !conn.isConnected()) {
+                out.complete(StateResult.NEED_CONNECTION);
+                return;
+            }
+            StateResult allowed = stateChanges.fullSyncAllowed(pd, asTarget);
+            if (!allowed.isSuccess() || conn.dialect84() || conn.agreedVersion() < 120) {
+                out.complete(allowed.isSuccess() ? StateResult.NOT_SUPPORTED : allowed);
+                return;
+            }
+            ReplState want = asTarget ? ReplState.WF_BITMAP_T : ReplState.WF_BITMAP_S;
+            pd.fullSyncRequested(true);
+            twoPhaseCommit.start(TwoPhaseCommit.Kind.RESYNC, vnr, StateIntent.connRequest(want.code()))
+                    .whenComplete((r, e) -> res.onLoop(() -> {
+                        StateResult rr = e != null ? StateResult.TIMEOUT : r;
+                        if (rr.isSuccess() && conn.isConnected()) {
+                            pd.startBitmapResync(asTarget);
+                        } else {
+                            pd.fullSyncRequested(false);
+                            rr = rr.isSuccess() ? StateResult.NEED_CONNECTION : rr;
+                        }
+                        out.complete(rr);
+                    }));
+        });
+        return out;
+    }
+
     CompletableFuture<StateResult> startFullSync(int vnr, boolean asTarget) {
         CompletableFuture<StateResult> out = new CompletableFuture<>();
         res.onLoop(() -> {

@@ -43,6 +43,10 @@ record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, Dis
                 repl = ReplState.STARTING_SYNC_T;
             } else if (c == ReplState.STARTING_SYNC_T.code()) {
                 repl = ReplState.STARTING_SYNC_S;
+            } else if (c == ReplState.WF_BITMAP_S.code()) {
+                repl = ReplState.WF_BITMAP_T;
+            } else if (c == ReplState.WF_BITMAP_T.code()) {
+                repl = ReplState.WF_BITMAP_S;
             }
         }
         StringBuilder d = new StringBuilder();

@@ -99,6 +99,20 @@ public interface ConnectionDriver {
         return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
     }
 
+    /**
+     * The same with {@code --reset-bitmap=no}: only the blocks the bitmaps already mark are
+     * resynced (needs protocol 120, see {@link #agreedProtocol}); the default refuses.
+     */
+    default java.util.concurrent.CompletableFuture<StateResult> startBitmapResync(PeerDevice peerDevice,
+            boolean asTarget) {
+        return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
+    }
+
+    /** The protocol version agreed with the connected peer, 0 when not connected. */
+    default int agreedProtocol() {
+        return 0;
+    }
+
     /** {@code pause-sync} / {@code resume-sync}: the user suspension flag of a peer device changed. */
     default void resyncPausedByUser(PeerDevice peerDevice, boolean paused) {
     }

@@ -1,5 +1,6 @@
 package io.scstdrbd.drbd.model;
 
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_APV_TOO_LOW;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DATA_NOT_CURRENT;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISCARD_IMPOSSIBLE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISK_CONFIGURED;
@@ -345,6 +346,12 @@ public final class DrbdNode {
         return false;
     }
 
+    /** A peer disk that receives the writes: Inconsistent, Consistent or UpToDate. */
+    private static boolean hadPeerData(DiskState pdsk) {
+        return pdsk.code() >= DiskState.INCONSISTENT.code() && pdsk != DiskState.UNKNOWN
+                && pdsk != DiskState.OUTDATED;
+    }
+
     /** Consequences of a committed change: metadata flags and UUIDs, then events (w_after_state_change). */
     private void afterStateChange(Snapshot old, Resource r) {
         Role oRole = old.res.role();
@@ -358,8 +365,9 @@ public final class DrbdNode {
             boolean createNewUuid = oRole == Role.SECONDARY && nRole == Role.PRIMARY;
             for (PeerDevice pd : d.peerDevices.values()) {
                 Snapshot.PdState o = old.pds.get(pd);
-                boolean lostPeerData = o.peerDisk() == DiskState.UP_TO_DATE
-                        && pd.peerDisk().code() < DiskState.UP_TO_DATE.code();
+                // the kernel's lost_contact_to_peer_data: a peer becoming SyncTarget (Inconsistent)
+                // keeps up with the writes and needs no new data generation
+                boolean lostPeerData = hadPeerData(o.peerDisk()) && !hadPeerData(pd.peerDisk());
                 if (lostPeerData && nRole == Role.PRIMARY && d.dataAccessible()) {
                     createNewUuid = true;
                 }
@@ -1336,12 +1344,16 @@ public final class DrbdNode {
     }
 
     /**
-     * Runs fence-peer for one peer and waits for it, outside the lock (its completion takes it):
+     * Runs fence-peer for one peer and waits for it:
      * exit 3 means the peer is Inconsistent, 4 outdated, 5 unreachable (taken as outdated), 7
      * shot; anything else leaves the peer's disk unknown. True when the peer's disk was settled.
      */
     private boolean fencePeer(Resource r, Connection c) throws AdmException {
-        int code = awaitUnlocked(callHelper(r, null, c, "fence-peer"));
+        // outside the lock: the helper's completion takes it, and so may the commands the helper runs
+        CompletableFuture<Integer> helper = callHelper(r, null, c, "fence-peer");
+        int[] exit = {-1};
+        withoutLock(() -> exit[0] = helper.join());
+        int code = exit[0];
         DiskState pdsk = switch (code) {
             case 3 -> DiskState.INCONSISTENT;
             case 4, 5, 7 -> DiskState.OUTDATED;
@@ -1359,26 +1371,6 @@ public final class DrbdNode {
             }
             return true;
         });
-    }
-
-    /**
-     * Waits for a helper with the model lock released however deep this thread holds it (admin
-     * commands run under it): the helper's completion takes the lock, and so may the commands the
-     * helper itself runs. The kernel likewise waits for fence-peer outside its state lock. Callers
-     * re-check what they rely on afterwards.
-     */
-    private int awaitUnlocked(CompletableFuture<Integer> helper) {
-        int holds = lock.getHoldCount();
-        for (int i = 0; i < holds; i++) {
-            lock.unlock();
-        }
-        try {
-            return helper.join();
-        } finally {
-            for (int i = 0; i < holds; i++) {
-                lock.lock();
-            }
-        }
     }
 
     private void markPeerDisk(Resource r, Connection c, DiskState pdsk) {
@@ -1572,17 +1564,24 @@ public final class DrbdNode {
                 return AdmResult.of(StateResult.NEED_CONNECTION);
             }
             if (!connected.isEmpty()) {
-                if (!resetBitmap) {
-                    return AdmResult.of(ERR_INVALID_REQUEST, "invalidate --reset-bitmap=no is not supported");
-                }
                 StateResult rv = StateResult.NEED_CONNECTION;
                 for (PeerDevice pd : connected) {
-                    rv = fullSync(pd, true);
+                    if (!resetBitmap && !bitmapResyncPossible(pd)) {
+                        if (from >= 0 || connected.size() == 1) {
+                            return AdmResult.of(ERR_APV_TOO_LOW, APV_TOO_LOW_INFO);
+                        }
+                        continue;
+                    }
+                    rv = agreedResync(pd, true, resetBitmap);
                     if (rv.ok()) {
                         break;
                     }
                 }
                 return AdmResult.of(rv);
+            }
+            if (!resetBitmap) {
+                // nothing to exchange bitmaps with
+                return AdmResult.of(StateResult.NEED_CONNECTION);
             }
             for (PeerDevice pd : d.peerDevices.values()) {
                 if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
@@ -1604,8 +1603,19 @@ public final class DrbdNode {
         });
     }
 
-    /** INVAL_PEER: without a connection, a Primary marks the peer Inconsistent and everything out of sync. */
-    public AdmResult invalidatePeer(AdmTarget t) throws AdmException {
+    private static final String APV_TOO_LOW_INFO = "Need protocol level 120 to initiate bitmap based resync";
+
+    private static boolean bitmapResyncPossible(PeerDevice pd) {
+        ConnectionDriver drv = pd.connection().driver;
+        return drv != null && drv.agreedProtocol() >= 120;
+    }
+
+    /**
+     * INVAL_PEER: connected, a resync with this node as source (of everything, or with
+     * {@code --reset-bitmap=no} of the blocks the bitmaps mark); without a connection, a Primary
+     * marks the peer Inconsistent and everything out of sync.
+     */
+    public AdmResult invalidatePeer(AdmTarget t, NlStruct parms) throws AdmException {
         return locked(() -> {
             PeerDevice pd = t.peerDevice();
             Device d = pd.device();
@@ -1613,8 +1623,15 @@ public final class DrbdNode {
             if (l == null) {
                 throw new AdmException(ERR_NO_DISK, null);
             }
+            boolean resetBitmap = parms == null || parms.flag("p_reset_bitmap");
+            if (!resetBitmap && pd.repl().code() >= ReplicationState.ESTABLISHED.code() && !bitmapResyncPossible(pd)) {
+                return AdmResult.of(ERR_APV_TOO_LOW, APV_TOO_LOW_INFO);
+            }
             if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
-                return AdmResult.of(fullSync(pd, false));
+                return AdmResult.of(agreedResync(pd, false, resetBitmap));
+            }
+            if (!resetBitmap) {
+                return AdmResult.of(StateResult.NEED_CONNECTION);
             }
             if (pd.repl().code() < ReplicationState.ESTABLISHED.code()) {
                 if (d.resource().role() != Role.PRIMARY) {
@@ -1636,10 +1653,11 @@ public final class DrbdNode {
     }
 
     /**
-     * Asks the connection's driver for a full resync of one volume and waits for the state change
-     * without the node lock (the driver reports its states through it).
+     * Asks the connection's driver for a resync of one volume (of everything, or only of what the
+     * bitmaps mark) and waits for the state change without the node lock (the driver reports its
+     * states through it).
      */
-    private StateResult fullSync(PeerDevice pd, boolean asTarget) {
+    private StateResult agreedResync(PeerDevice pd, boolean asTarget, boolean full) {
         ConnectionDriver drv = pd.connection().driver;
         if (drv == null) {
             return StateResult.NEED_CONNECTION;
@@ -1647,7 +1665,8 @@ public final class DrbdNode {
         StateResult[] out = {StateResult.UNKNOWN_ERROR};
         withoutLock(() -> {
             try {
-                out[0] = drv.startFullSync(pd, asTarget).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                out[0] = (full ? drv.startFullSync(pd, asTarget) : drv.startBitmapResync(pd, asTarget))
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 out[0] = StateResult.TIMEOUT;
             } catch (InterruptedException e) {
@@ -1657,7 +1676,8 @@ public final class DrbdNode {
                 LOG.error("{}: starting a full resync failed", pd.connection().name(), e.getCause());
             }
         });
-        LOG.info("{}: {}: {}", pd, asTarget ? "invalidate" : "invalidate-remote", out[0]);
+        LOG.info("{}: {}{}: {}", pd, asTarget ? "invalidate" : "invalidate-remote", full ? "" : " --reset-bitmap=no",
+                out[0]);
         return out[0];
     }
 

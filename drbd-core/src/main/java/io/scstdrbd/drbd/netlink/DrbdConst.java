@@ -125,6 +125,7 @@ public final class DrbdConst {
     public static final int ERR_CREATE_TRANSPORT = 172;
     public static final int ERR_LOCAL_AND_PEER_ADDR = 173;
     public static final int ERR_ALREADY_EXISTS = 174;
+    public static final int ERR_APV_TOO_LOW = 175;
 
     /** Largest node id + 1 (DRBD_NODE_ID_MAX / DRBD_PEERS_MAX). */
     public static final int NODE_ID_MAX = 32;

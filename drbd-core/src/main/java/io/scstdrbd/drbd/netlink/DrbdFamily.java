@@ -96,10 +96,8 @@ public final class DrbdFamily {
         doit(b, CMD_DOWN, AdmTarget.NEED_RESOURCE, (r, t) -> node.down(t));
         doit(b, CMD_OUTDATE, AdmTarget.NEED_MINOR, (r, t) -> node.outdate(t));
         doit(b, CMD_INVALIDATE, AdmTarget.NEED_MINOR, (r, t) -> node.invalidate(t, r.parms(Tlas.INVALIDATE_PARMS)));
-        doit(b, CMD_INVAL_PEER, AdmTarget.NEED_PEER_DEVICE, (r, t) -> {
-            r.parms(Tlas.INVAL_PEER_PARAMS);
-            return node.invalidatePeer(t);
-        });
+        doit(b, CMD_INVAL_PEER, AdmTarget.NEED_PEER_DEVICE,
+                (r, t) -> node.invalidatePeer(t, r.parms(Tlas.INVAL_PEER_PARAMS)));
         doit(b, CMD_NEW_C_UUID, AdmTarget.NEED_MINOR, (r, t) -> {
             NlStruct p = r.parms(Tlas.NEW_C_UUID_PARMS);
             return node.newCurrentUuidCommand(t, p.flag("clear_bm"), p.flag("force_resync"));
