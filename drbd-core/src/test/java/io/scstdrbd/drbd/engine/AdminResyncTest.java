@@ -110,6 +110,38 @@ class AdminResyncTest {
         }
     }
 
+    /**
+     * invalidate / invalidate-remote --reset-bitmap=no: with protocol 121 only the blocks the
+     * bitmaps mark are resynced, each side's marks counting (the target's here, the source's next);
+     * an 8.4-dialect peer (101) cannot agree on it.
+     */
+    @ParameterizedTest(name = "max protocol {0}")
+    @ValueSource(ints = {121, 101})
+    void bitmapBasedResyncMovesOnlyTheMarkedBlocks(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(maxProtocol == 121 ? 17770 : 17771, SIZE)) {
+            p.initialSync(maxProtocol);
+            corrupt(p.b, 50);
+            corrupt(p.b, 51);
+            p.b.engine.run(() -> p.b.pd().bitmap().setRange(50, 51)); // as a verify target marks it
+            if (maxProtocol < 120) {
+                assertEquals(StateResult.NOT_SUPPORTED, p.b.peer().startBitmapResync(0, true).get(10, TimeUnit.SECONDS));
+                assertEquals(ReplState.ESTABLISHED, p.b.pd().repl());
+                assertEquals(DiskState.UP_TO_DATE, p.b.disk());
+                return;
+            }
+            assertEquals(StateResult.SUCCESS, p.b.peer().startBitmapResync(0, true).get(10, TimeUnit.SECONDS));
+            p.awaitInSync();
+            assertEquals(8, p.b.pd().resyncTotalSectors(), "only the marked block");
+            assertNotEquals(p.a.md5(), p.b.md5(), "block 51 was not marked: it stays different");
+
+            p.a.engine.run(() -> p.a.pd().bitmap().setRange(51, 52));
+            assertEquals(StateResult.SUCCESS, p.a.peer().startBitmapResync(0, false).get(10, TimeUnit.SECONDS));
+            p.awaitInSync();
+            assertEquals(8, p.b.pd().resyncTotalSectors(), "only the block marked on the source");
+            await("same data after both bitmap-based resyncs", 10_000, () -> md5Equal(p));
+        }
+    }
+
     private static boolean md5Equal(EnginePair p) {
         try {
             return p.a.md5().equals(p.b.md5());
