@@ -244,6 +244,12 @@ class ReplicationCrashSystemTest {
             List<Long> bits = n.a.resyncBits();
             assertTrue(bits.size() == 2 && bits.get(1) > 0, "no resync toward the fenced peer: " + bits);
             n.assertSameData("after the fenced peer came back");
+            // the rule is about promotions: a Primary with fencing may still disconnect and reconnect
+            n.a.adm("disconnect", "r0").ok();
+            n.a.adm("connect", "r0").ok();
+            n.awaitConnected();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.assertSameData("after a disconnect of the fencing Primary");
         }
     }
 

@@ -38,7 +38,7 @@ public final class Main {
             // Netty's default leak detection records a stack trace for one buffer in 128: about 5% of
             // a replication peer's CPU. Off unless asked for (-Dio.netty.leakDetection.level=...),
             // as the tests do. Set before any Netty class loads.
-            if (System.getProperty(LEAK_DETECTION) == null) {
+            if (System.getProperty(LEAK_DETECTION) == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
                 System.setProperty(LEAK_DETECTION, "disabled");
             }
             Daemon.validate(opts);

@@ -1306,10 +1306,13 @@ public final class DrbdNode {
         // fence-peer must outdate it first (or --force declares it outdated), then the promotion retries
         List<Connection> unfenced = read(() -> unfencedPeers(r));
         boolean fenced = !unfenced.isEmpty();
+        boolean peerPrimary = false;
         for (Connection c : unfenced) {
-            fenced &= fencePeer(r, c);
+            FenceOutcome o = fencePeer(r, c);
+            fenced &= o == FenceOutcome.SETTLED;
+            peerPrimary |= o == FenceOutcome.PEER_PRIMARY;
         }
-        if (!fenced && force) {
+        if (!fenced && force && !peerPrimary) {
             locked(() -> {
                 LOG.warn("{}: Forced into split brain situation!", r.name());
                 for (Connection c : unfencedPeers(r)) {
@@ -1325,12 +1328,11 @@ public final class DrbdNode {
                 : setRoleLocked(r, role, force, false));
     }
 
-    /** Connections with fencing whose peer is out of reach with a disk that may be newer. Under the lock. */
+    /** Connections with fencing whose peer does not replicate and may have newer data (the rule's test). Under the lock. */
     private static List<Connection> unfencedPeers(Resource r) {
         List<Connection> l = new ArrayList<>();
         for (Connection c : r.connections.values()) {
-            if (c.netConf().num("fencing_policy") < StateRules.FENCING_RESOURCE
-                    || c.cstate() == ConnectionState.CONNECTED) {
+            if (c.netConf().num("fencing_policy") < StateRules.FENCING_RESOURCE) {
                 continue;
             }
             for (PeerDevice pd : c.peerDevices.values()) {
@@ -1343,33 +1345,59 @@ public final class DrbdNode {
         return l;
     }
 
+    private enum FenceOutcome { SETTLED, UNSETTLED, PEER_PRIMARY }
+
     /**
-     * Runs fence-peer for one peer and waits for it:
-     * exit 3 means the peer is Inconsistent, 4 outdated, 5 unreachable (taken as outdated), 7
-     * shot; anything else leaves the peer's disk unknown. True when the peer's disk was settled.
+     * Runs fence-peer for one peer and waits for it: exit 3 means the peer is Inconsistent, 4
+     * outdated, 5 unreachable (taken as outdated when this node is UpToDate), 7 shot; 6 says the
+     * peer is Primary, and this node outdates itself; anything else leaves the peer's disk unknown.
      */
-    private boolean fencePeer(Resource r, Connection c) throws AdmException {
+    private FenceOutcome fencePeer(Resource r, Connection c) throws AdmException {
         // outside the lock: the helper's completion takes it, and so may the commands the helper runs
         CompletableFuture<Integer> helper = callHelper(r, null, c, "fence-peer");
         int[] exit = {-1};
         withoutLock(() -> exit[0] = helper.join());
         int code = exit[0];
-        DiskState pdsk = switch (code) {
-            case 3 -> DiskState.INCONSISTENT;
-            case 4, 5, 7 -> DiskState.OUTDATED;
-            default -> null;
-        };
-        if (pdsk == null) {
-            LOG.warn("{}: fence-peer for {} returned {}: its disk state stays unknown", r.name(), c.name(), code);
-            return false;
-        }
         return locked(() -> {
-            if (resources.get(r.name()) == r && r.connections.containsValue(c)
-                    && c.cstate() != ConnectionState.CONNECTED) {
+            if (resources.get(r.name()) != r || !r.connections.containsValue(c)) {
+                return FenceOutcome.UNSETTLED;
+            }
+            boolean upToDate = true;
+            for (Device d : r.devices.values()) {
+                upToDate &= d.disk() == DiskState.UP_TO_DATE;
+            }
+            DiskState pdsk = switch (code) {
+                case 3 -> DiskState.INCONSISTENT;
+                case 4, 7 -> DiskState.OUTDATED;
+                case 5 -> upToDate ? DiskState.OUTDATED : null; // peer unreachable: only an UpToDate node may assume it
+                default -> null;
+            };
+            if (code == 6) {
+                // the peer is Primary: as the kernel's conn_try_outdate_peer, this node outdates itself
+                LOG.warn("{}: fence-peer for {} returned 6: the peer is Primary; outdating this node's disk", r.name(),
+                        c.name());
+                change(r, false, false, () -> {
+                    for (Device d : r.devices.values()) {
+                        if (d.disk().code() > DiskState.OUTDATED.code() && d.disk() != DiskState.UNKNOWN) {
+                            d.disk(DiskState.OUTDATED);
+                        }
+                    }
+                });
+                return FenceOutcome.PEER_PRIMARY;
+            }
+            if (pdsk == null) {
+                LOG.warn("{}: fence-peer for {} returned {}: its disk state stays unknown", r.name(), c.name(), code);
+                return FenceOutcome.UNSETTLED;
+            }
+            boolean stillApart = false;
+            for (PeerDevice pd : c.peerDevices.values()) {
+                stillApart |= pd.repl().code() < ReplicationState.ESTABLISHED.code();
+            }
+            if (stillApart) {
                 LOG.info("{}: fence-peer returned {}: peer disk of {} is now {}", r.name(), code, c.name(), pdsk.text());
                 markPeerDisk(r, c, pdsk);
             }
-            return true;
+            return FenceOutcome.SETTLED;
         });
     }
 
@@ -1565,19 +1593,18 @@ public final class DrbdNode {
             }
             if (!connected.isEmpty()) {
                 StateResult rv = StateResult.NEED_CONNECTION;
+                boolean tried = false;
                 for (PeerDevice pd : connected) {
                     if (!resetBitmap && !bitmapResyncPossible(pd)) {
-                        if (from >= 0 || connected.size() == 1) {
-                            return AdmResult.of(ERR_APV_TOO_LOW, APV_TOO_LOW_INFO);
-                        }
                         continue;
                     }
+                    tried = true;
                     rv = agreedResync(pd, true, resetBitmap);
                     if (rv.ok()) {
                         break;
                     }
                 }
-                return AdmResult.of(rv);
+                return tried ? AdmResult.of(rv) : AdmResult.of(ERR_APV_TOO_LOW, APV_TOO_LOW_INFO);
             }
             if (!resetBitmap) {
                 // nothing to exchange bitmaps with

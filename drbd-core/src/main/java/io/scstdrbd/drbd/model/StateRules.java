@@ -144,7 +144,10 @@ final class StateRules {
                         && pd.peerDisk().code() < DiskState.INCONSISTENT.code()) {
                     return StateResult.NO_REMOTE_DISK;
                 }
-                if (pd.connection().netConf().num("fencing_policy") >= FENCING_RESOURCE
+                // promotions only: the kernel applies the rule to every soft change and has a
+                // graceful disconnect outdate the peer to satisfy it; here a disconnect of a
+                // Primary leaves the peer's disk as it is, and engine reports are never refused
+                if (oRole != Role.PRIMARY && pd.connection().netConf().num("fencing_policy") >= FENCING_RESOURCE
                         && !primaryWithUnfencedPeer(oRole, orepl, o.peerDisk())
                         && primaryWithUnfencedPeer(nRole, nrepl, pd.peerDisk())) {
                     return StateResult.PRIMARY_NOP;

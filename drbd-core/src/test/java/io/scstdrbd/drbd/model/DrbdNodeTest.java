@@ -108,14 +108,24 @@ class DrbdNodeTest {
             assertEquals(2, fencePeerCalls(f));
             assertEquals(Role.SECONDARY, d.resource().role());
             assertEquals(DiskState.UNKNOWN, pd.peerDisk());
-            f.helperExit = 6; // the peer is Primary: never outdated
-            assertEquals(StateResult.PRIMARY_NOP.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
             f.helperExit = 4;
             assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
-            assertEquals(4, fencePeerCalls(f));
+            assertEquals(3, fencePeerCalls(f));
             assertEquals(Role.PRIMARY, d.resource().role());
             assertEquals(DiskState.OUTDATED, pd.peerDisk());
             assertEquals("1", f.helperEnv.get(f.helperEnv.size() - 1).get("DRBD_PEER_NODE_ID"));
+
+            // 6: the peer is Primary itself; this node outdates its own disk, even with --force
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                pd.peerDisk(DiskState.UNKNOWN);
+                return null;
+            });
+            f.helperExit = 6;
+            assertEquals(StateResult.PRIMARY_NOP.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, true).retCode());
+            assertEquals(Role.SECONDARY, d.resource().role());
+            assertEquals(DiskState.OUTDATED, d.disk());
+            assertEquals(DiskState.UNKNOWN, pd.peerDisk());
         }
     }
 
