@@ -196,7 +196,8 @@ class ReplicationCrashSystemTest {
      * With fencing, a Secondary whose peer is out of reach may not become Primary until fence-peer
      * has outdated that peer (SS_PRIMARY_NOP): a handler that fails keeps it Secondary with the
      * kernel's message; one that answers "outdated" (4) lets the promotion through, the peer's disk
-     * is then Outdated, and the peer resyncs from the new Primary when it comes back.
+     * is then Outdated, and the peer resyncs from the new Primary when it comes back. Disconnects
+     * between the two then outdate the Secondary, whichever side disconnects.
      */
     @Test
     void promotionWithUnreachablePeerRunsFencePeerFirst() throws Exception {
@@ -244,12 +245,26 @@ class ReplicationCrashSystemTest {
             List<Long> bits = n.a.resyncBits();
             assertTrue(bits.size() == 2 && bits.get(1) > 0, "no resync toward the fenced peer: " + bits);
             n.assertSameData("after the fenced peer came back");
-            // the rule is about promotions: a Primary with fencing may still disconnect and reconnect
+            // a fencing Primary that disconnects has its Secondary outdate itself; a Secondary that
+            // disconnects from it outdates itself (the kernel's outdate_on_disconnect)
             n.a.adm("disconnect", "r0").ok();
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+            n.b.awaitStatus(s -> s.contains("  disk:Outdated\n"), Duration.ofSeconds(10));
             n.a.adm("connect", "r0").ok();
             n.awaitConnected();
             n.awaitInSync(Duration.ofMinutes(1));
-            n.assertSameData("after a disconnect of the fencing Primary");
+            n.b.adm("disconnect", "r0").ok();
+            assertTrue(n.b.status().contains("  disk:Outdated\n"), n.b.status());
+            for (int i = 0; i < 100 && !n.a.adm("dstate", "r0").output().equals("UpToDate/Outdated\n"); i++) {
+                Thread.sleep(100);
+            }
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output(), "alpha sees beta outdated");
+            Cmd.Result outdated = n.b.adm("primary", "r0");
+            assertTrue(outdated.exit() != 0, "an Outdated Secondary must not become Primary: " + outdated.output());
+            n.b.adm("connect", "r0").ok();
+            n.awaitConnected();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.assertSameData("after disconnects of the fencing Primary and of its Secondary");
         }
     }
 

@@ -39,6 +39,7 @@ import io.scstdrbd.drbd.wire.WireConstants;
 import io.scstdrbd.kernel.block.Bio;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -358,6 +359,15 @@ public final class PeerConnection {
      * {@code force}; then the sockets close and the connection stays StandAlone.
      */
     CompletableFuture<StateResult> disconnect(boolean force) {
+        return disconnect(force, false);
+    }
+
+    /**
+     * The same; with {@code fencing} (resource-only or stronger) and different roles, the
+     * Secondary's disk goes Outdated with the disconnect, as the kernel's outdate_on_disconnect: a
+     * Primary has its peer outdate itself, a Secondary leaving a Primary outdates its own disk.
+     */
+    CompletableFuture<StateResult> disconnect(boolean force, boolean fencing) {
         CompletableFuture<StateResult> out = new CompletableFuture<>();
         res.onLoop(() -> {
             if (cstate == ConnState.STANDALONE) {
@@ -369,15 +379,42 @@ public final class PeerConnection {
                 out.complete(StateResult.SUCCESS);
                 return;
             }
-            CompletableFuture<StateResult> ask = stateRequests.disconnect();
+            boolean outdatePeer = fencing && res.role() == Role.PRIMARY && peerRole != Role.PRIMARY;
+            boolean outdateSelf = fencing && peerRole == Role.PRIMARY && res.role() != Role.PRIMARY;
+            Map<PeerDevice, DiskState> peerDisks = new HashMap<>();
+            for (PeerDevice pd : devices.values()) {
+                peerDisks.put(pd, pd.peerDisk());
+            }
+            CompletableFuture<StateResult> ask = stateRequests.disconnect(outdatePeer, outdateSelf);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 if (cstate != ConnState.STANDALONE) {
                     goStandAlone("disconnect requested");
+                }
+                if (e == null && r.isSuccess() && (outdatePeer || outdateSelf)) {
+                    outdateAfterDisconnect(peerDisks, outdatePeer);
                 }
                 out.complete(StateResult.SUCCESS);
             }));
         });
         return out;
+    }
+
+    /** After an agreed disconnect that outdates the Secondary: its disk, seen from either side. */
+    private void outdateAfterDisconnect(Map<PeerDevice, DiskState> peerDisksBefore, boolean peerSide) {
+        for (Map.Entry<PeerDevice, DiskState> e : peerDisksBefore.entrySet()) {
+            PeerDevice pd = e.getKey();
+            if (peerSide) {
+                if (e.getValue().compareTo(DiskState.OUTDATED) > 0 && e.getValue() != DiskState.UNKNOWN) {
+                    pd.setPeerDisk(DiskState.OUTDATED);
+                }
+            } else {
+                DiskState mine = pd.volume().local().diskState();
+                if (mine == DiskState.UP_TO_DATE || mine == DiskState.CONSISTENT) {
+                    LOG.info("{}: disconnected from the Primary; outdating this node's disk", pd.tagName());
+                    pd.setDisk(DiskState.OUTDATED);
+                }
+            }
+        }
     }
 
     /** Tears everything down and stays StandAlone (no reconnect). */

@@ -7,6 +7,8 @@ import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.wire.WireConstants;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a state change agreed with the peer means on this node, whichever dialect carried it
@@ -16,6 +18,9 @@ import java.util.List;
  * <p>Threading: on the resource loop, like everything in the engine.
  */
 final class PeerStateChanges {
+    /** Logs under PeerDevice's name, as the other per-volume messages. */
+    private static final Logger LOG = LoggerFactory.getLogger(PeerDevice.class);
+
     private final PeerConnection conn;
     private final ResourceEngine res;
 
@@ -107,10 +112,27 @@ final class PeerStateChanges {
             }
         }
         if (in.disconnect()) {
+            List<PeerDevice> pds = volumeDevices(volume);
             // the peer goes StandAlone; this side tears down and tries again later
             res.loop().execute(() -> {
                 if (conn.connState() == ConnState.CONNECTED) {
                     conn.connectionLost(ConnState.TEAR_DOWN, "peer disconnected");
+                }
+                if (in.ownDisk() == DiskState.OUTDATED && res.role() != Role.PRIMARY) {
+                    // a Primary with fencing left: it had this Secondary outdate itself
+                    for (PeerDevice pd : pds) {
+                        DiskState mine = pd.volume().local().diskState();
+                        if (mine == DiskState.UP_TO_DATE || mine == DiskState.CONSISTENT) {
+                            LOG.info("{}: the Primary disconnected; outdating this node's disk", pd.tagName());
+                            pd.setDisk(DiskState.OUTDATED);
+                        }
+                    }
+                }
+                if (in.peerDisk() == DiskState.OUTDATED) {
+                    // a Secondary leaving this Primary outdated itself: that outlives the connection
+                    for (PeerDevice pd : pds) {
+                        pd.setPeerDisk(DiskState.OUTDATED);
+                    }
                 }
             });
         }

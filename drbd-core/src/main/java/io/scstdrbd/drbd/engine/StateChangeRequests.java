@@ -37,13 +37,14 @@ final class StateChangeRequests {
         this.twoPhaseCommit = twoPhaseCommit;
     }
 
-    /** Asks the peer to agree that this node disconnects (P_CONN_ST_CHG_REQ or two-phase commit). */
-    CompletableFuture<StateResult> disconnect() {
-        return conn.dialect84()
-                ? legacy.request(WireConstants.VOLUME_CONNECTION,
-                        StateIntent.connRequest(ConnState.DISCONNECTING.code()))
-                : twoPhaseCommit.start(TwoPhaseCommit.Kind.DISCONNECT,
-                        StateIntent.connRequest(ConnState.DISCONNECTING.code()));
+    /**
+     * Asks the peer to agree that this node disconnects (P_CONN_ST_CHG_REQ or two-phase commit),
+     * with the Secondary's disk going Outdated when asked.
+     */
+    CompletableFuture<StateResult> disconnect(boolean outdatePeer, boolean outdateSelf) {
+        int[] mv = StateIntent.disconnectRequest(outdatePeer, outdateSelf, conn.dialect84());
+        return conn.dialect84() ? legacy.request(WireConstants.VOLUME_CONNECTION, mv)
+                : twoPhaseCommit.start(TwoPhaseCommit.Kind.DISCONNECT, mv);
     }
 
     /** Asks the peer whether this node may become Primary (forced: also declares its disk UpToDate). */

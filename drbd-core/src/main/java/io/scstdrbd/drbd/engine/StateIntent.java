@@ -11,8 +11,8 @@ import io.scstdrbd.drbd.wire.DrbdState;
  * role, its disk our peer disk; a verify source makes us verify target, a disconnect tears the
  * connection down here).
  */
-record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, DiskState peerDisk, boolean disconnect,
-        boolean connect, ReplState repl, String description) {
+record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, DiskState peerDisk, DiskState ownDisk,
+        boolean disconnect, boolean connect, ReplState repl, String description) {
 
     /** Decodes mask/val (peer's view, disk values in {@code dialect84} numbering when set). */
     static StateIntent of(int maskWord, int valWord, boolean dialect84) {
@@ -26,6 +26,14 @@ record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, Dis
                 disk = DiskState.fromWire(val.disk(), dialect84);
             } catch (IllegalArgumentException e) {
                 disk = null;
+            }
+        }
+        DiskState own = null;
+        if (mask.pdsk() == DrbdState.DISK_MASK) {
+            try {
+                own = DiskState.fromWire(val.pdsk(), dialect84);
+            } catch (IllegalArgumentException e) {
+                own = null;
             }
         }
         boolean disc = false;
@@ -59,6 +67,9 @@ record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, Dis
         if (disk != null) {
             d.append("peer disk ").append(disk.displayName()).append(' ');
         }
+        if (own != null) {
+            d.append("disk ").append(own.displayName()).append(' ');
+        }
         if (disc) {
             d.append("disconnect ");
         }
@@ -68,7 +79,7 @@ record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, Dis
         if (repl != null) {
             d.append("replication ").append(repl.displayName());
         }
-        return new StateIntent(pri, sec, disk, disc, conn, repl, d.toString().trim());
+        return new StateIntent(pri, sec, disk, own, disc, conn, repl, d.toString().trim());
     }
 
     /** mask/val words for a request (our point of view), disk values in the dialect's numbering. */
@@ -84,5 +95,23 @@ record StateIntent(boolean peerBecomesPrimary, boolean peerBecomesSecondary, Dis
 
     static int[] connRequest(int connCode) {
         return new int[] {DrbdState.CONN_MASK << 4, connCode << 4};
+    }
+
+    /**
+     * A graceful disconnect; {@code outdatePeer} (a Primary leaving its Secondary) or
+     * {@code outdateSelf} (a Secondary leaving its Primary) add the Secondary's disk going Outdated.
+     */
+    static int[] disconnectRequest(boolean outdatePeer, boolean outdateSelf, boolean dialect84) {
+        int[] mv = connRequest(ConnState.DISCONNECTING.code());
+        int outdated = DiskState.OUTDATED.toWire(dialect84);
+        if (outdatePeer) {
+            mv[0] |= DrbdState.DISK_MASK << 13;
+            mv[1] |= outdated << 13;
+        }
+        if (outdateSelf) {
+            mv[0] |= DrbdState.DISK_MASK << 9;
+            mv[1] |= outdated << 9;
+        }
+        return mv;
     }
 }
