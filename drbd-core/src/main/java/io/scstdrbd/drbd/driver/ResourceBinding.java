@@ -279,6 +279,15 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         }));
     }
 
+    private boolean localDisksUpToDate() {
+        for (Device d : resource.devices()) {
+            if (d.disk() != io.scstdrbd.drbd.model.DiskState.UP_TO_DATE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Applies the fence-peer exit code; true when the peer's fate is settled (its data cannot be newer). */
     private boolean fenced(int peer, int code) {
         ConnectionControl c = control(peer);
@@ -290,8 +299,16 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
             case 3:
                 pdsk = io.scstdrbd.drbd.model.DiskState.INCONSISTENT;
                 break;
-            case 4:
             case 5:
+                // unreachable: taken as outdated only by a node whose own data is UpToDate
+                if (!localDisksUpToDate()) {
+                    LOG.warn("{}: fence-peer helper returned 5 (peer unreachable), but this node is not UpToDate; "
+                            + "the disk state of {} stays unknown", resource.name(), c.connection().name());
+                    return false;
+                }
+                pdsk = io.scstdrbd.drbd.model.DiskState.OUTDATED;
+                break;
+            case 4:
             case 7:
                 pdsk = io.scstdrbd.drbd.model.DiskState.OUTDATED;
                 break;

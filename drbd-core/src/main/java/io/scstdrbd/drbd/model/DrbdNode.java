@@ -1298,34 +1298,40 @@ public final class DrbdNode {
     /** PRIMARY / SECONDARY (drbd_set_role). */
     public AdmResult setRole(AdmTarget t, Role role, boolean force) throws AdmException {
         Resource r = t.resource();
-        AdmResult res = locked(() -> setRoleLocked(r, role, force, false));
-        if (role != Role.PRIMARY || res.retCode() != StateResult.PRIMARY_NOP.code()) {
+        return locked(() -> role == Role.PRIMARY ? promote(r, force, false) : setRoleLocked(r, role, force, false));
+    }
+
+    /**
+     * Promotion, by the admin or by an opener (auto-promote). With fencing, a peer out of reach may
+     * hold data this node lacks: as the kernel's drbd_set_role, fence-peer must outdate it first (or
+     * --force declares it outdated), then the promotion is tried again. Under the lock, which is
+     * released while fence-peer runs.
+     */
+    private AdmResult promote(Resource r, boolean force, boolean auto) throws AdmException {
+        AdmResult res = setRoleLocked(r, Role.PRIMARY, force, auto);
+        if (res.retCode() != StateResult.PRIMARY_NOP.code()) {
             return res;
         }
-        // fencing: a peer out of reach may hold data this node lacks; as the kernel's drbd_set_role,
-        // fence-peer must outdate it first (or --force declares it outdated), then the promotion retries
-        List<Connection> unfenced = read(() -> unfencedPeers(r));
-        boolean fenced = !unfenced.isEmpty();
+        boolean fenced = true;
         boolean peerPrimary = false;
-        for (Connection c : unfenced) {
+        for (Connection c : unfencedPeers(r)) {
             FenceOutcome o = fencePeer(r, c);
             fenced &= o == FenceOutcome.SETTLED;
             peerPrimary |= o == FenceOutcome.PEER_PRIMARY;
         }
+        if (resources.get(r.name()) != r) {
+            return new AdmResult(ERR_RES_NOT_KNOWN, List.of());
+        }
         if (!fenced && force && !peerPrimary) {
-            locked(() -> {
-                LOG.warn("{}: Forced into split brain situation!", r.name());
-                for (Connection c : unfencedPeers(r)) {
-                    markPeerDisk(r, c, DiskState.OUTDATED);
-                }
-                return null;
-            });
+            LOG.warn("{}: Forced into split brain situation!", r.name());
+            for (Connection c : unfencedPeers(r)) {
+                markPeerDisk(r, c, DiskState.OUTDATED);
+            }
         } else if (!fenced) {
             LOG.warn("{}: Refusing to be Primary while peer is not outdated (fence-peer did not outdate it)", r.name());
             return res;
         }
-        return locked(() -> resources.get(r.name()) != r ? new AdmResult(ERR_RES_NOT_KNOWN, List.of())
-                : setRoleLocked(r, role, force, false));
+        return setRoleLocked(r, Role.PRIMARY, force, auto);
     }
 
     /** Connections with fencing whose peer does not replicate and may have newer data (the rule's test). Under the lock. */
@@ -1494,7 +1500,15 @@ public final class DrbdNode {
                 if (!autoPromote) {
                     return Errno.EROFS;
                 }
-                AdmResult res = setRoleLocked(r, Role.PRIMARY, false, true);
+                AdmResult res;
+                try {
+                    res = promote(r, false, true);
+                } catch (AdmException e) {
+                    return Errno.EIO;
+                }
+                if (!minors.containsKey(d.minor())) {
+                    return Errno.ENODEV; // removed while fence-peer ran
+                }
                 if (res.retCode() < 1 || r.role() != Role.PRIMARY) {
                     LOG.info("{}: Auto-promote failed: state result {}", r.name(), res.retCode());
                     return Errno.EROFS;

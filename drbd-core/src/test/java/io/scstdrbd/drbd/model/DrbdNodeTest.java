@@ -115,6 +115,24 @@ class DrbdNodeTest {
             assertEquals(DiskState.OUTDATED, pd.peerDisk());
             assertEquals("1", f.helperEnv.get(f.helperEnv.size() - 1).get("DRBD_PEER_NODE_ID"));
 
+            // auto-promotion (an opener for writing) runs fence-peer the same way
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                pd.peerDisk(DiskState.UNKNOWN);
+                return null;
+            });
+            f.helperExit = 1;
+            assertEquals(Errno.EROFS, assertThrows(KernelException.class,
+                    () -> f.registry.open("drbd1", OpenMode.READ_WRITE, "w")).errno());
+            assertEquals(4, fencePeerCalls(f));
+            f.helperExit = 4;
+            try (DeviceHandle w = f.registry.open("drbd1", OpenMode.READ_WRITE, "w")) {
+                assertEquals(Role.PRIMARY, d.resource().role(), "auto-promoted after fence-peer");
+                assertEquals(DiskState.OUTDATED, pd.peerDisk());
+            }
+            assertEquals(5, fencePeerCalls(f));
+            assertEquals(Role.SECONDARY, d.resource().role(), "auto-demoted");
+
             // 6: the peer is Primary itself; this node outdates its own disk, even with --force
             f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
             f.node.locked(() -> {
