@@ -1308,6 +1308,20 @@ public final class DrbdNode {
      * released while fence-peer runs.
      */
     private AdmResult promote(Resource r, boolean force, boolean auto) throws AdmException {
+        if (!r.promotion.tryLock()) {
+            withoutLock(r.promotion::lock); // another promotion is fencing: wait without blocking the model
+        }
+        try {
+            return promoteSerialized(r, force, auto);
+        } finally {
+            r.promotion.unlock();
+        }
+    }
+
+    private AdmResult promoteSerialized(Resource r, boolean force, boolean auto) throws AdmException {
+        if (resources.get(r.name()) != r) {
+            return new AdmResult(ERR_RES_NOT_KNOWN, List.of());
+        }
         AdmResult res = setRoleLocked(r, Role.PRIMARY, force, auto);
         if (res.retCode() != StateResult.PRIMARY_NOP.code()) {
             return res;

@@ -25,6 +25,11 @@ public final class Resource {
     volatile boolean failIo;
     /** Primary because a writer opened a device (auto-promote), so the last close demotes. */
     boolean autoPromoted;
+    /**
+     * Serializes promotions of this resource while fence-peer runs with the model lock released
+     * (the kernel's adm_mutex): a second promotion waits for the first one's fencing.
+     */
+    final java.util.concurrent.locks.ReentrantLock promotion = new java.util.concurrent.locks.ReentrantLock();
     final TreeMap<Integer, Device> devices = new TreeMap<>();
     final TreeMap<Integer, Connection> connections = new TreeMap<>();
 

@@ -133,6 +133,30 @@ class DrbdNodeTest {
             assertEquals(5, fencePeerCalls(f));
             assertEquals(Role.SECONDARY, d.resource().role(), "auto-demoted");
 
+            // two promotions at once: the second waits for the first one's fencing, then has nothing to do
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                pd.peerDisk(DiskState.UNKNOWN);
+                return null;
+            });
+            f.helperMillis = 300;
+            java.util.concurrent.CompletableFuture<AdmResult> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return f.node.setRole(res(f, "r0"), Role.PRIMARY, false);
+                        } catch (AdmException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            AdmResult second = f.node.setRole(res(f, "r0"), Role.PRIMARY, false);
+            assertTrue(System.nanoTime() - t0 > 100_000_000L, "the second promotion waited for the fencing");
+            assertEquals(StateResult.SUCCESS.code(), first.get().retCode());
+            assertEquals(StateResult.NOTHING_TO_DO.code(), second.retCode());
+            assertEquals(6, fencePeerCalls(f), "fence-peer ran once");
+            f.helperMillis = 0;
+
             // 6: the peer is Primary itself; this node outdates its own disk, even with --force
             f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
             f.node.locked(() -> {

@@ -33,6 +33,8 @@ public final class ModelFixture implements AutoCloseable {
     private final List<FileBlockDevice> disks = new ArrayList<>();
     /** The exit code every helper call returns. */
     public volatile int helperExit;
+    /** How long each helper call takes (0: it completes at once). */
+    public volatile long helperMillis;
     /** Net options merged into the peer {@link #up} creates (e.g. fencing), or null. */
     public NlStruct netOptions;
 
@@ -48,7 +50,13 @@ public final class ModelFixture implements AutoCloseable {
             helperCalls.add(new String[] {cmd, res});
             helperEnv.add(env);
         }
-        return CompletableFuture.completedFuture(helperExit);
+        int exit = helperExit;
+        long millis = helperMillis;
+        if (millis == 0) {
+            return CompletableFuture.completedFuture(exit);
+        }
+        return CompletableFuture.supplyAsync(() -> exit,
+                CompletableFuture.delayedExecutor(millis, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     /** A backing device NAME with fresh internal metadata for 2 peers. */
