@@ -15,6 +15,7 @@ public final class Connection {
     private final int peerNodeId;
     private volatile NlStruct netConf;
     private volatile ConnectionState cstate = ConnectionState.STANDALONE;
+    private volatile long connects;
     private volatile Role peerRole = Role.UNKNOWN;
     final List<Path> paths = new ArrayList<>();
     final TreeMap<Integer, PeerDevice> peerDevices = new TreeMap<>();
@@ -54,7 +55,15 @@ public final class Connection {
     }
 
     void cstate(ConnectionState c) {
+        if (c == ConnectionState.CONNECTED && cstate != ConnectionState.CONNECTED) {
+            connects++;
+        }
         cstate = c;
+    }
+
+    /** How often this connection became Connected (the kernel's connect_cnt). */
+    long connects() {
+        return connects;
     }
 
     public Role peerRole() {

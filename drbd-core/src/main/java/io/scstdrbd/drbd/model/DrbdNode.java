@@ -1373,6 +1373,7 @@ public final class DrbdNode {
      * peer is Primary, and this node outdates itself; anything else leaves the peer's disk unknown.
      */
     private FenceOutcome fencePeer(Resource r, Connection c) throws AdmException {
+        long connectsBefore = c.connects();
         // outside the lock: the helper's completion takes it, and so may the commands the helper runs
         CompletableFuture<Integer> helper = callHelper(r, null, c, "fence-peer");
         int[] exit = {-1};
@@ -1381,6 +1382,11 @@ public final class DrbdNode {
         return locked(() -> {
             if (resources.get(r.name()) != r || !r.connections.containsValue(c)) {
                 return FenceOutcome.UNSETTLED;
+            }
+            if (c.connects() != connectsBefore) {
+                // the peer's own report is newer than the helper's answer; the next try decides
+                LOG.info("{}: ignoring fence-peer's exit code {}: {} connected meanwhile", r.name(), code, c.name());
+                return FenceOutcome.SETTLED;
             }
             boolean upToDate = true;
             for (Device d : r.devices.values()) {

@@ -155,6 +155,29 @@ class DrbdNodeTest {
             assertEquals(StateResult.SUCCESS.code(), first.get().retCode());
             assertEquals(StateResult.NOTHING_TO_DO.code(), second.retCode());
             assertEquals(6, fencePeerCalls(f), "fence-peer ran once");
+
+            // the peer connected while fence-peer ran: its answer is stale and ignored
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                pd.peerDisk(DiskState.UNKNOWN);
+                return null;
+            });
+            Connection c = d.resource().connection(1);
+            ConnectionState was = c.cstate();
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    f.node.locked(() -> {
+                        c.cstate(ConnectionState.CONNECTED);
+                        c.cstate(was);
+                        return null;
+                    });
+                } catch (AdmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, java.util.concurrent.CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS));
+            assertEquals(StateResult.PRIMARY_NOP.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            assertEquals(DiskState.UNKNOWN, pd.peerDisk(), "a stale 'outdated' is not applied");
+            assertEquals(7, fencePeerCalls(f));
             f.helperMillis = 0;
 
             // 6: the peer is Primary itself; this node outdates its own disk, even with --force
