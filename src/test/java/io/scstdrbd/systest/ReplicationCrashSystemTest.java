@@ -265,6 +265,10 @@ class ReplicationCrashSystemTest {
             n.awaitConnected();
             n.awaitInSync(Duration.ofMinutes(1));
             n.assertSameData("after disconnects of the fencing Primary and of its Secondary");
+            // down of the Secondary leaves the Outdated state in its metadata
+            n.b.adm("down", "r0").ok();
+            Cmd.Result onDisk = n.b.adm("dstate", "r0");
+            assertTrue(onDisk.output().startsWith("Outdated"), onDisk.output());
         }
     }
 

@@ -173,8 +173,7 @@ final class ModelConnectionDriver implements ConnectionDriver {
             return;
         }
         try {
-            boolean fencing = conn.netConf().num("fencing_policy") > 0;
-            binding.engine().disconnect(conn.peerNodeId(), force, fencing).get(30, TimeUnit.SECONDS);
+            binding.engine().disconnect(conn.peerNodeId(), force).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("{}: disconnect: {}", conn, e.toString());
         }

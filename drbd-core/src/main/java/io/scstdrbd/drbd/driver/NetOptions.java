@@ -50,7 +50,7 @@ final class NetOptions {
                 (int) num(nc, "max_buffers", 2048), policy(nc, "after_sb_0p"), policy(nc, "after_sb_1p"),
                 policy(nc, "after_sb_2p"), policy(nc, "rr_conflict"), flag(nc, "two_primaries", false),
                 flag(nc, "always_asbp", false), flag(nc, "use_rle", true), (int) num(nc, "sock_check_timeo", 0),
-                maxProtocol);
+                maxProtocol, num(nc, "fencing_policy", 0) > 0);
     }
 
     /** Peer-device options: resync-rate (KiB/s), c-plan-ahead, c-delay-target, c-fill-target, c-max-rate, c-min-rate. */

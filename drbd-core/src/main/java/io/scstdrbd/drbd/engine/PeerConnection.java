@@ -359,15 +359,6 @@ public final class PeerConnection {
      * {@code force}; then the sockets close and the connection stays StandAlone.
      */
     CompletableFuture<StateResult> disconnect(boolean force) {
-        return disconnect(force, false);
-    }
-
-    /**
-     * The same; with {@code fencing} (resource-only or stronger) and different roles, the
-     * Secondary's disk goes Outdated with the disconnect, as the kernel's outdate_on_disconnect: a
-     * Primary has its peer outdate itself, a Secondary leaving a Primary outdates its own disk.
-     */
-    CompletableFuture<StateResult> disconnect(boolean force, boolean fencing) {
         CompletableFuture<StateResult> out = new CompletableFuture<>();
         res.onLoop(() -> {
             if (cstate == ConnState.STANDALONE) {
@@ -379,12 +370,20 @@ public final class PeerConnection {
                 out.complete(StateResult.SUCCESS);
                 return;
             }
-            boolean outdatePeer = fencing && res.role() == Role.PRIMARY && peerRole != Role.PRIMARY;
-            boolean outdateSelf = fencing && peerRole == Role.PRIMARY && res.role() != Role.PRIMARY;
+            // with fencing and different roles the Secondary's disk goes Outdated with the disconnect
+            // (the kernel's outdate_on_disconnect): a Primary has its peer outdate itself, a
+            // Secondary leaving a Primary outdates its own disk
             Map<PeerDevice, DiskState> peerDisks = new HashMap<>();
+            boolean peerHasData = false;
+            boolean haveData = false;
             for (PeerDevice pd : devices.values()) {
                 peerDisks.put(pd, pd.peerDisk());
+                peerHasData |= outdatable(pd.peerDisk());
+                haveData |= outdatable(pd.volume().local().diskState());
             }
+            boolean fencing = net().fencing();
+            boolean outdatePeer = fencing && peerHasData && res.role() == Role.PRIMARY && peerRole != Role.PRIMARY;
+            boolean outdateSelf = fencing && haveData && peerRole == Role.PRIMARY && res.role() != Role.PRIMARY;
             CompletableFuture<StateResult> ask = stateRequests.disconnect(outdatePeer, outdateSelf);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 if (cstate != ConnState.STANDALONE) {
@@ -399,17 +398,21 @@ public final class PeerConnection {
         return out;
     }
 
+    /** A disk a disconnect can outdate: Consistent or UpToDate. */
+    static boolean outdatable(DiskState d) {
+        return d == DiskState.UP_TO_DATE || d == DiskState.CONSISTENT;
+    }
+
     /** After an agreed disconnect that outdates the Secondary: its disk, seen from either side. */
     private void outdateAfterDisconnect(Map<PeerDevice, DiskState> peerDisksBefore, boolean peerSide) {
         for (Map.Entry<PeerDevice, DiskState> e : peerDisksBefore.entrySet()) {
             PeerDevice pd = e.getKey();
             if (peerSide) {
-                if (e.getValue().compareTo(DiskState.OUTDATED) > 0 && e.getValue() != DiskState.UNKNOWN) {
+                if (outdatable(e.getValue())) {
                     pd.setPeerDisk(DiskState.OUTDATED);
                 }
             } else {
-                DiskState mine = pd.volume().local().diskState();
-                if (mine == DiskState.UP_TO_DATE || mine == DiskState.CONSISTENT) {
+                if (outdatable(pd.volume().local().diskState())) {
                     LOG.info("{}: disconnected from the Primary; outdating this node's disk", pd.tagName());
                     pd.setDisk(DiskState.OUTDATED);
                 }

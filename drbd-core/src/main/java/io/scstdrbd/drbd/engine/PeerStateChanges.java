@@ -31,6 +31,15 @@ final class PeerStateChanges {
 
     /** Whether this node accepts what the peer asks. */
     StateResult evaluate(StateIntent in, int volume) {
+        if (in.disconnect() && conn.dialect84() && conn.net().fencing() && res.role() == Role.PRIMARY
+                && in.ownDisk() == null && in.peerDisk() != DiskState.OUTDATED) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                if (PeerConnection.outdatable(pd.peerDisk())) {
+                    // an 8.4 Secondary asks plainly first and, refused, again outdating itself
+                    return StateResult.PRIMARY_NOP;
+                }
+            }
+        }
         if (in.peerBecomesPrimary() && res.role() == Role.PRIMARY && !conn.net().twoPrimaries()) {
             return StateResult.TWO_PRIMARIES;
         }
@@ -85,6 +94,13 @@ final class PeerStateChanges {
     }
 
     void apply(StateIntent in, int volume) {
+        // before anything changes: the peer disks a disconnect may leave Outdated
+        List<PeerDevice> hadData = new java.util.ArrayList<>();
+        for (PeerDevice pd : volumeDevices(volume)) {
+            if (PeerConnection.outdatable(pd.peerDisk())) {
+                hadData.add(pd);
+            }
+        }
         if (in.peerBecomesPrimary()) {
             conn.setPeerRole(Role.PRIMARY);
         }
@@ -130,7 +146,7 @@ final class PeerStateChanges {
                 }
                 if (in.peerDisk() == DiskState.OUTDATED) {
                     // a Secondary leaving this Primary outdated itself: that outlives the connection
-                    for (PeerDevice pd : pds) {
+                    for (PeerDevice pd : hadData) {
                         pd.setPeerDisk(DiskState.OUTDATED);
                     }
                 }

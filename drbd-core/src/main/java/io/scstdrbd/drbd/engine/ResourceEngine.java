@@ -211,16 +211,11 @@ public final class ResourceEngine {
     }
 
     public CompletableFuture<StateResult> disconnect(int peerNodeId, boolean force) {
-        return disconnect(peerNodeId, force, false);
-    }
-
-    /** The same; {@code fencing}: the connection has a fencing policy (the Secondary is outdated). */
-    public CompletableFuture<StateResult> disconnect(int peerNodeId, boolean force, boolean fencing) {
         PeerConnection c = peers.get(peerNodeId);
         if (c == null) {
             return CompletableFuture.completedFuture(StateResult.NO_NET_CONFIG);
         }
-        return c.disconnect(force, fencing).thenApply(r -> {
+        return c.disconnect(force).thenApply(r -> {
             c.releaseListener();
             return r;
         });

@@ -889,6 +889,12 @@ public final class DrbdNode {
 
     private StateResult disconnectLocked(Connection c, boolean force) {
         Resource r = c.resource();
+        // with fencing, a Secondary leaving its Primary gracefully outdates itself (the engine tells
+        // the peer); recorded here too, so that it reaches the metadata even when the connection is
+        // deleted right after (down, del-peer) and the engine's report finds no connection
+        boolean outdateSelf = !force && c.cstate() == ConnectionState.CONNECTED
+                && c.netConf().num("fencing_policy") >= StateRules.FENCING_RESOURCE
+                && r.role() != Role.PRIMARY && c.peerRole() == Role.PRIMARY;
         StateResult rv = change(r, false, false, () -> c.cstate(ConnectionState.DISCONNECTING));
         if (rv == StateResult.ALREADY_STANDALONE) {
             return StateResult.SUCCESS;
@@ -909,6 +915,19 @@ public final class DrbdNode {
             }
         });
         change(r, true, false, () -> c.cstate(ConnectionState.STANDALONE));
+        if (outdateSelf) {
+            StateResult o = change(r, false, false, () -> {
+                for (Device d : r.devices.values()) {
+                    if (d.disk() == DiskState.UP_TO_DATE || d.disk() == DiskState.CONSISTENT) {
+                        d.disk(DiskState.OUTDATED);
+                    }
+                }
+            });
+            if (!o.ok() && o != StateResult.NOTHING_TO_DO) {
+                LOG.warn("{}: disconnected from the Primary {}, but the disk could not be outdated: {}", r.name(),
+                        c.name(), o);
+            }
+        }
         return rv;
     }
 
@@ -1526,8 +1545,8 @@ public final class DrbdNode {
                 } catch (AdmException e) {
                     return Errno.EIO;
                 }
-                if (!minors.containsKey(d.minor())) {
-                    return Errno.ENODEV; // removed while fence-peer ran
+                if (minors.get(d.minor()) != d || r.failIo) {
+                    return Errno.ENODEV; // removed or failed while fence-peer ran
                 }
                 if (res.retCode() < 1 || r.role() != Role.PRIMARY) {
                     LOG.info("{}: Auto-promote failed: state result {}", r.name(), res.retCode());
