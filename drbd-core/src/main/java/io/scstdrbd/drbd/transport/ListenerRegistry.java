@@ -194,6 +194,14 @@ public final class ListenerRegistry implements AutoCloseable {
             ch.close();
             return;
         }
+        if (ch.eventLoop() != target.loop()) {
+            // placed while another registration (an earlier connection of this peer, now gone) was in
+            // effect: its connection's code must only ever run on its own loop; the peer retries
+            LOG.info("closing a connection from {} on {} accepted for an earlier registration", fmt(ch.remoteAddress()),
+                    fmt(local));
+            ch.close();
+            return;
+        }
         target.onAccept().accept(ch);
     }
 
