@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -61,7 +58,7 @@ class ReplicationAdminSystemTest {
             n.assertSameData("after writes on the Primary");
 
             // invalidate on the Secondary: beta becomes SyncTarget of a full resync
-            corruptBeta(n, 777, 1);
+            n.b.scribble(777, 1);
             assertNotEquals(a.md5(size), b.md5(size));
             b.adm("invalidate", "r0").ok();
             String t = b.awaitStatus(s -> s.contains("replication:SyncTarget") || s.contains("  disk:UpToDate"),
@@ -74,7 +71,7 @@ class ReplicationAdminSystemTest {
             n.assertSameData("after invalidate on beta");
 
             // invalidate-remote on the Primary: alpha is SyncSource of a full resync
-            corruptBeta(n, 4000, 2);
+            n.b.scribble(4000, 2);
             assertNotEquals(a.md5(size), b.md5(size));
             a.adm("invalidate-remote", "r0").ok();
             String s1 = a.awaitStatus(s -> s.contains("replication:SyncSource") || !s.contains("replication:"),
@@ -96,7 +93,7 @@ class ReplicationAdminSystemTest {
             n.assertSameData("after invalidate on the Primary alpha");
 
             // pause-sync on the source while invalidate-remote runs, then on the target while invalidate runs
-            corruptBeta(n, 12345, 3);
+            n.b.scribble(12345, 3);
             a.adm("invalidate-remote", "r0").ok();
             a.adm("pause-sync", "r0").ok();
             assertPaused(a, b, "PausedSyncS", "PausedSyncT");
@@ -104,7 +101,7 @@ class ReplicationAdminSystemTest {
             n.awaitInSync(Duration.ofSeconds(30));
             n.assertSameData("after pause-sync and resume-sync on the source");
 
-            corruptBeta(n, 10, 4);
+            n.b.scribble(10, 4);
             b.adm("invalidate", "r0").ok();
             b.adm("pause-sync", "r0").ok();
             assertPaused(b, a, "PausedSyncT", "PausedSyncS");
@@ -131,8 +128,8 @@ class ReplicationAdminSystemTest {
             n.a.awaitStatus(s -> s.contains("peer-disk:Inconsistent"), Duration.ofSeconds(10));
             long size = n.a.dataBytes();
             long fullBits = (size + 4095) / 4096;
-            corruptBeta(n, 100, 5);
-            corruptBeta(n, fullBits - 1, 6);
+            n.b.scribble(100, 5);
+            n.b.scribble(fullBits - 1, 6);
             assertNotEquals(n.a.md5(size), n.b.md5(size));
 
             n.a.adm("new-current-uuid", "--force-resync", "r0/0").ok();
@@ -181,15 +178,5 @@ class ReplicationAdminSystemTest {
             max = Math.max(max, Long.parseLong(m.group(1)));
         }
         return max;
-    }
-
-    /** Changes one 4 KiB block of beta's backing store behind DRBD's back (the ram backend maps the image). */
-    private static void corruptBeta(TwoNodes n, long block, long seed) throws IOException {
-        byte[] junk = new byte[4096];
-        new Random(seed).nextBytes(junk);
-        try (RandomAccessFile f = new RandomAccessFile(n.b.image.toFile(), "rw")) {
-            f.seek(block * 4096);
-            f.write(junk);
-        }
     }
 }

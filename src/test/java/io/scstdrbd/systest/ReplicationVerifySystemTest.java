@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.RandomAccessFile;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,7 @@ class ReplicationVerifySystemTest {
             long size = n.a.dataBytes();
 
             // behind DRBD's back: change one block in beta's image (the ram backend maps that file)
-            corruptBeta(n, 1000, 3);
+            n.b.scribble(1000, 3);
             assertNotEquals(n.a.md5(size), n.b.md5(size));
 
             n.a.adm("verify", "r0").ok();
@@ -47,7 +46,7 @@ class ReplicationVerifySystemTest {
 
             // invalidate --reset-bitmap=no on the target, then invalidate-remote --reset-bitmap=no on
             // the source: each resyncs only the block the verify before it marked, without a reconnect
-            corruptBeta(n, 1500, 4);
+            n.b.scribble(1500, 4);
             n.a.adm("verify", "r0").ok();
             awaitVerifyDone(n, 2);
             n.a.awaitStatus(s -> !s.contains("replication:Verify"), Duration.ofSeconds(30));
@@ -62,7 +61,7 @@ class ReplicationVerifySystemTest {
             assertEquals("UpToDate/UpToDate\n", n.b.adm("dstate", "r0").output());
             n.assertSameData("after invalidate --reset-bitmap=no");
 
-            corruptBeta(n, 1600, 5);
+            n.b.scribble(1600, 5);
             n.a.adm("verify", "r0").ok();
             awaitVerifyDone(n, 3);
             n.a.awaitStatus(s -> !s.contains("replication:Verify"), Duration.ofSeconds(30));
@@ -141,14 +140,5 @@ class ReplicationVerifySystemTest {
             Thread.sleep(100);
         }
         assertEquals(count, n.a.daemon.countLog(line), n.a.daemon.tail());
-    }
-
-    private static void corruptBeta(TwoNodes n, long block, long seed) throws Exception {
-        byte[] junk = new byte[4096];
-        new Random(seed).nextBytes(junk);
-        try (RandomAccessFile f = new RandomAccessFile(n.b.image.toFile(), "rw")) {
-            f.seek(block * 4096);
-            f.write(junk);
-        }
     }
 }

@@ -112,6 +112,19 @@ final class TwoNodes implements AutoCloseable {
         String netExtra = "";
         DaemonProcess daemon;
 
+        /**
+         * Overwrites 4 KiB block {@code block} of this node's backing image with bytes from
+         * {@code seed}, behind DRBD's back (the ram backend maps that file).
+         */
+        void scribble(long block, long seed) throws IOException {
+            byte[] junk = new byte[4096];
+            new java.util.Random(seed).nextBytes(junk);
+            try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+                f.seek(block * 4096);
+                f.write(junk);
+            }
+        }
+
         Node(String name, int nodeId, String address, Path dir) throws IOException {
             this.name = name;
             this.nodeId = nodeId;

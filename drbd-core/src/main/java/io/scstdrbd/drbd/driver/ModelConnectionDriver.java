@@ -115,25 +115,14 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startFullSync(
-            io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean asTarget) {
+    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startResync(
+            io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean asTarget, boolean full) {
         PeerConnection c = pc;
         if (c == null) {
             return java.util.concurrent.CompletableFuture.completedFuture(
                     io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
         }
-        return c.startFullSync(peerDevice.device().volume(), asTarget).thenApply(ModelStates::result);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startBitmapResync(
-            io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean asTarget) {
-        PeerConnection c = pc;
-        if (c == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(
-                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
-        }
-        return c.startBitmapResync(peerDevice.device().volume(), asTarget).thenApply(ModelStates::result);
+        return c.startResync(peerDevice.device().volume(), asTarget, full).thenApply(ModelStates::result);
     }
 
     @Override

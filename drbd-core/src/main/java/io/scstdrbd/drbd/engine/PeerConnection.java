@@ -1007,20 +1007,12 @@ public final class PeerConnection {
     }
 
     /**
-     * drbdadm invalidate ({@code asTarget}) or invalidate-remote on one volume: asks the peer to
-     * agree on StartingSyncT / StartingSyncS (two-phase commit, or P_STATE_CHG_REQ in the 8.4
-     * dialect), then runs a full resync of the volume. Completes with the result of the state change.
+     * drbdadm invalidate ({@code asTarget}) or invalidate-remote on one volume, agreed with the peer:
+     * of everything ({@code full}), or with --reset-bitmap=no (protocol 120 and later) of the blocks
+     * the bitmaps mark. Completes with the result of the state change.
      */
-    public CompletableFuture<StateResult> startFullSync(int vnr, boolean asTarget) {
-        return stateRequests.startFullSync(vnr, asTarget);
-    }
-
-    /**
-     * invalidate / invalidate-remote with --reset-bitmap=no (protocol 120 and later): a resync of
-     * the blocks the bitmaps already mark, agreed with the peer (WFBitMapT / WFBitMapS).
-     */
-    public CompletableFuture<StateResult> startBitmapResync(int vnr, boolean asTarget) {
-        return stateRequests.startBitmapResync(vnr, asTarget);
+    public CompletableFuture<StateResult> startResync(int vnr, boolean asTarget, boolean full) {
+        return stateRequests.startResync(vnr, asTarget, full);
     }
 
     /** drbdadm pause-sync / resume-sync toward this peer on one volume (the user_isp flag). */

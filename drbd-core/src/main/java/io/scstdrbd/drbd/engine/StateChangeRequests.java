@@ -139,10 +139,12 @@ final class StateChangeRequests {
 
     /**
      * drbdadm invalidate ({@code asTarget}) or invalidate-remote on one volume: asks the peer to
-     * agree on StartingSyncT / StartingSyncS (two-phase commit, or P_STATE_CHG_REQ in the 8.4
-     * dialect), then runs a full resync of the volume. Completes with the result of the state change.
+     * agree (two-phase commit, or P_STATE_CHG_REQ in the 8.4 dialect), then resyncs the volume.
+     * {@code full}: StartingSyncT / StartingSyncS, everything; otherwise (--reset-bitmap=no,
+     * protocol 120 and later) WFBitMapT / WFBitMapS, only what the bitmaps mark. Completes with the
+     * result of the state change.
      */
-    CompletableFuture<StateResult> startBitmapResync(int vnr, boolean asTarget) {
+    CompletableFuture<StateResult> startResync(int vnr, boolean asTarget, boolean full) {
         CompletableFuture<StateResult> out = new CompletableFuture<>();
         res.onLoop(() -> {
             PeerDevice pd = conn.device(vnr);
@@ -151,41 +153,15 @@ final class StateChangeRequests {
                 return;
             }
             StateResult allowed = stateChanges.fullSyncAllowed(pd, asTarget);
-            if (!allowed.isSuccess() || conn.dialect84() || conn.agreedVersion() < 120) {
-                out.complete(allowed.isSuccess() ? StateResult.NOT_SUPPORTED : allowed);
-                return;
+            if (allowed.isSuccess() && !full && (conn.dialect84() || conn.agreedVersion() < 120)) {
+                allowed = StateResult.NOT_SUPPORTED;
             }
-            ReplState want = asTarget ? ReplState.WF_BITMAP_T : ReplState.WF_BITMAP_S;
-            pd.fullSyncRequested(true);
-            twoPhaseCommit.start(TwoPhaseCommit.Kind.RESYNC, vnr, StateIntent.connRequest(want.code()))
-                    .whenComplete((r, e) -> res.onLoop(() -> {
-                        StateResult rr = e != null ? StateResult.TIMEOUT : r;
-                        if (rr.isSuccess() && conn.isConnected()) {
-                            pd.startBitmapResync(asTarget);
-                        } else {
-                            pd.fullSyncRequested(false);
-                            rr = rr.isSuccess() ? StateResult.NEED_CONNECTION : rr;
-                        }
-                        out.complete(rr);
-                    }));
-        });
-        return out;
-    }
-
-    CompletableFuture<StateResult> startFullSync(int vnr, boolean asTarget) {
-        CompletableFuture<StateResult> out = new CompletableFuture<>();
-        res.onLoop(() -> {
-            PeerDevice pd = conn.device(vnr);
-            if (pd == null || !conn.isConnected()) {
-                out.complete(StateResult.NEED_CONNECTION);
-                return;
-            }
-            StateResult allowed = stateChanges.fullSyncAllowed(pd, asTarget);
             if (!allowed.isSuccess()) {
                 out.complete(allowed);
                 return;
             }
-            ReplState want = asTarget ? ReplState.STARTING_SYNC_T : ReplState.STARTING_SYNC_S;
+            ReplState want = full ? (asTarget ? ReplState.STARTING_SYNC_T : ReplState.STARTING_SYNC_S)
+                    : asTarget ? ReplState.WF_BITMAP_T : ReplState.WF_BITMAP_S;
             int[] mv = StateIntent.connRequest(want.code());
             pd.fullSyncRequested(true);
             CompletableFuture<StateResult> ask = conn.dialect84() ? legacy.request(vnr, mv)
@@ -193,7 +169,11 @@ final class StateChangeRequests {
             ask.whenComplete((r, e) -> res.onLoop(() -> {
                 StateResult rr = e != null ? StateResult.TIMEOUT : r;
                 if (rr.isSuccess() && conn.isConnected()) {
-                    pd.startFullSync(asTarget); // keeps a P_SYNC_UUID that overtook the reply
+                    if (full) {
+                        pd.startFullSync(asTarget); // keeps a P_SYNC_UUID that overtook the reply
+                    } else {
+                        pd.startBitmapResync(asTarget);
+                    }
                 } else {
                     pd.fullSyncRequested(false);
                     rr = rr.isSuccess() ? StateResult.NEED_CONNECTION : rr;

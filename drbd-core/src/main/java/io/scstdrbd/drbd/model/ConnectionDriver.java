@@ -90,21 +90,13 @@ public interface ConnectionDriver {
 
     /**
      * {@code drbdadm invalidate} ({@code asTarget}: this node becomes sync target) or
-     * {@code invalidate-remote} (this node becomes sync source) while connected: a full resync of
-     * one volume agreed with the peer. Completes with the result of the state change (the resync
-     * itself runs on); the default refuses.
+     * {@code invalidate-remote} (this node becomes sync source) while connected: a resync of one
+     * volume agreed with the peer, of everything ({@code full}) or, with {@code --reset-bitmap=no}
+     * (needs protocol 120, see {@link #agreedProtocol}), of the blocks the bitmaps mark. Completes
+     * with the result of the state change (the resync itself runs on); the default refuses.
      */
-    default java.util.concurrent.CompletableFuture<StateResult> startFullSync(PeerDevice peerDevice,
-            boolean asTarget) {
-        return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
-    }
-
-    /**
-     * The same with {@code --reset-bitmap=no}: only the blocks the bitmaps already mark are
-     * resynced (needs protocol 120, see {@link #agreedProtocol}); the default refuses.
-     */
-    default java.util.concurrent.CompletableFuture<StateResult> startBitmapResync(PeerDevice peerDevice,
-            boolean asTarget) {
+    default java.util.concurrent.CompletableFuture<StateResult> startResync(PeerDevice peerDevice, boolean asTarget,
+            boolean full) {
         return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
     }
 

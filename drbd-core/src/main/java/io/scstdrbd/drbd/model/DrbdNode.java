@@ -1745,8 +1745,7 @@ public final class DrbdNode {
         StateResult[] out = {StateResult.UNKNOWN_ERROR};
         withoutLock(() -> {
             try {
-                out[0] = (full ? drv.startFullSync(pd, asTarget) : drv.startBitmapResync(pd, asTarget))
-                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                out[0] = drv.startResync(pd, asTarget, full).get(60, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 out[0] = StateResult.TIMEOUT;
             } catch (InterruptedException e) {

@@ -66,7 +66,7 @@ class AdminResyncTest {
 
             // invalidate on B (Secondary): B becomes sync target of everything
             corrupt(p.b, 100);
-            assertEquals(StateResult.SUCCESS, p.b.peer().startFullSync(0, true).get(10, TimeUnit.SECONDS));
+            assertEquals(StateResult.SUCCESS, p.b.peer().startResync(0, true, true).get(10, TimeUnit.SECONDS));
             p.awaitInSync();
             assertEquals(SIZE / 512, p.b.pd().resyncTotalSectors(), "a full resync");
             await("same data after invalidate", 10_000, () -> md5Equal(p));
@@ -76,7 +76,7 @@ class AdminResyncTest {
             byte[] good = p.b.readVolume(300 * 8, 4096);
             corrupt(p.a, 300);
             p.b.peer().setResyncPausedByUser(0, true);
-            assertEquals(StateResult.SUCCESS, p.b.peer().startFullSync(0, false).get(10, TimeUnit.SECONDS));
+            assertEquals(StateResult.SUCCESS, p.b.peer().startResync(0, false, true).get(10, TimeUnit.SECONDS));
             await("A is a paused Primary sync target", 10_000, () -> p.a.pd().repl() == ReplState.PAUSED_SYNC_T);
             assertEquals(DiskState.INCONSISTENT, p.a.disk());
             assertEquals(java.util.Arrays.toString(good), java.util.Arrays.toString(p.a.readVolume(300 * 8, 4096)),
@@ -96,7 +96,7 @@ class AdminResyncTest {
             // invalidate-remote on A while A has the resync paused: both wait in the Paused states
             corrupt(p.b, 200);
             p.a.peer().setResyncPausedByUser(0, true);
-            assertEquals(StateResult.SUCCESS, p.a.peer().startFullSync(0, false).get(10, TimeUnit.SECONDS));
+            assertEquals(StateResult.SUCCESS, p.a.peer().startResync(0, false, true).get(10, TimeUnit.SECONDS));
             await("paused on both sides", 10_000, () -> p.a.pd().repl() == ReplState.PAUSED_SYNC_S
                     && p.b.pd().repl() == ReplState.PAUSED_SYNC_T);
             assertTrue(p.b.pd().peerPaused() && !p.b.pd().userPaused());
@@ -124,18 +124,18 @@ class AdminResyncTest {
             corrupt(p.b, 51);
             p.b.engine.run(() -> p.b.pd().bitmap().setRange(50, 51)); // as a verify target marks it
             if (maxProtocol < 120) {
-                assertEquals(StateResult.NOT_SUPPORTED, p.b.peer().startBitmapResync(0, true).get(10, TimeUnit.SECONDS));
+                assertEquals(StateResult.NOT_SUPPORTED, p.b.peer().startResync(0, true, false).get(10, TimeUnit.SECONDS));
                 assertEquals(ReplState.ESTABLISHED, p.b.pd().repl());
                 assertEquals(DiskState.UP_TO_DATE, p.b.disk());
                 return;
             }
-            assertEquals(StateResult.SUCCESS, p.b.peer().startBitmapResync(0, true).get(10, TimeUnit.SECONDS));
+            assertEquals(StateResult.SUCCESS, p.b.peer().startResync(0, true, false).get(10, TimeUnit.SECONDS));
             p.awaitInSync();
             assertEquals(8, p.b.pd().resyncTotalSectors(), "only the marked block");
             assertNotEquals(p.a.md5(), p.b.md5(), "block 51 was not marked: it stays different");
 
             p.a.engine.run(() -> p.a.pd().bitmap().setRange(51, 52));
-            assertEquals(StateResult.SUCCESS, p.a.peer().startBitmapResync(0, false).get(10, TimeUnit.SECONDS));
+            assertEquals(StateResult.SUCCESS, p.a.peer().startResync(0, false, false).get(10, TimeUnit.SECONDS));
             p.awaitInSync();
             assertEquals(8, p.b.pd().resyncTotalSectors(), "only the block marked on the source");
             await("same data after both bitmap-based resyncs", 10_000, () -> md5Equal(p));
