@@ -114,7 +114,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     @Override
     public void submit(Bio bio) {
         Resource r = device.resource();
-        if (r.failIo()) {
+        if (r.failIo() || device.failsIoForQuorum()) {
             bio.complete(Errno.EIO);
             return;
         }
@@ -149,23 +149,28 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         synchronized (suspended) {
             l = new ArrayList<>(suspended);
             suspended.clear();
-            done = new ArrayList<>(heldCompletions);
-            heldCompletions.clear();
+            // one freeze may end while another (fencing, quorum) still holds the completions
+            done = new ArrayList<>();
+            if (!device.resource().completionsFrozen()) {
+                done.addAll(heldCompletions);
+                heldCompletions.clear();
+            }
         }
         done.forEach(Runnable::run);
         l.forEach(this::submit);
     }
 
     /**
-     * fencing resource-and-stonith: a write that did not reach a peer completes only once fence-peer
-     * has settled the peer's fate (or resume-io), as the kernel freezes it, so that no write is
-     * acknowledged that a peer promoted meanwhile would not have.
+     * fencing resource-and-stonith, or quorum: a write that did not reach a peer completes only once
+     * fence-peer has settled the peer's fate (or resume-io), or the model has found that quorum
+     * held or came back, as the kernel freezes it, so that no write is acknowledged that a peer
+     * promoted meanwhile would not have.
      */
     private void completeUnlessFenced(boolean peerMissed, Runnable complete) {
         Resource r = device.resource();
-        if (peerMissed && r.fencingFreeze()) {
+        if (peerMissed && r.completionsFrozen()) {
             synchronized (suspended) {
-                if (r.fencingFreeze()) {
+                if (r.completionsFrozen()) {
                     heldCompletions.add(complete);
                     return;
                 }
@@ -495,7 +500,9 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         Runnable finish = () -> completeUnlessFenced(peersMissed.get() > 0, () -> {
             l.md().activityLog().complete(first, last);
             int err = localError.get();
-            if (err == 0) {
+            if (device.failsIoForQuorum()) {
+                bio.complete(Errno.EIO); // on-no-quorum io-error: completions without quorum fail, as the kernel's
+            } else if (err == 0) {
                 device.writtenSectors.addAndGet(sectors);
                 bio.complete(0);
             } else {

@@ -60,7 +60,9 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     private NetConfig net() {
-        return NetOptions.net(conn.name(), conn.netConf(), maxProtocol);
+        NetConfig n = NetOptions.net(conn.name(), conn.netConf(), maxProtocol);
+        // quorum, like fencing, has a graceful disconnect outdate the Secondary
+        return conn.resource().quorumEnabled() ? n.withFencing(true) : n;
     }
 
     private ResyncSettings resync() {
@@ -166,6 +168,12 @@ final class ModelConnectionDriver implements ConnectionDriver {
         } catch (Exception e) {
             LOG.warn("{}: disconnect: {}", conn, e.toString());
         }
+    }
+
+    @Override
+    public boolean isConnected() {
+        PeerConnection c = pc;
+        return c != null && c.isConnected();
     }
 
     @Override

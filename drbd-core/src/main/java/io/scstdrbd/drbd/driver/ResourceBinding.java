@@ -112,6 +112,11 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     @Override
     public void connectionFailing(int peer) {
         ConnectionControl c = control(peer);
+        if (c != null && resource.quorumEnabled() && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY
+                && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTED) {
+            // before the writes in flight fail: none may complete until the model has counted the votes
+            resource.quorumFreeze(true);
+        }
         if (c != null && c.connection().netConf().num("fencing_policy") == FENCING_STONITH
                 && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY) {
             // before the writes in flight fail: none may complete until fence-peer has spoken

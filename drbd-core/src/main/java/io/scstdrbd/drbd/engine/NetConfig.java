@@ -67,7 +67,10 @@ public record NetConfig(String name, WireProtocol protocol, String cramHmacAlg, 
                 rrConflict, twoPrimaries, alwaysAsbp, rle, sockCheckTimeo, max, fencing);
     }
 
-    /** fencing resource-only or stronger (the engine outdates the Secondary on a graceful disconnect). */
+    /**
+     * fencing resource-only or stronger, or quorum enabled: the engine outdates the Secondary on a
+     * graceful disconnect (the kernel's outdate_on_disconnect).
+     */
     public NetConfig withFencing(boolean f) {
         return new NetConfig(name, protocol, cramHmacAlg, sharedSecret, integrityAlg, verifyAlg, csumsAlg, connectInt,
                 timeout, pingInt, pingTimeout, koCount, maxEpochSize, maxBuffers, afterSb0p, afterSb1p, afterSb2p,

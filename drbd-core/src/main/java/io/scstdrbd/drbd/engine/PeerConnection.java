@@ -386,10 +386,19 @@ public final class PeerConnection {
             boolean outdateSelf = fencing && haveData && peerRole == Role.PRIMARY && res.role() != Role.PRIMARY;
             CompletableFuture<StateResult> ask = stateRequests.disconnect(outdatePeer, outdateSelf);
             ask.whenComplete((r, e) -> res.onLoop(() -> {
+                boolean agreed = e == null && r.isSuccess();
+                if (agreed && outdatePeer && cstate == ConnState.CONNECTED) {
+                    // the peer's disk goes straight from its last state to Outdated, never DUnknown
+                    for (Map.Entry<PeerDevice, DiskState> pe : peerDisks.entrySet()) {
+                        if (outdatable(pe.getValue())) {
+                            pe.getKey().peerOutdatedByDisconnect();
+                        }
+                    }
+                }
                 if (cstate != ConnState.STANDALONE) {
                     goStandAlone("disconnect requested");
                 }
-                if (e == null && r.isSuccess() && (outdatePeer || outdateSelf)) {
+                if (agreed && (outdatePeer || outdateSelf)) {
                     outdateAfterDisconnect(peerDisks, outdatePeer);
                 }
                 out.complete(StateResult.SUCCESS);

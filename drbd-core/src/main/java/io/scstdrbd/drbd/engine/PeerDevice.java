@@ -53,6 +53,8 @@ public final class PeerDevice {
 
     private volatile ReplState repl = ReplState.OFF;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
+    /** What the peer's disk is known to be once the connection is gone (null: unknown). */
+    private DiskState peerDiskAfterLoss;
     private ResyncTarget resync;
     private OnlineVerify verify;
     private volatile boolean userPaused;
@@ -228,6 +230,15 @@ public final class PeerDevice {
         conn.resource().setDiskState(vol, d);
     }
 
+    /**
+     * An agreed disconnect outdated the peer's disk: it stays Outdated after the connection ends
+     * instead of passing through DUnknown (which would cost a Primary its quorum for a moment).
+     */
+    void peerOutdatedByDisconnect() {
+        peerDiskAfterLoss = DiskState.OUTDATED;
+        setPeerDisk(DiskState.OUTDATED);
+    }
+
     /** The connection is gone: back to Off, peer disk unknown, resync and verify stopped. */
     void connectionLost() {
         if (resync != null) {
@@ -246,8 +257,10 @@ public final class PeerDevice {
         fullSyncRequested = false;
         earlySyncUuid = null;
         setPeerPaused(false);
+        DiskState after = peerDiskAfterLoss != null ? peerDiskAfterLoss : DiskState.UNKNOWN;
+        peerDiskAfterLoss = null;
         setRepl(ReplState.OFF);
-        setPeerDisk(DiskState.UNKNOWN);
+        setPeerDisk(after);
     }
 
     void resyncSettingsChanged(ResyncSettings s) {

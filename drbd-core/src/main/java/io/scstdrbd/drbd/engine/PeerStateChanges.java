@@ -131,6 +131,12 @@ final class PeerStateChanges {
             List<PeerDevice> pds = volumeDevices(volume);
             // the peer goes StandAlone; this side tears down and tries again later
             res.loop().execute(() -> {
+                if (in.peerDisk() == DiskState.OUTDATED && conn.connState() == ConnState.CONNECTED) {
+                    // a Secondary leaving this Primary outdated itself: that outlives the connection
+                    for (PeerDevice pd : hadData) {
+                        pd.peerOutdatedByDisconnect();
+                    }
+                }
                 if (conn.connState() == ConnState.CONNECTED) {
                     conn.connectionLost(ConnState.TEAR_DOWN, "peer disconnected");
                 }
@@ -142,12 +148,6 @@ final class PeerStateChanges {
                             LOG.info("{}: the Primary disconnected; outdating this node's disk", pd.tagName());
                             pd.setDisk(DiskState.OUTDATED);
                         }
-                    }
-                }
-                if (in.peerDisk() == DiskState.OUTDATED) {
-                    // a Secondary leaving this Primary outdated itself: that outlives the connection
-                    for (PeerDevice pd : hadData) {
-                        pd.setPeerDisk(DiskState.OUTDATED);
                     }
                 }
             });

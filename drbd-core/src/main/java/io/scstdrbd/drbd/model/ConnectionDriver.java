@@ -31,6 +31,15 @@ public interface ConnectionDriver {
      */
     void disconnect(boolean force);
 
+    /**
+     * Whether the transport is still connected as far as the driver knows (any thread). The
+     * model may be a moment behind: it counts quorum only once it has seen a loss. The default
+     * (a driver without its own view) agrees with the model.
+     */
+    default boolean isConnected() {
+        return true;
+    }
+
     /** Paths or net options changed while configured (new-path, del-path, net-options). */
     default void configChanged() {
     }

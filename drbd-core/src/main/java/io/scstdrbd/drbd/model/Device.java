@@ -35,6 +35,8 @@ public final class Device {
     volatile boolean forceDetach;
     /** The data UUID the device was last exposed with while Primary. */
     volatile long exposedDataUuid;
+    /** The enforced quorum (always true with quorum off), set with every state change. */
+    volatile boolean haveQuorum = true;
 
     Device(Resource resource, int minor, int volume, NlStruct deviceConf) {
         this.resource = resource;
@@ -113,6 +115,16 @@ public final class Device {
 
     public int openReaders() {
         return openReaders.get();
+    }
+
+    /** Whether this volume has quorum (dev_has_quorum; always with quorum off). */
+    public boolean hasQuorum() {
+        return haveQuorum;
+    }
+
+    /** on-no-quorum io-error without quorum: application I/O fails with EIO (the kernel's cached_err_io). */
+    public boolean failsIoForQuorum() {
+        return !haveQuorum && resource.options().num("on_no_quorum") == Quorum.IO_ERROR;
     }
 
     /** Local data is good, or a connected peer has good data (drbd_data_accessible). */

@@ -86,6 +86,8 @@ public final class DrbdNode {
     private final Map<Device, BlockDevice> blockDevices = new HashMap<>();
     /** Work for replication drivers, run after the lock is released (never under it). */
     private final ThreadLocal<List<Runnable>> afterUnlock = ThreadLocal.withInitial(ArrayList::new);
+    /** A state change the engine reports (under the lock): the rules for admin requests do not refuse it. */
+    private boolean engineReport;
 
     public DrbdNode(DeviceRegistry registry, ModelEvents events, ReplicationFactory replication,
             DrbdDeviceFactory deviceFactory, HelperRunner helpers, RandomGenerator random) {
@@ -280,9 +282,11 @@ public final class DrbdNode {
         Snapshot old = new Snapshot(r);
         mutate.run();
         sanitize(r);
+        Quorum.update(r);
+        StateRules.Origin origin = engineReport ? StateRules.Origin.ENGINE : StateRules.Origin.ADMIN;
         StateResult rv = StateRules.hard(old, r);
         if (rv.ok() && !hard) {
-            rv = StateRules.soft(old, r, ignoreOpeners);
+            rv = StateRules.soft(old, r, ignoreOpeners, origin);
         }
         if (!rv.ok()) {
             old.restore(r);
@@ -320,11 +324,11 @@ public final class DrbdNode {
     }
 
     private static boolean changed(Snapshot old, Resource r) {
-        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.suspFen, r.failIo))) {
+        if (!old.res.equals(Snapshot.of(r))) {
             return true;
         }
         for (Device d : r.devices.values()) {
-            if (old.disks.get(d) != d.disk()) {
+            if (old.disks.get(d) != d.disk() || !Boolean.valueOf(d.haveQuorum).equals(old.quorum.get(d))) {
                 return true;
             }
         }
@@ -356,6 +360,22 @@ public final class DrbdNode {
     private void afterStateChange(Snapshot old, Resource r) {
         Role oRole = old.res.role();
         Role nRole = r.role();
+        for (Device d : r.devices.values()) {
+            Boolean had = old.quorum.get(d);
+            if (had != null && had != d.haveQuorum) {
+                if (d.haveQuorum) {
+                    LOG.info("{}: quorum( no -> yes )", d);
+                } else {
+                    LOG.warn("{}: quorum( yes -> no ): {}{}", d, Quorum.of(d).explain(d), nRole == Role.PRIMARY
+                            ? (r.suspQuorum ? "; I/O suspended" : "; I/O fails") : "");
+                }
+            }
+        }
+        if (!r.suspQuorum && (old.res.suspQuorum() || r.quorumFreeze()) && quorumCounted(r)) {
+            // quorum is back, or was never lost: what the quorum held may go on (unless fencing holds it)
+            r.quorumFreeze(false);
+            resumeHeldIo(r);
+        }
         for (Device d : r.devices.values()) {
             LocalDisk l = d.ldev();
             if (l == null) {
@@ -407,7 +427,11 @@ public final class DrbdNode {
                         && d.lowerPending.get() == 0)) {
                     f &= ~Superblock.MDF_PRIMARY_IND;
                 }
-                f |= Superblock.MDF_HAVE_QUORUM;
+                if (d.haveQuorum) {
+                    f |= Superblock.MDF_HAVE_QUORUM;
+                } else {
+                    f &= ~Superblock.MDF_HAVE_QUORUM;
+                }
                 b.flags(f);
                 for (PeerDevice pd : d.peerDevices.values()) {
                     PeerMd pm = s.peer(pd.peerNodeId());
@@ -467,6 +491,19 @@ public final class DrbdNode {
         }
     }
 
+    /**
+     * Whether the model has seen every connection loss the I/O path froze for: no connection is
+     * Connected here whose driver already lost it. Until then a quorum freeze must stay.
+     */
+    private static boolean quorumCounted(Resource r) {
+        for (Connection c : r.connections.values()) {
+            if (c.cstate() == ConnectionState.CONNECTED && c.driver != null && !c.driver.isConnected()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Starts a new data generation on a device (rotate into bitmap UUIDs, new random current). */
     private boolean newCurrentUuid(Device d, boolean forced) {
         LocalDisk l = d.ldev();
@@ -495,11 +532,11 @@ public final class DrbdNode {
     /** CHANGE notifications for every object whose state differs from the snapshot, in the kernel's order. */
     private void emitChanges(Snapshot old, Resource r) {
         List<Object[]> list = new ArrayList<>();
-        if (!old.res.equals(new Snapshot.ResState(r.role(), r.suspUser, r.suspFen, r.failIo))) {
+        if (!old.res.equals(Snapshot.of(r))) {
             list.add(new Object[] {r});
         }
         for (Device d : r.devices.values()) {
-            if (old.disks.get(d) != d.disk()) {
+            if (old.disks.get(d) != d.disk() || !Boolean.valueOf(d.haveQuorum).equals(old.quorum.get(d))) {
                 list.add(new Object[] {d});
             }
         }
@@ -584,6 +621,14 @@ public final class DrbdNode {
             NlStruct base = setDefaults ? Tlas.RESOURCE_OPTS.defaults().with("node_id", r.options().num("node_id"))
                     : r.options();
             r.options(base.merge(given));
+            // the quorum settings take effect at once: count again (held I/O may resume)
+            change(r, true, false, () -> { });
+            for (Connection c : r.connections.values()) {
+                ConnectionDriver drv = c.driver;
+                if (drv != null) {
+                    defer(drv::configChanged);
+                }
+            }
             return AdmResult.OK;
         });
     }
@@ -889,13 +934,24 @@ public final class DrbdNode {
 
     private StateResult disconnectLocked(Connection c, boolean force) {
         Resource r = c.resource();
-        // with fencing, a Secondary leaving its Primary gracefully outdates itself (the engine tells
-        // the peer); recorded here too, so that it reaches the metadata even when the connection is
-        // deleted right after (down, del-peer) and the engine's report finds no connection
-        boolean outdateSelf = !force && c.cstate() == ConnectionState.CONNECTED
-                && c.netConf().num("fencing_policy") >= StateRules.FENCING_RESOURCE
-                && r.role() != Role.PRIMARY && c.peerRole() == Role.PRIMARY;
-        StateResult rv = change(r, false, false, () -> c.cstate(ConnectionState.DISCONNECTING));
+        // with fencing or quorum, a Secondary leaving its Primary gracefully outdates itself (the engine
+        // tells the peer); recorded here too, so that it reaches the metadata even when the connection
+        // is deleted right after (down, del-peer) and the engine's report finds no connection
+        boolean graceful = !force && c.cstate() == ConnectionState.CONNECTED && outdatesOnDisconnect(c);
+        boolean outdateSelf = graceful && r.role() != Role.PRIMARY && c.peerRole() == Role.PRIMARY;
+        // and a Primary leaving a Secondary outdates the peer in the same change, so it keeps its quorum
+        boolean outdatePeer = graceful && r.role() == Role.PRIMARY && c.peerRole() != Role.PRIMARY;
+        // --force is a hard change, as the kernel's: it may cost a Primary its quorum
+        StateResult rv = change(r, force, false, () -> {
+            c.cstate(ConnectionState.DISCONNECTING);
+            if (outdatePeer) {
+                for (PeerDevice pd : c.peerDevices.values()) {
+                    if (pd.peerDisk() == DiskState.UP_TO_DATE || pd.peerDisk() == DiskState.CONSISTENT) {
+                        pd.peerDisk(DiskState.OUTDATED);
+                    }
+                }
+            }
+        });
         if (rv == StateResult.ALREADY_STANDALONE) {
             return StateResult.SUCCESS;
         }
@@ -1458,20 +1514,37 @@ public final class DrbdNode {
     }
 
     private AdmResult setRoleLocked(Resource r, Role role, boolean force, boolean auto) {
-        StateResult rv = change(r, false, false, () -> r.role(role));
-        boolean forcedUpToDate = false;
-        if (rv == StateResult.NO_UP_TO_DATE_DISK && force && role == Role.PRIMARY) {
-            // --force: consider local data UpToDate (CS_FP_LOCAL_UP_TO_DATE)
+        // --force retries a refused promotion as the kernel does: local data taken as UpToDate
+        // (CS_FP_LOCAL_UP_TO_DATE), then peers out of reach taken as Outdated (CS_FP_OUTDATE_PEERS)
+        boolean asUpToDate = false;
+        boolean outdatePeers = false;
+        StateResult rv;
+        while (true) {
+            boolean upToDate = asUpToDate;
+            boolean outdate = outdatePeers;
             rv = change(r, false, false, () -> {
                 r.role(role);
-                for (Device d : r.devices.values()) {
-                    if (d.disk().code() >= DiskState.INCONSISTENT.code() && d.disk() != DiskState.UNKNOWN) {
-                        d.disk(DiskState.UP_TO_DATE);
+                if (upToDate) {
+                    for (Device d : r.devices.values()) {
+                        if (d.disk().code() >= DiskState.INCONSISTENT.code() && d.disk() != DiskState.UNKNOWN) {
+                            d.disk(DiskState.UP_TO_DATE);
+                        }
                     }
                 }
+                if (outdate) {
+                    outdateUnreachablePeers(r);
+                }
             });
-            forcedUpToDate = rv.ok();
+            if (force && role == Role.PRIMARY && rv == StateResult.NO_UP_TO_DATE_DISK && !asUpToDate) {
+                asUpToDate = true;
+            } else if (force && role == Role.PRIMARY && rv == StateResult.NO_QUORUM && !outdatePeers) {
+                LOG.warn("{}: promotion without quorum forced: peers out of reach are taken as Outdated", r.name());
+                outdatePeers = true;
+            } else {
+                break;
+            }
         }
+        boolean forcedUpToDate = asUpToDate && rv.ok();
         if (rv == StateResult.DEVICE_IN_USE && force && role == Role.SECONDARY) {
             LOG.warn("{}: forced demotion", r.name());
             rv = change(r, false, true, () -> {
@@ -1485,6 +1558,9 @@ public final class DrbdNode {
                 for (Device d : r.devices.values()) {
                     info.addAll(openerInfo(d));
                 }
+            }
+            if (rv == StateResult.NO_QUORUM) {
+                info.addAll(quorumInfo(r));
             }
             return new AdmResult(rv.code(), info);
         }
@@ -1511,6 +1587,37 @@ public final class DrbdNode {
         }
         LOG.info("{}: role {}{}", r.name(), role.text(), auto ? " (auto)" : "");
         return AdmResult.of(rv);
+    }
+
+    /** A peer out of reach whose disk may be good is marked Outdated (a forced promotion, the kernel's CS_FP_OUTDATE_PEERS). */
+    private static void outdateUnreachablePeers(Resource r) {
+        for (Connection c : r.connections.values()) {
+            if (c.cstate() == ConnectionState.CONNECTED) {
+                continue;
+            }
+            for (PeerDevice pd : c.peerDevices.values()) {
+                if (pd.peerDisk().code() > DiskState.OUTDATED.code()) {
+                    pd.peerDisk(DiskState.OUTDATED);
+                }
+            }
+        }
+    }
+
+    /** Why the devices of {@code r} without quorum lack it (info text of an SS_NO_QUORUM refusal). */
+    private static List<String> quorumInfo(Resource r) {
+        List<String> info = new ArrayList<>();
+        for (Device d : r.devices.values()) {
+            Quorum q = Quorum.of(d);
+            if (!q.have()) {
+                info.add(q.explain(d));
+            }
+        }
+        return info;
+    }
+
+    /** Graceful disconnects outdate the Secondary (fencing resource-only or stronger, or quorum enabled). */
+    static boolean outdatesOnDisconnect(Connection c) {
+        return c.netConf().num("fencing_policy") >= StateRules.FENCING_RESOURCE || c.resource().quorumEnabled();
     }
 
     /**
@@ -1878,6 +1985,9 @@ public final class DrbdNode {
             });
             if (!suspend) {
                 r.fencingFreeze(false);
+                if (!r.suspQuorum && quorumCounted(r)) {
+                    r.quorumFreeze(false); // without quorum and suspend-io, resume-io cannot resume
+                }
                 resumeHeldIo(r);
             }
             return AdmResult.of(rv);
@@ -2127,7 +2237,12 @@ public final class DrbdNode {
                     if (!c.resource().connections.containsValue(c)) {
                         return StateResult.NOTHING_TO_DO;
                     }
-                    return change(c.resource(), hard, false, m);
+                    engineReport = true;
+                    try {
+                        return change(c.resource(), hard, false, m);
+                    } finally {
+                        engineReport = false;
+                    }
                 });
             } catch (AdmException e) {
                 return StateResult.UNKNOWN_ERROR;

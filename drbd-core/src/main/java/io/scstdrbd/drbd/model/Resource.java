@@ -22,6 +22,14 @@ public final class Resource {
      * any write could complete without the peer, and cleared just before the held I/O resumes.
      */
     private volatile boolean fencingFreeze;
+    /** I/O suspended for lack of quorum (on-no-quorum suspend-io; res_susp_quorum), set with every state change. */
+    volatile boolean suspQuorum;
+    /**
+     * The I/O path's view of a quorum loss: set when a Primary with quorum enabled loses a
+     * connection, before any write could complete without the peer; cleared once the model has
+     * counted the votes (at once if quorum held, or when it returns).
+     */
+    private volatile boolean quorumFreeze;
     volatile boolean failIo;
     /** Primary because a writer opened a device (auto-promote), so the last close demotes. */
     boolean autoPromoted;
@@ -70,9 +78,32 @@ public final class Resource {
         return suspFen;
     }
 
-    /** Whether new application I/O waits (suspend-io, or fencing resource-and-stonith in progress). */
+    public boolean suspendedByQuorum() {
+        return suspQuorum;
+    }
+
+    /** Whether new application I/O waits (suspend-io, fencing resource-and-stonith, or no quorum). */
     public boolean ioSuspended() {
-        return suspUser || fencingFreeze;
+        return suspUser || fencingFreeze || suspQuorum || quorumFreeze;
+    }
+
+    /** Whether completions of writes that failed to reach a peer are held (fencing or quorum pending). */
+    public boolean completionsFrozen() {
+        return fencingFreeze || quorumFreeze;
+    }
+
+    public boolean quorumFreeze() {
+        return quorumFreeze;
+    }
+
+    /** Sets or clears the I/O path's quorum freeze (any thread, no lock: see {@link #quorumFreeze}). */
+    public void quorumFreeze(boolean on) {
+        quorumFreeze = on;
+    }
+
+    /** Whether quorum is enabled (the resource option quorum is not off). */
+    public boolean quorumEnabled() {
+        return Quorum.enabled(this);
     }
 
     /** Whether completions of writes that failed to reach a peer are held (fencing in progress). */

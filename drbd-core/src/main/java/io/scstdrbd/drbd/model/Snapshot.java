@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** The state fields of one resource and everything in it at one moment (the kernel's [OLD] values). */
 final class Snapshot {
-    record ResState(Role role, boolean suspUser, boolean suspFen, boolean failIo) {
+    record ResState(Role role, boolean suspUser, boolean suspFen, boolean suspQuorum, boolean failIo) {
     }
 
     record ConnState(ConnectionState cstate, Role peerRole) {
@@ -16,14 +16,16 @@ final class Snapshot {
 
     final ResState res;
     final Map<Device, DiskState> disks = new IdentityHashMap<>();
+    final Map<Device, Boolean> quorum = new IdentityHashMap<>();
     final Map<Connection, ConnState> conns = new IdentityHashMap<>();
     final Map<PeerDevice, PdState> pds = new IdentityHashMap<>();
     final Map<Path, Boolean> paths = new IdentityHashMap<>();
 
     Snapshot(Resource r) {
-        res = new ResState(r.role(), r.suspUser, r.suspFen, r.failIo);
+        res = of(r);
         for (Device d : r.devices.values()) {
             disks.put(d, d.disk());
+            quorum.put(d, d.haveQuorum);
         }
         for (Connection c : r.connections.values()) {
             conns.put(c, new ConnState(c.cstate(), c.peerRole()));
@@ -36,6 +38,10 @@ final class Snapshot {
         }
     }
 
+    static ResState of(Resource r) {
+        return new ResState(r.role(), r.suspUser, r.suspFen, r.suspQuorum, r.failIo);
+    }
+
     static PdState of(PeerDevice pd) {
         return new PdState(pd.repl(), pd.peerDisk(), pd.resyncSuspUser, pd.resyncSuspPeer, pd.resyncSuspDependency);
     }
@@ -45,8 +51,10 @@ final class Snapshot {
         r.role(res.role());
         r.suspUser = res.suspUser();
         r.suspFen = res.suspFen();
+        r.suspQuorum = res.suspQuorum();
         r.failIo = res.failIo();
         disks.forEach(Device::disk);
+        quorum.forEach((d, q) -> d.haveQuorum = q);
         conns.forEach((c, s) -> {
             c.cstate(s.cstate());
             c.peerRole(s.peerRole());

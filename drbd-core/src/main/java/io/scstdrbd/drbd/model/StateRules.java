@@ -5,7 +5,7 @@ import io.scstdrbd.drbd.netlink.NlStruct;
 /**
  * The kernel's validity rules for a state change of one resource (is_valid_soft_transition and
  * is_valid_transition of drbd_state.c), applied to a snapshot of the old values and the objects'
- * new values. Quorum is not implemented (quorum off, the default).
+ * new values. Quorum is counted by {@link Quorum} before the rules run.
  */
 final class StateRules {
     private StateRules() {
@@ -58,10 +58,23 @@ final class StateRules {
         return false;
     }
 
+    /** Who asks for a change: an administrator (or a helper), or the engine reporting what happened. */
+    enum Origin { ADMIN, ENGINE }
+
     /** The voluntary-change rules (__is_valid_soft_transition). */
-    static StateResult soft(Snapshot old, Resource r, boolean ignoreOpeners) {
+    static StateResult soft(Snapshot old, Resource r, boolean ignoreOpeners, Origin origin) {
         Role oRole = old.res.role();
         Role nRole = r.role();
+        for (Device d : r.devices.values()) {
+            // no promotion without quorum, and no graceful disconnect or detach that would take a
+            // Primary's quorum away; what the engine reports has happened already and is not refused
+            Boolean had = old.quorum.get(d);
+            boolean hadQuorum = had == null || had;
+            if ((oRole != Role.PRIMARY || hadQuorum && origin == Origin.ADMIN) && nRole == Role.PRIMARY
+                    && !d.haveQuorum) {
+                return StateResult.NO_QUORUM;
+            }
+        }
         if (oRole != Role.PRIMARY && nRole == Role.PRIMARY) {
             for (Connection c : r.connections.values()) {
                 NlStruct nc = c.netConf();

@@ -45,7 +45,7 @@ public final class ObjectInfo {
     public static NlStruct resourceInfo(Resource r) {
         return Tlas.RESOURCE_INFO.empty().with("res_role", (long) r.role().code())
                 .with("res_susp", r.suspendedByUser()).with("res_susp_nod", false).with("res_susp_fen", r.suspendedByFencing())
-                .with("res_susp_quorum", false).with("res_fail_io", r.failIo());
+                .with("res_susp_quorum", r.suspendedByQuorum()).with("res_fail_io", r.failIo());
     }
 
     public static NlStruct resourceStatistics(Resource r) {
@@ -57,7 +57,7 @@ public final class ObjectInfo {
         NlStruct s = Tlas.DEVICE_INFO.empty().with("dev_disk_state", (long) d.disk().code())
                 .with("is_intentional_diskless", d.disk() == DiskState.DISKLESS
                         && d.deviceConf().flag("intentional_diskless"))
-                .with("dev_has_quorum", true);
+                .with("dev_has_quorum", d.hasQuorum());
         if (l != null) {
             s = s.with("backing_dev_path", l.backingPath());
         }

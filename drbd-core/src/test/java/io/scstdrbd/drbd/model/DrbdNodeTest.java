@@ -84,6 +84,74 @@ class DrbdNodeTest {
      * fencing resource-only: promotion with the peer's disk unknown runs fence-peer first; only an
      * answer that settles the peer's disk (or --force) lets it through (SS_PRIMARY_NOP otherwise).
      */
+    /**
+     * quorum majority with two nodes: a node that does not see its peer has no quorum (1 of 2
+     * votes), may not be promoted, and suspends I/O with on-no-quorum suspend-io; --force takes
+     * the unreachable peer as Outdated, and a node whose only peer is known Outdated keeps quorum
+     * (last man standing). quorum off restores the old behaviour at once.
+     */
+    @Test
+    void quorumMajorityOfTwoNeedsThePeerUnlessItIsOutdated() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            Resource r = d.resource();
+            PeerDevice pd = r.connection(1).peerDevices.get(0);
+            assertTrue(d.hasQuorum(), "quorum off: always");
+            assertFalse(r.suspendedByQuorum());
+
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", Quorum.MAJORITY)
+                    .with("on_no_quorum", Quorum.SUSPEND_IO), false);
+            assertFalse(d.hasQuorum(), "the peer's disk is unknown: 1 of 2 votes");
+            assertTrue(r.suspendedByQuorum());
+            assertTrue(r.ioSuspended());
+            assertFalse(d.failsIoForQuorum(), "suspend-io holds I/O instead of failing it");
+            assertEquals(0, d.ldev().md().superblock().flags() & Superblock.MDF_HAVE_QUORUM);
+
+            AdmResult refused = f.node.setRole(res(f, "r0"), Role.PRIMARY, false);
+            assertEquals(StateResult.NO_QUORUM.code(), refused.retCode());
+            assertEquals(java.util.List.of("1 of 2 nodes visible, need 2 for quorum"), refused.info());
+            assertEquals(Role.SECONDARY, r.role());
+
+            // --force: the peer out of reach is taken as Outdated, which leaves this node the last one standing
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, true).retCode());
+            assertEquals(Role.PRIMARY, r.role());
+            assertEquals(DiskState.OUTDATED, pd.peerDisk());
+            assertTrue(d.hasQuorum());
+            assertFalse(r.suspendedByQuorum());
+            assertFalse(r.ioSuspended());
+            assertTrue((d.ldev().md().superblock().flags() & Superblock.MDF_HAVE_QUORUM) != 0);
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+
+            // the metadata remembers the outdated peer (it keeps quorum after a restart) until the peer is
+            // seen again; here it connected and was lost again, unknown now
+            f.node.locked(() -> {
+                pd.peerDisk(DiskState.UNKNOWN);
+                d.ldev().md().update(b -> {
+                    var pm = b.build().peer(1);
+                    b.peer(1, pm.withFlags(pm.flags() & ~io.scstdrbd.drbd.meta.PeerMd.MDF_PEER_OUTDATED));
+                });
+                return null;
+            });
+            // io-error instead of suspend-io: no suspension, but I/O fails while there is no quorum
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("on_no_quorum", Quorum.IO_ERROR),
+                    false);
+            assertFalse(d.hasQuorum());
+            assertFalse(r.suspendedByQuorum());
+            assertTrue(d.failsIoForQuorum());
+
+            // quorum all / a node count / minimum redundancy are counted the same way
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", 1L), false);
+            assertTrue(d.hasQuorum(), "quorum 1: this node alone is enough");
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum_min_redundancy", 1L), false);
+            assertEquals(d.disk() == DiskState.UP_TO_DATE, d.hasQuorum(), "one UpToDate vote is needed");
+
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", Quorum.OFF), false);
+            assertTrue(d.hasQuorum());
+            assertFalse(d.failsIoForQuorum());
+        }
+    }
+
     @Test
     void promotionWithFencingOutdatesTheUnreachablePeerFirst() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {

@@ -1,0 +1,156 @@
+package io.scstdrbd.systest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code quorum majority} on two daemons, driven by drbd-utils: a Primary whose peer crashes has 1
+ * of 2 votes and suspends its I/O (on-no-quorum suspend-io) or fails it (io-error) until the peer is
+ * back; a graceful disconnect outdates the Secondary, so the Primary keeps quorum; a node without
+ * quorum is not promoted unless forced.
+ */
+class ReplicationQuorumSystemTest {
+
+    /** A writer of fsync'ed 4 KiB blocks on A's drbd1: counts completions, records the first failure. */
+    private static final class Writer implements AutoCloseable {
+        final AtomicLong done = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failed = new AtomicReference<>();
+        final Thread thread;
+
+        Writer(TwoNodes n, long seed) throws IOException {
+            long blocks = n.a.dataBytes() / 4096;
+            thread = new Thread(() -> {
+                byte[] data = new byte[4096];
+                java.util.Random r = new java.util.Random(seed);
+                try (RandomAccessFile f = new RandomAccessFile(n.a.drbd1().toFile(), "rw")) {
+                    while (!stop.get()) {
+                        r.nextBytes(data);
+                        f.seek(r.nextInt((int) blocks) * 4096L);
+                        f.write(data);
+                        f.getFD().sync();
+                        done.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }, "quorum-writer");
+            thread.start();
+        }
+
+        void awaitProgress(long more) throws InterruptedException {
+            long from = done.get();
+            for (int i = 0; i < 200 && done.get() < from + more && failed.get() == null; i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(done.get() >= from + more, "the writes did not go on; failure: " + failed.get());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(30_000);
+        }
+    }
+
+    @Test
+    void twoNodeQuorumSuspendsOrFailsIoWhileThePeerIsGone() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("quorum", 17772, "64M")) {
+            n.common = "    options { quorum majority; on-no-quorum suspend-io; }\n";
+            n.upConnected();
+            n.a.adm("primary", "--force", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            assertFalse(n.a.status().contains("quorum:no"), n.a.status());
+
+            // a graceful disconnect of the Secondary outdates it: the Primary is the last man standing
+            n.b.adm("disconnect", "r0").ok();
+            String a = n.a.awaitStatus(s -> s.contains("beta connection:"), Duration.ofSeconds(20));
+            assertFalse(a.contains("quorum:no") || a.contains("suspended"), a);
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+            assertTrue(n.b.status().contains("quorum:no"), n.b.status());
+            Cmd.Result refused = n.b.adm("primary", "r0");
+            assertEquals(11, refused.exit(), refused.output());
+            n.b.adm("connect", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.b.awaitStatus(s -> !s.contains("quorum:no"), Duration.ofSeconds(20));
+            // the same when the Primary leaves: it outdates the peer in the same change
+            n.a.adm("disconnect", "r0").ok();
+            a = n.a.status();
+            assertFalse(a.contains("quorum:no") || a.contains("suspended"), a);
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
+            n.b.awaitStatus(s -> s.contains("disk:Outdated"), Duration.ofSeconds(20));
+            n.a.adm("connect", "r0").ok();
+            n.awaitInSync(Duration.ofMinutes(1));
+            assertFalse(n.a.daemon.logText().contains("1 of 2 nodes visible"),
+                    "a graceful disconnect cost the Primary its quorum, if only for a moment: " + n.a.daemon.tail());
+
+            // a crashed Secondary takes the Primary's quorum: no write completes until it is back
+            try (Writer w = new Writer(n, 11)) {
+                w.awaitProgress(10);
+                n.b.kill();
+                String frozen = n.a.awaitStatus(s -> s.contains("suspended:quorum"), Duration.ofSeconds(20));
+                assertTrue(frozen.startsWith("r0 role:Primary suspended:quorum\n"), frozen);
+                assertTrue(frozen.contains("disk:UpToDate quorum:no"), frozen);
+                long before = w.done.get();
+                Thread.sleep(1500);
+                assertEquals(before, w.done.get(), "a write completed without quorum");
+                assertTrue(w.failed.get() == null, String.valueOf(w.failed.get()));
+                // resume-io cannot resume without quorum
+                n.a.adm("resume-io", "r0");
+                Thread.sleep(300);
+                assertEquals(before, w.done.get(), "resume-io let a write through without quorum");
+
+                n.b.start();
+                n.b.up();
+                n.a.awaitStatus(s -> !s.contains("suspended") && !s.contains("quorum:no"), Duration.ofSeconds(30));
+                w.awaitProgress(20);
+            }
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.assertSameData("after the Secondary came back");
+            String log = n.a.daemon.logText();
+            assertTrue(log.contains("quorum( yes -> no ): 1 of 2 nodes visible, need 2 for quorum; I/O suspended"),
+                    n.a.daemon.tail());
+            assertTrue(log.contains("quorum( no -> yes )"), n.a.daemon.tail());
+
+            // on-no-quorum io-error: the writes fail instead
+            n.a.adm("resource-options", "r0", "--on-no-quorum=io-error").ok();
+            try (Writer w = new Writer(n, 12)) {
+                w.awaitProgress(10);
+                n.b.kill();
+                for (int i = 0; i < 400 && w.failed.get() == null; i++) {
+                    Thread.sleep(50);
+                }
+                assertTrue(w.failed.get() instanceof IOException, "no I/O error without quorum: " + w.failed.get());
+                String s = n.a.status();
+                assertTrue(s.startsWith("r0 role:Primary\n") && s.contains("quorum:no"), s);
+            }
+            n.b.start();
+            n.b.up();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.a.awaitStatus(st -> !st.contains("quorum:no"), Duration.ofSeconds(20));
+            n.a.adm("secondary", "r0").ok();
+            n.assertSameData("after the second crash");
+
+            // the Primary is gone: the Secondary alone has no quorum and is promoted only by force
+            n.a.kill();
+            n.b.awaitStatus(s -> s.contains("alpha connection:Connecting"), Duration.ofSeconds(20));
+            Cmd.Result noQuorum = n.b.adm("primary", "r0");
+            assertEquals(11, noQuorum.exit(), noQuorum.output());
+            assertTrue(noQuorum.output().contains("(-25) No quorum"), noQuorum.output());
+            assertTrue(noQuorum.output().contains("1 of 2 nodes visible, need 2 for quorum"), noQuorum.output());
+            n.b.adm("primary", "--force", "r0").ok();
+            assertEquals("UpToDate/Outdated\n", n.b.adm("dstate", "r0").output());
+            assertFalse(n.b.status().contains("quorum:no"), n.b.status());
+        }
+    }
+}
