@@ -79,7 +79,8 @@ class ReplicationQuorumSystemTest {
             assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
             assertTrue(n.b.status().contains("quorum:no"), n.b.status());
             Cmd.Result refused = n.b.adm("primary", "r0");
-            assertEquals(11, refused.exit(), refused.output());
+            assertEquals(17, refused.exit(), refused.output()); // an Outdated disk is refused before quorum counts
+            assertTrue(refused.output().contains("(-2) Need access to UpToDate data"), refused.output());
             n.b.adm("connect", "r0").ok();
             n.awaitInSync(Duration.ofMinutes(1));
             n.b.awaitStatus(s -> !s.contains("quorum:no"), Duration.ofSeconds(20));
@@ -121,6 +122,22 @@ class ReplicationQuorumSystemTest {
             assertTrue(log.contains("quorum( yes -> no ): 1 of 2 nodes visible, need 2 for quorum; I/O suspended"),
                     n.a.daemon.tail());
             assertTrue(log.contains("quorum( no -> yes )"), n.a.daemon.tail());
+
+            // a forced disconnect of the Primary gives its quorum up too (a hard change, as the kernel's)
+            try (Writer w = new Writer(n, 13)) {
+                w.awaitProgress(10);
+                n.a.adm("disconnect", "--force", "r0").ok();
+                String frozen = n.a.awaitStatus(s -> s.contains("suspended:quorum"), Duration.ofSeconds(20));
+                assertTrue(frozen.contains("quorum:no"), frozen);
+                long before = w.done.get();
+                Thread.sleep(1000);
+                assertEquals(before, w.done.get(), "a write completed after the forced disconnect");
+                n.a.adm("connect", "r0").ok();
+                n.a.awaitStatus(s -> !s.contains("suspended") && !s.contains("quorum:no"), Duration.ofSeconds(30));
+                w.awaitProgress(20);
+            }
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.assertSameData("after the forced disconnect");
 
             // on-no-quorum io-error: the writes fail instead
             n.a.adm("resource-options", "r0", "--on-no-quorum=io-error").ok();

@@ -110,13 +110,23 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     // ---------------------------------------------------------------- EngineObserver
 
     @Override
-    public void connectionFailing(int peer) {
+    public void connectionEnding(int peer) {
+        freezeForQuorum(peer);
+    }
+
+    /** A Primary counting quorum: no write in flight may complete until the model has counted the loss. */
+    private void freezeForQuorum(int peer) {
         ConnectionControl c = control(peer);
         if (c != null && resource.quorumEnabled() && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY
                 && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTED) {
-            // before the writes in flight fail: none may complete until the model has counted the votes
-            resource.quorumFreeze(true);
+            resource.lossPending(peer);
         }
+    }
+
+    @Override
+    public void connectionFailing(int peer) {
+        freezeForQuorum(peer);
+        ConnectionControl c = control(peer);
         if (c != null && c.connection().netConf().num("fencing_policy") == FENCING_STONITH
                 && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY) {
             // before the writes in flight fail: none may complete until fence-peer has spoken
@@ -151,6 +161,9 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
             }
         }
         modelQueue.execute(() -> {
+            if (state != ConnState.CONNECTED) {
+                resource.lossCounted(peer); // the change below counts it (or the connection is gone)
+            }
             ConnectionControl c = control(peer);
             if (c == null) {
                 return;

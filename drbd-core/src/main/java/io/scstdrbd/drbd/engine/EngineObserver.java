@@ -20,6 +20,14 @@ public interface EngineObserver {
     }
 
     /**
+     * An established connection is going StandAlone (a disconnect, the peer's P_DISCONNECT, a fatal
+     * error), before its writes in flight are failed: quorum must be counted before any of them
+     * completes (on the loop, must not block).
+     */
+    default void connectionEnding(int peerNodeId) {
+    }
+
+    /**
      * An established connection is failing, before its writes in flight are failed and marked out of
      * sync: the moment a fencing policy that freezes I/O must take hold (on the loop, must not block).
      */

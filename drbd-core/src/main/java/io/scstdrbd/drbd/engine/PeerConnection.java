@@ -435,6 +435,9 @@ public final class PeerConnection {
             return;
         }
         LOG.info("{}: {}; going StandAlone", tag, why);
+        if (cstate == ConnState.CONNECTED) {
+            res.observer().connectionEnding(peerId);
+        }
         teardown();
         if (cstate != ConnState.DISCONNECTING) {
             setState(ConnState.DISCONNECTING);

@@ -131,13 +131,19 @@ final class PeerStateChanges {
             List<PeerDevice> pds = volumeDevices(volume);
             // the peer goes StandAlone; this side tears down and tries again later
             res.loop().execute(() -> {
-                if (in.peerDisk() == DiskState.OUTDATED && conn.connState() == ConnState.CONNECTED) {
-                    // a Secondary leaving this Primary outdated itself: that outlives the connection
+                boolean connected = conn.connState() == ConnState.CONNECTED;
+                if (in.peerDisk() == DiskState.OUTDATED) {
+                    // a Secondary leaving this Primary outdated itself: that outlives the connection,
+                    // straight from its last state (or, if the connection is gone already, afterwards)
                     for (PeerDevice pd : hadData) {
-                        pd.peerOutdatedByDisconnect();
+                        if (connected) {
+                            pd.peerOutdatedByDisconnect();
+                        } else {
+                            pd.setPeerDisk(DiskState.OUTDATED);
+                        }
                     }
                 }
-                if (conn.connState() == ConnState.CONNECTED) {
+                if (connected) {
                     conn.connectionLost(ConnState.TEAR_DOWN, "peer disconnected");
                 }
                 if (in.ownDisk() == DiskState.OUTDATED && res.role() != Role.PRIMARY) {

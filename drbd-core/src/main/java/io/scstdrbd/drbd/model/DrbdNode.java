@@ -293,10 +293,24 @@ public final class DrbdNode {
             return rv;
         }
         if (!changed(old, r)) {
+            releaseQuorumHold(old, r);
             return StateResult.NOTHING_TO_DO;
         }
         afterStateChange(old, r);
+        releaseQuorumHold(old, r);
         return StateResult.SUCCESS;
+    }
+
+    /**
+     * Once the model has counted every loss the I/O path froze for: if quorum is there (kept or
+     * back) or on-no-quorum is io-error, the held I/O goes on (unless fencing still holds it);
+     * the held completions of writes fail with EIO in the latter case.
+     */
+    private void releaseQuorumHold(Snapshot old, Resource r) {
+        if (!r.suspQuorum && (old.res.suspQuorum() || r.quorumFreeze()) && quorumCounted(r)) {
+            r.quorumFreeze(false);
+            resumeHeldIo(r);
+        }
     }
 
     /** Values that follow from others (sanitize_state). */
@@ -370,11 +384,6 @@ public final class DrbdNode {
                             ? (r.suspQuorum ? "; I/O suspended" : "; I/O fails") : "");
                 }
             }
-        }
-        if (!r.suspQuorum && (old.res.suspQuorum() || r.quorumFreeze()) && quorumCounted(r)) {
-            // quorum is back, or was never lost: what the quorum held may go on (unless fencing holds it)
-            r.quorumFreeze(false);
-            resumeHeldIo(r);
         }
         for (Device d : r.devices.values()) {
             LocalDisk l = d.ldev();
@@ -492,10 +501,16 @@ public final class DrbdNode {
     }
 
     /**
-     * Whether the model has seen every connection loss the I/O path froze for: no connection is
-     * Connected here whose driver already lost it. Until then a quorum freeze must stay.
+     * Whether the model has seen every connection loss the I/O path froze for: none is waiting to
+     * be applied, and no connection is Connected here whose driver already lost it. Until then a
+     * quorum freeze must stay.
      */
     private static boolean quorumCounted(Resource r) {
+        for (int peer : r.uncountedLosses) {
+            if (r.connections.containsKey(peer)) {
+                return false;
+            }
+        }
         for (Connection c : r.connections.values()) {
             if (c.cstate() == ConnectionState.CONNECTED && c.driver != null && !c.driver.isConnected()) {
                 return false;
@@ -688,11 +703,13 @@ public final class DrbdNode {
                 d.peerDevices.put(c.peerNodeId(), pd);
                 pds.add(pd);
             }
+            d.haveQuorum = !r.quorumEnabled() || Quorum.of(d).have(); // born with it or without: no change to report
             LOG.info("{}: minor {} created as {}", r.name(), minor, d.name());
             events.device(d, Notify.CREATE, !pds.isEmpty());
             for (int i = 0; i < pds.size(); i++) {
                 events.peerDevice(pds.get(i), Notify.CREATE, i < pds.size() - 1);
             }
+            recount(r);
             return AdmResult.OK;
         });
     }
@@ -725,6 +742,7 @@ public final class DrbdNode {
         minors.remove(d.minor());
         blockDevices.remove(d);
         LOG.info("{}: minor {} deleted", r.name(), d.minor());
+        recount(r);
         return AdmResult.OK;
     }
 
@@ -779,6 +797,7 @@ public final class DrbdNode {
             for (int i = 0; i < pds.size(); i++) {
                 events.peerDevice(pds.get(i), Notify.CREATE, i < pds.size() - 1);
             }
+            recount(r);
             return AdmResult.OK;
         });
     }
@@ -1008,6 +1027,7 @@ public final class DrbdNode {
         r.connections.remove(c.peerNodeId());
         ConnectionDriver drv = c.driver;
         defer(drv::close);
+        recount(r);
         LOG.info("{}: peer {} deleted", r.name(), c.name());
     }
 
@@ -1589,6 +1609,11 @@ public final class DrbdNode {
         return AdmResult.of(rv);
     }
 
+    /** Counts the votes again after volumes or peers came or went (not a state change of their own). */
+    private void recount(Resource r) {
+        change(r, true, false, () -> { });
+    }
+
     /** A peer out of reach whose disk may be good is marked Outdated (a forced promotion, the kernel's CS_FP_OUTDATE_PEERS). */
     private static void outdateUnreachablePeers(Resource r) {
         for (Connection c : r.connections.values()) {
@@ -2068,6 +2093,7 @@ public final class DrbdNode {
                     throw new AdmException(ERR_IO_MD_DISK, null);
                 }
             }
+            recount(r); // a forgotten node no longer votes
             return AdmResult.OK;
         });
     }

@@ -64,6 +64,25 @@ record Quorum(int voters, int upToDate, int present, int quorumAt, int minRedund
                 present++;
             }
         }
+        if (withDisk) {
+            // a node this one has known (it has a bitmap slot or was seen) votes until forget-peer,
+            // even while no peer of that id is configured
+            var sb = d.ldev().md().superblock();
+            for (int id = 0; id < io.scstdrbd.drbd.meta.Superblock.MAX_PEERS; id++) {
+                if (id == d.resource().nodeId() || d.peerDevices.containsKey(id)) {
+                    continue;
+                }
+                PeerMd pm = sb.peer(id);
+                if (pm.bitmapIndex() < 0 && (pm.flags() & (PeerMd.MDF_NODE_EXISTS | PeerMd.MDF_PEER_DEVICE_SEEN)) == 0) {
+                    continue;
+                }
+                if ((pm.flags() & PeerMd.MDF_PEER_OUTDATED) != 0) {
+                    outdated++;
+                } else {
+                    unknown++;
+                }
+            }
+        }
         int voters = unknown > 0 ? outdated + unknown + upToDate + present : upToDate + present;
         int quorumAt = at(setting, voters);
         int minRedundancyAt = at(minRedundancy, voters);

@@ -30,6 +30,8 @@ public final class Resource {
      * counted the votes (at once if quorum held, or when it returns).
      */
     private volatile boolean quorumFreeze;
+    /** Peers whose connection loss froze the I/O path and that the model has not counted yet. */
+    final java.util.Set<Integer> uncountedLosses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile boolean failIo;
     /** Primary because a writer opened a device (auto-promote), so the last close demotes. */
     boolean autoPromoted;
@@ -89,7 +91,7 @@ public final class Resource {
 
     /** Whether completions of writes that failed to reach a peer are held (fencing or quorum pending). */
     public boolean completionsFrozen() {
-        return fencingFreeze || quorumFreeze;
+        return fencingFreeze || quorumFreeze || suspQuorum;
     }
 
     public boolean quorumFreeze() {
@@ -99,6 +101,20 @@ public final class Resource {
     /** Sets or clears the I/O path's quorum freeze (any thread, no lock: see {@link #quorumFreeze}). */
     public void quorumFreeze(boolean on) {
         quorumFreeze = on;
+    }
+
+    /**
+     * The connection to {@code peer} is ending while quorum counts (any thread): the I/O path
+     * freezes until the model has counted the loss ({@link #lossCounted}).
+     */
+    public void lossPending(int peer) {
+        uncountedLosses.add(peer);
+        quorumFreeze = true;
+    }
+
+    /** The model is about to apply the loss of {@code peer} (its serial queue, before the state change). */
+    public void lossCounted(int peer) {
+        uncountedLosses.remove(peer);
     }
 
     /** Whether quorum is enabled (the resource option quorum is not off). */

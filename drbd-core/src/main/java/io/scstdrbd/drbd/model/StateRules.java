@@ -44,6 +44,23 @@ final class StateRules {
                 && peerDisk.code() > DiskState.OUTDATED.code();
     }
 
+    /** The change takes a vote away: a connection leaves Connected, or a disk goes. */
+    private static boolean losesVote(Snapshot old, Resource r) {
+        for (Connection c : r.connections.values()) {
+            Snapshot.ConnState o = old.conns.get(c);
+            if (o != null && o.cstate() == ConnectionState.CONNECTED && c.cstate() != ConnectionState.CONNECTED) {
+                return true;
+            }
+        }
+        for (Device d : r.devices.values()) {
+            DiskState o = old.disks.get(d);
+            if (o != null && o.code() >= DiskState.NEGOTIATING.code() && d.disk().code() < DiskState.NEGOTIATING.code()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean accessible(DiskState disk, Iterable<PeerDevice> pds, Snapshot old) {
         if (disk == DiskState.UP_TO_DATE) {
             return true;
@@ -65,16 +82,6 @@ final class StateRules {
     static StateResult soft(Snapshot old, Resource r, boolean ignoreOpeners, Origin origin) {
         Role oRole = old.res.role();
         Role nRole = r.role();
-        for (Device d : r.devices.values()) {
-            // no promotion without quorum, and no graceful disconnect or detach that would take a
-            // Primary's quorum away; what the engine reports has happened already and is not refused
-            Boolean had = old.quorum.get(d);
-            boolean hadQuorum = had == null || had;
-            if ((oRole != Role.PRIMARY || hadQuorum && origin == Origin.ADMIN) && nRole == Role.PRIMARY
-                    && !d.haveQuorum) {
-                return StateResult.NO_QUORUM;
-            }
-        }
         if (oRole != Role.PRIMARY && nRole == Role.PRIMARY) {
             for (Connection c : r.connections.values()) {
                 NlStruct nc = c.netConf();
@@ -137,6 +144,14 @@ final class StateRules {
             }
             if (d.openWriters() == 0 && d.openReaders() > 0 && accOld && !accNew) {
                 return StateResult.NO_UP_TO_DATE_DISK;
+            }
+            // no promotion without quorum, and no graceful disconnect or detach that would take a
+            // Primary's quorum away; what the engine reports has happened already and is not refused
+            Boolean had = old.quorum.get(d);
+            boolean hadQuorum = had == null || had;
+            if ((oRole != Role.PRIMARY || hadQuorum && origin == Origin.ADMIN && losesVote(old, r))
+                    && nRole == Role.PRIMARY && !d.haveQuorum) {
+                return StateResult.NO_QUORUM;
             }
             for (PeerDevice pd : d.peerDevices.values()) {
                 Snapshot.PdState o = old.pds.get(pd);

@@ -99,6 +99,11 @@ class DrbdNodeTest {
             PeerDevice pd = r.connection(1).peerDevices.get(0);
             assertTrue(d.hasQuorum(), "quorum off: always");
             assertFalse(r.suspendedByQuorum());
+            // UpToDate data first (an Inconsistent node is refused for that before quorum counts)
+            assertEquals(StateResult.SUCCESS.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, true).retCode());
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            assertEquals(DiskState.UP_TO_DATE, d.disk());
+            assertEquals(DiskState.UNKNOWN, pd.peerDisk());
 
             f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", Quorum.MAJORITY)
                     .with("on_no_quorum", Quorum.SUSPEND_IO), false);
@@ -144,11 +149,21 @@ class DrbdNodeTest {
             f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", 1L), false);
             assertTrue(d.hasQuorum(), "quorum 1: this node alone is enough");
             f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum_min_redundancy", 1L), false);
-            assertEquals(d.disk() == DiskState.UP_TO_DATE, d.hasQuorum(), "one UpToDate vote is needed");
+            assertTrue(d.hasQuorum(), "one UpToDate vote is needed, and this node has it");
 
             f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", Quorum.OFF), false);
             assertTrue(d.hasQuorum());
             assertFalse(d.failsIoForQuorum());
+
+            // a peer deleted from the configuration still votes (its metadata slot) until forget-peer
+            f.node.resourceOptions(res(f, "r0"), Tlas.RESOURCE_OPTS.empty().with("quorum", Quorum.MAJORITY)
+                    .with("quorum_min_redundancy", 0L), false);
+            assertFalse(d.hasQuorum());
+            f.node.delPeer(f.target(-1, "r0", null, 1, AdmTarget.NEED_CONNECTION), false);
+            assertFalse(d.hasQuorum(), "the deleted peer is still a member");
+            assertEquals(StateResult.NO_QUORUM.code(), f.node.setRole(res(f, "r0"), Role.PRIMARY, false).retCode());
+            f.node.forgetPeer(res(f, "r0"), 1);
+            assertTrue(d.hasQuorum(), "alone after forget-peer: 1 of 1");
         }
     }
 
