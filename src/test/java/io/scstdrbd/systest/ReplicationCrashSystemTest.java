@@ -189,6 +189,14 @@ class ReplicationCrashSystemTest {
             n.b.up();
             n.awaitInSync(Duration.ofMinutes(1));
             n.assertSameData("after the fenced Secondary came back");
+
+            // a graceful disconnect of the Secondary outdates it: no fencing, no freeze
+            n.b.adm("disconnect", "r0").ok();
+            n.a.awaitStatus(s -> s.contains("peer-disk:Outdated") || !s.contains("beta role:"), Duration.ofSeconds(20));
+            Cmd.run("timeout", "20", "dd", "if=/dev/urandom", "of=" + n.a.drbd1(), "bs=64k", "count=16",
+                    "oflag=direct", "conv=notrunc", "status=none").ok();
+            assertTrue(!n.a.status().contains("suspended"), n.a.status());
+            assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
         }
     }
 

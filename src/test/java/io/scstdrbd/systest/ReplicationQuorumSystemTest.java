@@ -62,6 +62,12 @@ class ReplicationQuorumSystemTest {
         }
     }
 
+    /** One O_DIRECT 4 KiB write at block {@code block} of A's drbd1, given 20 s (exit 124: it hung). */
+    private static Cmd.Result directWrite(TwoNodes n, int block) {
+        return Cmd.run("timeout", "20", "dd", "if=/dev/urandom", "of=" + n.a.drbd1(), "bs=4k", "count=1",
+                "seek=" + block, "oflag=direct", "conv=notrunc", "status=none");
+    }
+
     @Test
     void twoNodeQuorumSuspendsOrFailsIoWhileThePeerIsGone() throws Exception {
         DrbdTools.require();
@@ -139,24 +145,38 @@ class ReplicationQuorumSystemTest {
             n.awaitInSync(Duration.ofMinutes(1));
             n.assertSameData("after the forced disconnect");
 
-            // on-no-quorum io-error: the writes fail instead
+            // on-no-quorum io-error: writes fail instead of waiting
             n.a.adm("resource-options", "r0", "--on-no-quorum=io-error").ok();
-            try (Writer w = new Writer(n, 12)) {
-                w.awaitProgress(10);
-                n.b.kill();
-                for (int i = 0; i < 400 && w.failed.get() == null; i++) {
-                    Thread.sleep(50);
-                }
-                assertTrue(w.failed.get() instanceof IOException, "no I/O error without quorum: " + w.failed.get());
-                String s = n.a.status();
-                assertTrue(s.startsWith("r0 role:Primary\n") && s.contains("quorum:no"), s);
-            }
+            n.b.kill();
+            n.a.awaitStatus(s -> s.contains("quorum:no"), Duration.ofSeconds(20));
+            String s1 = n.a.status();
+            assertTrue(s1.startsWith("r0 role:Primary\n"), s1);
+            Cmd.Result failed = directWrite(n, 7);
+            assertEquals(1, failed.exit(), "dd without quorum (124: it hung): " + failed.output());
+            assertTrue(failed.output().contains("Input/output error"), failed.output());
             n.b.start();
             n.b.up();
             n.awaitInSync(Duration.ofMinutes(1));
             n.a.awaitStatus(st -> !st.contains("quorum:no"), Duration.ofSeconds(20));
-            n.a.adm("secondary", "r0").ok();
+            directWrite(n, 8).ok();
             n.assertSameData("after the second crash");
+
+            // secondary --force is the way out of a quorum suspension: the held write fails
+            n.a.adm("resource-options", "r0", "--on-no-quorum=suspend-io").ok();
+            n.b.kill();
+            n.a.awaitStatus(s -> s.contains("suspended:quorum"), Duration.ofSeconds(20));
+            java.util.concurrent.CompletableFuture<Cmd.Result> held =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> directWrite(n, 9));
+            Thread.sleep(1000);
+            assertFalse(held.isDone(), "a write went through while suspended for quorum");
+            n.a.adm("secondary", "--force", "r0").ok();
+            Cmd.Result demoted = held.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1, demoted.exit(), "the held write after secondary --force: " + demoted.output());
+            n.a.awaitStatus(st -> st.startsWith("r0 role:Secondary"), Duration.ofSeconds(20));
+            n.b.start();
+            n.b.up();
+            n.awaitInSync(Duration.ofMinutes(1));
+            n.assertSameData("after the forced demotion");
 
             // the Primary is gone: the Secondary alone has no quorum and is promoted only by force
             n.a.kill();

@@ -151,7 +151,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             suspended.clear();
             // one freeze may end while another (fencing, quorum) still holds the completions
             done = new ArrayList<>();
-            if (!device.resource().completionsFrozen()) {
+            if (!device.resource().completionsFrozen() || device.resource().failIo()) {
                 done.addAll(heldCompletions);
                 heldCompletions.clear();
             }
@@ -475,8 +475,11 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         int unreplicated = 0;
         for (PeerDevice pd : device.peerDevices()) {
             int slot = pd.bitmapIndex();
+            // the model may lag behind a connection that was just made: its driver then decides (it
+            // marks the write and tells the peer, or sends it) so that no bit is set behind its back
             boolean connected = pd.repl().code() >= ReplicationState.ESTABLISHED.code()
-                    && pd.repl() != ReplicationState.AHEAD;
+                    && pd.repl() != ReplicationState.AHEAD
+                    || pd.repl() == ReplicationState.OFF && driverOf(pd) != null && driverOf(pd).isConnected();
             if (connected) {
                 replicas.add(pd);
             } else {
@@ -500,8 +503,9 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         Runnable finish = () -> completeUnlessFenced(peersMissed.get() > 0, () -> {
             l.md().activityLog().complete(first, last);
             int err = localError.get();
-            if (device.failsIoForQuorum()) {
-                bio.complete(Errno.EIO); // on-no-quorum io-error: completions without quorum fail, as the kernel's
+            if (device.resource().failIo() || device.failsIoForQuorum()) {
+                // a forced demotion, or on-no-quorum io-error without quorum: the write fails, as the kernel's
+                bio.complete(Errno.EIO);
             } else if (err == 0) {
                 device.writtenSectors.addAndGet(sectors);
                 bio.complete(0);

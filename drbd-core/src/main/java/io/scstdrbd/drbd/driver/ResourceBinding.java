@@ -139,6 +139,17 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         ConnState prev = lastState.put(peer, state);
         if (prev == ConnState.CONNECTED && LOST.contains(state)) {
             modelQueue.execute(() -> maybeFencePeer(peer));
+        } else if (prev == ConnState.CONNECTED && state != ConnState.CONNECTED && resource.fencingFreeze()) {
+            // a graceful end (the peer disconnected, usually outdating itself) froze the writes
+            // for fencing: release them if the peer's disk is settled, else fence as for a loss
+            modelQueue.execute(() -> {
+                ConnectionControl c = control(peer);
+                if (c != null && !resource.suspendedByFencing() && peerSettled(c)) {
+                    check(c.setSuspendedByFencing(false), "fencing resume");
+                } else {
+                    maybeFencePeer(peer);
+                }
+            });
         }
         if (state == ConnState.CONNECTED && resource.suspendedByFencing()) {
             modelQueue.execute(() -> {
@@ -295,6 +306,16 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
                         resource.name(), code, resource.name());
             }
         }));
+    }
+
+    /** Every peer disk of the connection is known Outdated or Inconsistent: it cannot be promoted. */
+    private static boolean peerSettled(ConnectionControl c) {
+        for (io.scstdrbd.drbd.model.PeerDevice pd : c.connection().peerDevices()) {
+            if (pd.peerDisk().code() > io.scstdrbd.drbd.model.DiskState.OUTDATED.code()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean localDisksUpToDate() {

@@ -123,40 +123,48 @@ final class OutgoingWrites {
             unordered.incrementAndGet();
         }
         Runnable admitted = whenOrdered != null ? whenOrdered : unordered::decrementAndGet;
-        res.onLoop(() -> {
-            if (!conn.isConnected() || !sendsData(pd) || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
+        res.onLoop(() -> admit(pd, bio, sectors, gate, admitted, done));
+    }
+
+    /** On the loop: sends the write, parks it while the bitmap exchange runs, or marks it out of sync. */
+    private void admit(PeerDevice pd, Bio bio, long sectors, LocalWriteGate.Entry gate, Runnable admitted,
+            Consumer<Boolean> done) {
+        if (conn.isConnected() && PeerDevice.holdsWrites(pd.repl())) {
+            pd.parkWrite(() -> admit(pd, bio, sectors, gate, admitted, done));
+            return;
+        }
+        if (!conn.isConnected() || !sendsData(pd) || pd.peerDisk().compareTo(DiskState.INCONSISTENT) < 0) {
+            pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
+            if (conn.isConnected() && pd.repl().isPreparingSync()) {
+                sendOutOfSync(pd, bio.sector(), (int) bio.size());
+            }
+            admitted.run();
+            gate.peerDone(null);
+            done.accept(false);
+            return;
+        }
+        // the range is held until P_DATA is queued and the local write is done, so a resync read
+        // of the same blocks on this node can neither overtake the write nor read stale data
+        pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
+            admitted.run();
+            if (!conn.isConnected() || tl == null) {
+                gate.peerDone(range);
                 pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
-                if (conn.isConnected() && pd.repl().isPreparingSync()) {
-                    sendOutOfSync(pd, bio.sector(), (int) bio.size());
-                }
-                admitted.run();
-                gate.peerDone(null);
                 done.accept(false);
                 return;
             }
-            // the range is held until P_DATA is queued and the local write is done, so a resync read
-            // of the same blocks on this node can neither overtake the write nor read stale data
-            pd.volume().rangeLock().acquire(bio.sector(), sectors, range -> res.onLoop(() -> {
-                admitted.run();
-                if (!conn.isConnected() || tl == null) {
-                    gate.peerDone(range);
-                    pd.bitmap().setRange(PeerBitmap.firstBit(bio.sector()), PeerBitmap.endBit(bio.sector(), sectors));
-                    done.accept(false);
-                    return;
-                }
-                if (pd.announcedDisk().compareTo(DiskState.INCONSISTENT) >= 0
-                        && pd.volume().local().diskState().compareTo(DiskState.INCONSISTENT) < 0) {
-                    // the local disk is going or gone and the peer does not know yet: it must, before this
-                    // write arrives, so it tracks the write as out of sync toward us
-                    pd.sendState();
-                }
-                long dag = res.advanceDagtag(sectors);
-                sendWrite(pd, bio, dag, done);
-                // P_DATA is queued: a resync reply sent later follows it on the wire. Holding the range
-                // until the peer's ack could deadlock with the peer's own resync request for these blocks.
-                gate.peerDone(range);
-            }));
-        });
+            if (pd.announcedDisk().compareTo(DiskState.INCONSISTENT) >= 0
+                    && pd.volume().local().diskState().compareTo(DiskState.INCONSISTENT) < 0) {
+                // the local disk is going or gone and the peer does not know yet: it must, before this
+                // write arrives, so it tracks the write as out of sync toward us
+                pd.sendState();
+            }
+            long dag = res.advanceDagtag(sectors);
+            sendWrite(pd, bio, dag, done);
+            // P_DATA is queued: a resync reply sent later follows it on the wire. Holding the range
+            // until the peer's ack could deadlock with the peer's own resync request for these blocks.
+            gate.peerDone(range);
+        }));
     }
 
     /** The local part of a write passed to {@link #replicate} finished (any thread, before or after). */

@@ -28,6 +28,7 @@ import io.scstdrbd.drbd.wire.WireConstants;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.errno.Errno;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class PeerDevice {
 
     private volatile ReplState repl = ReplState.OFF;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
+    /** Application writes waiting for the bitmap exchange to end (see {@link #holdsWrites}). */
+    private final List<Runnable> parkedWrites = new ArrayList<>();
     /** What the peer's disk is known to be once the connection is gone (null: unknown). */
     private DiskState peerDiskAfterLoss;
     private ResyncTarget resync;
@@ -216,6 +219,25 @@ public final class PeerDevice {
         progress.replChanging(s);
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
+        if (!parkedWrites.isEmpty() && !holdsWrites(s)) {
+            List<Runnable> go = new ArrayList<>(parkedWrites);
+            parkedWrites.clear();
+            go.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * A sync source between sending its bitmap and starting the resync: an application write now
+     * would set a bit the peer never hears of (it has the bitmap already), so it waits, for
+     * milliseconds, and goes as P_DATA once the resync runs (or is marked if the connection ends).
+     */
+    static boolean holdsWrites(ReplState s) {
+        return s == ReplState.STARTING_SYNC_S || s == ReplState.WF_BITMAP_S;
+    }
+
+    /** Runs {@code w} once this peer leaves the states of {@link #holdsWrites} (on the loop). */
+    void parkWrite(Runnable w) {
+        parkedWrites.add(w);
     }
 
     void setPeerDisk(DiskState d) {

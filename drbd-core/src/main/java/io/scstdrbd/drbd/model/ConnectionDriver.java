@@ -32,12 +32,13 @@ public interface ConnectionDriver {
     void disconnect(boolean force);
 
     /**
-     * Whether the transport is still connected as far as the driver knows (any thread). The
-     * model may be a moment behind: it counts quorum only once it has seen a loss. The default
-     * (a driver without its own view) agrees with the model.
+     * Whether the transport is connected as far as the driver knows (any thread). The model may
+     * be a moment behind either way: it counts quorum only once it has seen a loss, and a write
+     * while it has not yet seen a new connection goes to the driver. The default: a driver
+     * without a transport of its own is never connected.
      */
     default boolean isConnected() {
-        return true;
+        return false;
     }
 
     /** Paths or net options changed while configured (new-path, del-path, net-options). */

@@ -290,6 +290,11 @@ public final class DrbdNode {
         }
         if (!rv.ok()) {
             old.restore(r);
+            if (r.quorumEnabled()) {
+                // the refused values were visible to the I/O path for a moment: what they held goes on
+                releaseQuorumHold(old, r);
+                resumeHeldIo(r);
+            }
             return rv;
         }
         if (!changed(old, r)) {
@@ -307,9 +312,14 @@ public final class DrbdNode {
      * the held completions of writes fail with EIO in the latter case.
      */
     private void releaseQuorumHold(Snapshot old, Resource r) {
-        if (!r.suspQuorum && (old.res.suspQuorum() || r.quorumFreeze()) && quorumCounted(r)) {
+        if (r.suspQuorum || !(old.res.suspQuorum() || r.quorumFreeze())) {
+            return;
+        }
+        if (quorumCounted(r)) {
             r.quorumFreeze(false);
             resumeHeldIo(r);
+        } else {
+            r.quorumFreeze(true); // a loss the model has not applied yet: hold on until it has
         }
     }
 
@@ -1571,6 +1581,9 @@ public final class DrbdNode {
                 r.role(role);
                 r.failIo = true;
             });
+            if (rv.ok()) {
+                resumeHeldIo(r); // held I/O (suspended, frozen) now fails with EIO
+            }
         }
         List<String> info = new ArrayList<>();
         if (!rv.ok()) {

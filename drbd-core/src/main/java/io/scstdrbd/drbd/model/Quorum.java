@@ -51,6 +51,9 @@ record Quorum(int voters, int upToDate, int present, int quorumAt, int minRedund
             unknown++; // a node meant to have a disk: it does not vote for itself, but counts as missing
         }
         for (PeerDevice pd : d.peerDevices.values()) {
+            if (withDisk && !member(d.ldev().md().superblock().peer(pd.peerNodeId()))) {
+                continue; // no bitmap slot and never seen: not a member yet
+            }
             DiskState pdsk = pd.peerDisk();
             if (pd.repl() == ReplicationState.OFF) {
                 if (pdsk.code() <= DiskState.OUTDATED.code() || withDisk && peerOutdatedOnDisk(d, pd)) {
@@ -73,7 +76,7 @@ record Quorum(int voters, int upToDate, int present, int quorumAt, int minRedund
                     continue;
                 }
                 PeerMd pm = sb.peer(id);
-                if (pm.bitmapIndex() < 0 && (pm.flags() & (PeerMd.MDF_NODE_EXISTS | PeerMd.MDF_PEER_DEVICE_SEEN)) == 0) {
+                if (!member(pm)) {
                     continue;
                 }
                 if ((pm.flags() & PeerMd.MDF_PEER_OUTDATED) != 0) {
@@ -88,6 +91,11 @@ record Quorum(int voters, int upToDate, int present, int quorumAt, int minRedund
         int minRedundancyAt = at(minRedundancy, voters);
         boolean have = upToDate + present >= quorumAt && upToDate >= minRedundancyAt;
         return new Quorum(voters, upToDate, present, quorumAt, minRedundancyAt, have);
+    }
+
+    /** A node the metadata knows: it has a bitmap slot, exists, or was seen (the kernel's filter). */
+    private static boolean member(PeerMd pm) {
+        return pm.bitmapIndex() >= 0 || (pm.flags() & (PeerMd.MDF_NODE_EXISTS | PeerMd.MDF_PEER_DEVICE_SEEN)) != 0;
     }
 
     private static boolean peerOutdatedOnDisk(Device d, PeerDevice pd) {
