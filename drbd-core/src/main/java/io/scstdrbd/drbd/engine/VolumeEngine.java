@@ -161,6 +161,18 @@ public final class VolumeEngine {
         });
     }
 
+    private static boolean sends(PeerConnection c, PeerDevice pd) {
+        return c.isConnected() && OutgoingWrites.sendsData(pd) && pd.peerDisk().compareTo(DiskState.INCONSISTENT) >= 0;
+    }
+
+    /** A write the peer does not get: out of sync for it, and a peer preparing a resync is told. */
+    private static void markFor(PeerConnection c, PeerDevice pd, AppWrite w, long firstBit, long endBit) {
+        pd.bitmap().setRange(firstBit, endBit);
+        if (c.isConnected() && pd.repl().isPreparingSync()) {
+            c.sendOutOfSync(pd, w.sector, (int) (w.sectors << Bio.SECTOR_SHIFT));
+        }
+    }
+
     /** On the loop: decide per peer, send, submit locally. */
     private void dispatch(AppWrite w, Throwable alError) {
         if (alError != null) {
@@ -176,14 +188,22 @@ public final class VolumeEngine {
             if (pd == null) {
                 continue;
             }
-            if (c.isConnected() && OutgoingWrites.sendsData(pd) && pd.peerDisk().compareTo(DiskState.INCONSISTENT) >= 0) {
+            if (c.isConnected() && PeerDevice.holdsWrites(pd.repl())) {
+                // the bitmap exchange runs: the peer part waits for the resync (see PeerDevice.holdsWrites)
+                w.addPeer();
+                pd.parkWrite(() -> {
+                    if (sends(c, pd)) {
+                        c.sendWrite(pd, w);
+                    } else {
+                        markFor(c, pd, w, firstBit, endBit);
+                        w.peerDone(false);
+                    }
+                });
+            } else if (sends(c, pd)) {
                 w.addPeer();
                 c.sendWrite(pd, w);
             } else {
-                pd.bitmap().setRange(firstBit, endBit);
-                if (c.isConnected() && pd.repl().isPreparingSync()) {
-                    c.sendOutOfSync(pd, w.sector, (int) (w.sectors << Bio.SECTOR_SHIFT));
-                }
+                markFor(c, pd, w, firstBit, endBit);
             }
         }
         if (local.hasDisk() && local.diskState().compareTo(DiskState.INCONSISTENT) >= 0) {

@@ -13,10 +13,12 @@ import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.testutil.LeakCheck;
 import io.scstdrbd.drbd.transport.TransportGroup;
 import io.scstdrbd.kernel.block.BlockIo;
+import io.scstdrbd.kernel.block.Bio;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,6 +109,37 @@ class ResyncScenariosTest {
             assertEquals(3, p.b.pd().bitmap().cardinality(), "the target marks them too");
             p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
             p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            p.awaitInSync();
+            await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    /**
+     * An application write while the sync source waits for the target's bitmap (its own is sent
+     * already) must not set a bit the target never hears of: it waits and goes as P_DATA once the
+     * resync runs. Before, the source counted the bit, the target (with nothing else to resync)
+     * was done at once and heard of it only then, and the source stayed SyncSource for ever.
+     */
+    @Test
+    void writeWhileTheSourceWaitsForTheBitmapReachesThePeer() throws Exception {
+        try (EnginePair p = new EnginePair(17763, SIZE)) {
+            p.initialSync(121);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            byte[] late = EnginePair.random(new Random(3), 4096);
+            CompletableFuture<Integer> lateDone = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+            p.a.onRepl = s -> {
+                if (s == ReplState.WF_BITMAP_S && sent.compareAndSet(false, true)) {
+                    // on A's loop, in the task after the one that sent its bitmap, before B's can be back
+                    p.a.engine.loop().execute(() -> p.a.vol.submit(
+                            Bio.write(4096, ByteBuffer.wrap(late), 0, (b, e) -> lateDone.complete(e))));
+                }
+            };
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            assertEquals(0, lateDone.get(30, TimeUnit.SECONDS));
+            assertTrue(sent.get(), "the write went in while A waited for B's bitmap");
             p.awaitInSync();
             await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
             assertEquals(p.a.md5(), p.b.md5());

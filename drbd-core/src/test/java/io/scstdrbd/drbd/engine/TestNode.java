@@ -36,6 +36,8 @@ final class TestNode implements AutoCloseable {
     TransportGroup transport;
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<String> handlers = new CopyOnWriteArrayList<>();
+    /** Called on the engine's loop at each replication state change (a test's hook into a window). */
+    volatile java.util.function.Consumer<ReplState> onRepl = s -> { };
 
     TestNode(String name, int nodeId, TransportGroup tg, long bytes) throws Exception {
         this.name = name;
@@ -62,6 +64,7 @@ final class TestNode implements AutoCloseable {
             @Override
             public void replicationStateChanged(int peer, int v, ReplState s) {
                 events.add("repl " + s.displayName());
+                onRepl.accept(s);
             }
         };
         engine = new ResourceEngine("r0", nodeId, tg, listeners, obs, (h, p, v) -> {
