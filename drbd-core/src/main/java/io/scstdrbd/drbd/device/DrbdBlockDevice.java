@@ -479,7 +479,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             // marks the write and tells the peer, or sends it) so that no bit is set behind its back
             boolean connected = pd.repl().code() >= ReplicationState.ESTABLISHED.code()
                     && pd.repl() != ReplicationState.AHEAD
-                    || pd.repl() == ReplicationState.OFF && driverOf(pd) != null && driverOf(pd).isConnected();
+                    || pd.repl() == ReplicationState.OFF && driverOf(pd) != null && driverOf(pd).carries(pd);
             if (connected) {
                 replicas.add(pd);
             } else {

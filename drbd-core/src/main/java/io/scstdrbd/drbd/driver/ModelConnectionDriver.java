@@ -177,6 +177,12 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
+    public boolean carries(io.scstdrbd.drbd.model.PeerDevice mpd) {
+        PeerConnection c = pc;
+        return c != null && c.isConnected() && c.device(mpd.device().volume()) != null;
+    }
+
+    @Override
     public void configChanged() {
         PeerConnection c = pc;
         if (c != null) {

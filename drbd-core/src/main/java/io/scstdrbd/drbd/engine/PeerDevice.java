@@ -222,7 +222,13 @@ public final class PeerDevice {
         if (!parkedWrites.isEmpty() && !holdsWrites(s)) {
             List<Runnable> go = new ArrayList<>(parkedWrites);
             parkedWrites.clear();
-            go.forEach(Runnable::run);
+            for (Runnable w : go) {
+                try {
+                    w.run();
+                } catch (RuntimeException e) {
+                    LOG.error("{}: a write held for the bitmap exchange failed to go on", tag, e);
+                }
+            }
         }
     }
 
@@ -230,9 +236,10 @@ public final class PeerDevice {
      * A sync source between sending its bitmap and starting the resync: an application write now
      * would set a bit the peer never hears of (it has the bitmap already), so it waits, for
      * milliseconds, and goes as P_DATA once the resync runs (or is marked if the connection ends).
+     * (StartingSyncS needs no hold: the whole bitmap is set already.)
      */
     static boolean holdsWrites(ReplState s) {
-        return s == ReplState.STARTING_SYNC_S || s == ReplState.WF_BITMAP_S;
+        return s == ReplState.WF_BITMAP_S;
     }
 
     /** Runs {@code w} once this peer leaves the states of {@link #holdsWrites} (on the loop). */

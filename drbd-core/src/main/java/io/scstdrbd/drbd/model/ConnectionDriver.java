@@ -41,6 +41,15 @@ public interface ConnectionDriver {
         return false;
     }
 
+    /**
+     * Whether the driver's transport is connected and carries {@code peerDevice}'s volume, so a
+     * write handed to {@link #replicate} really goes to the peer or is marked and told by it (any
+     * thread). The default: never.
+     */
+    default boolean carries(PeerDevice peerDevice) {
+        return false;
+    }
+
     /** Paths or net options changed while configured (new-path, del-path, net-options). */
     default void configChanged() {
     }
