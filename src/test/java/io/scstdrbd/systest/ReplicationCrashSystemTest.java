@@ -137,54 +137,33 @@ class ReplicationCrashSystemTest {
             Files.writeString(n.a.daemon.path("sys/module/drbd/parameters/usermode_helper"), helper.toString());
             n.a.adm("primary", "--force", "r0").ok();
             n.awaitInSync(Duration.ofMinutes(1));
-            long blocks = n.a.dataBytes() / 4096;
-
-            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread writer = new Thread(() -> {
-                byte[] data = new byte[4096];
-                java.util.Random r = new java.util.Random(9);
-                try (RandomAccessFile f = new RandomAccessFile(n.a.drbd1().toFile(), "rw")) {
-                    while (!stop.get()) {
-                        r.nextBytes(data);
-                        f.seek(r.nextInt((int) blocks) * 4096L);
-                        f.write(data);
-                        f.getFD().sync();
-                        done.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            }, "stonith-writer");
-            writer.start();
+            FsyncedWriter writer = new FsyncedWriter(n, 9, "stonith-writer");
             try {
                 Thread.sleep(500);
-                assertTrue(done.get() > 0, "no writes before the crash");
+                assertTrue(writer.done.get() > 0, "no writes before the crash");
                 n.b.kill();
                 String frozen = n.a.awaitStatus(s -> s.contains("suspended:fencing"), Duration.ofSeconds(20));
                 assertTrue(frozen.startsWith("r0 role:Primary suspended:fencing\n"), frozen);
                 ReplicationFailuresSystemTest.awaitFile(calls, "alpha fence-peer r0 peer=1");
-                long before = done.get();
+                long before = writer.done.get();
                 Thread.sleep(1500);
-                assertEquals(before, done.get(), "a write completed while fence-peer had not answered");
-                assertTrue(writer.isAlive() && failed.get() == null, String.valueOf(failed.get()));
+                assertEquals(before, writer.done.get(), "a write completed while fence-peer had not answered");
+                assertTrue(writer.isAlive() && writer.failed.get() == null, String.valueOf(writer.failed.get()));
 
                 Files.writeString(release, "go\n");
                 n.a.awaitStatus(s -> !s.contains("suspended"), Duration.ofSeconds(20));
-                long after = done.get();
-                for (int i = 0; i < 100 && done.get() < after + 20; i++) {
+                long after = writer.done.get();
+                for (int i = 0; i < 100 && writer.done.get() < after + 20; i++) {
                     Thread.sleep(50);
                 }
-                assertTrue(done.get() >= after + 20, "the writes did not resume after fence-peer answered");
+                assertTrue(writer.done.get() >= after + 20, "the writes did not resume after fence-peer answered");
                 assertEquals("UpToDate/Outdated\n", n.a.adm("dstate", "r0").output());
                 assertTrue(n.a.daemon.logText().contains("I/O suspended (fencing resource-and-stonith)"), n.a.daemon.tail());
             } finally {
-                stop.set(true);
-                Files.writeString(release, "go\n");
-                writer.join(30_000);
+                Files.writeString(release, "go\n"); // a held write must go on before the writer can stop
+                writer.close();
             }
-            assertTrue(failed.get() == null, String.valueOf(failed.get()));
+            assertTrue(writer.failed.get() == null, String.valueOf(writer.failed.get()));
             n.b.start();
             n.b.up();
             n.awaitInSync(Duration.ofMinutes(1));

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,48 +15,6 @@ import org.junit.jupiter.api.Test;
  * quorum is not promoted unless forced.
  */
 class ReplicationQuorumSystemTest {
-
-    /** A writer of fsync'ed 4 KiB blocks on A's drbd1: counts completions, records the first failure. */
-    private static final class Writer implements AutoCloseable {
-        final AtomicLong done = new AtomicLong();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicReference<Throwable> failed = new AtomicReference<>();
-        final Thread thread;
-
-        Writer(TwoNodes n, long seed) throws IOException {
-            long blocks = n.a.dataBytes() / 4096;
-            thread = new Thread(() -> {
-                byte[] data = new byte[4096];
-                java.util.Random r = new java.util.Random(seed);
-                try (RandomAccessFile f = new RandomAccessFile(n.a.drbd1().toFile(), "rw")) {
-                    while (!stop.get()) {
-                        r.nextBytes(data);
-                        f.seek(r.nextInt((int) blocks) * 4096L);
-                        f.write(data);
-                        f.getFD().sync();
-                        done.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            }, "quorum-writer");
-            thread.start();
-        }
-
-        void awaitProgress(long more) throws InterruptedException {
-            long from = done.get();
-            for (int i = 0; i < 200 && done.get() < from + more && failed.get() == null; i++) {
-                Thread.sleep(50);
-            }
-            assertTrue(done.get() >= from + more, "the writes did not go on; failure: " + failed.get());
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(30_000);
-        }
-    }
 
     /** One O_DIRECT 4 KiB write at block {@code block} of A's drbd1, given 20 s (exit 124: it hung). */
     private static Cmd.Result directWrite(TwoNodes n, int block) {
@@ -102,7 +56,7 @@ class ReplicationQuorumSystemTest {
                     "a graceful disconnect cost the Primary its quorum, if only for a moment: " + n.a.daemon.tail());
 
             // a crashed Secondary takes the Primary's quorum: no write completes until it is back
-            try (Writer w = new Writer(n, 11)) {
+            try (FsyncedWriter w = new FsyncedWriter(n, 11, "quorum-writer")) {
                 w.awaitProgress(10);
                 n.b.kill();
                 String frozen = n.a.awaitStatus(s -> s.contains("suspended:quorum"), Duration.ofSeconds(20));
@@ -130,7 +84,7 @@ class ReplicationQuorumSystemTest {
             assertTrue(log.contains("quorum( no -> yes )"), n.a.daemon.tail());
 
             // a forced disconnect of the Primary gives its quorum up too (a hard change, as the kernel's)
-            try (Writer w = new Writer(n, 13)) {
+            try (FsyncedWriter w = new FsyncedWriter(n, 13, "quorum-writer")) {
                 w.awaitProgress(10);
                 n.a.adm("disconnect", "--force", "r0").ok();
                 String frozen = n.a.awaitStatus(s -> s.contains("suspended:quorum"), Duration.ofSeconds(20));

@@ -37,6 +37,11 @@ public enum DiskState {
         return text;
     }
 
+    /** Consistent or UpToDate: what a graceful disconnect with fencing or quorum outdates. */
+    public boolean outdatable() {
+        return this == UP_TO_DATE || this == CONSISTENT;
+    }
+
     /** True for states in which a backing device is attached (the kernel's get_ldev). */
     public boolean hasDisk() {
         return code >= INCONSISTENT.code && this != UNKNOWN;

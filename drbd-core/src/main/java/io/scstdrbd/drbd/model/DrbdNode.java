@@ -352,7 +352,7 @@ public final class DrbdNode {
             return true;
         }
         for (Device d : r.devices.values()) {
-            if (old.disks.get(d) != d.disk() || !Boolean.valueOf(d.haveQuorum).equals(old.quorum.get(d))) {
+            if (old.deviceChanged(d)) {
                 return true;
             }
         }
@@ -561,7 +561,7 @@ public final class DrbdNode {
             list.add(new Object[] {r});
         }
         for (Device d : r.devices.values()) {
-            if (old.disks.get(d) != d.disk() || !Boolean.valueOf(d.haveQuorum).equals(old.quorum.get(d))) {
+            if (old.deviceChanged(d)) {
                 list.add(new Object[] {d});
             }
         }
@@ -646,8 +646,7 @@ public final class DrbdNode {
             NlStruct base = setDefaults ? Tlas.RESOURCE_OPTS.defaults().with("node_id", r.options().num("node_id"))
                     : r.options();
             r.options(base.merge(given));
-            // the quorum settings take effect at once: count again (held I/O may resume)
-            change(r, true, false, () -> { });
+            recount(r); // the quorum settings take effect at once (held I/O may resume)
             for (Connection c : r.connections.values()) {
                 ConnectionDriver drv = c.driver;
                 if (drv != null) {
@@ -975,7 +974,7 @@ public final class DrbdNode {
             c.cstate(ConnectionState.DISCONNECTING);
             if (outdatePeer) {
                 for (PeerDevice pd : c.peerDevices.values()) {
-                    if (pd.peerDisk() == DiskState.UP_TO_DATE || pd.peerDisk() == DiskState.CONSISTENT) {
+                    if (pd.peerDisk().outdatable()) {
                         pd.peerDisk(DiskState.OUTDATED);
                     }
                 }
@@ -1003,7 +1002,7 @@ public final class DrbdNode {
         if (outdateSelf) {
             StateResult o = change(r, false, false, () -> {
                 for (Device d : r.devices.values()) {
-                    if (d.disk() == DiskState.UP_TO_DATE || d.disk() == DiskState.CONSISTENT) {
+                    if (d.disk().outdatable()) {
                         d.disk(DiskState.OUTDATED);
                     }
                 }

@@ -23,12 +23,8 @@ record Quorum(int voters, int upToDate, int present, int quorumAt, int minRedund
     static final long IO_ERROR = 0;
     static final long SUSPEND_IO = 1;
 
-    static long setting(Resource r) {
-        return r.options().num("quorum");
-    }
-
     static boolean enabled(Resource r) {
-        return setting(r) != OFF;
+        return r.options().num("quorum") != OFF;
     }
 
     /** Counts the votes of {@code d} in its current (new) state. */

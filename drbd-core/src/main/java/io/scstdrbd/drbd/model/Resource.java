@@ -99,7 +99,7 @@ public final class Resource {
     }
 
     /** Sets or clears the I/O path's quorum freeze (any thread, no lock: see {@link #quorumFreeze}). */
-    public void quorumFreeze(boolean on) {
+    void quorumFreeze(boolean on) {
         quorumFreeze = on;
     }
 

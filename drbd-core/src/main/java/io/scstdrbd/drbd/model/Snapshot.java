@@ -46,6 +46,11 @@ final class Snapshot {
         return new PdState(pd.repl(), pd.peerDisk(), pd.resyncSuspUser, pd.resyncSuspPeer, pd.resyncSuspDependency);
     }
 
+    /** Whether the disk state or the quorum of {@code d} differ from the recorded ones. */
+    boolean deviceChanged(Device d) {
+        return disks.get(d) != d.disk() || !Boolean.valueOf(d.haveQuorum).equals(quorum.get(d));
+    }
+
     /** Puts the recorded values back (a refused state change). */
     void restore(Resource r) {
         r.role(res.role());
