@@ -154,6 +154,7 @@ public final class GenlUnixServer implements AutoCloseable {
         private final boolean privileged;
         private final String user;
         private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+        /** Bytes delivered and not yet written: a message leaves the queue before it is written. */
         private long queued;
         private long dropped;
         private volatile int lastPid;
@@ -265,7 +266,7 @@ public final class GenlUnixServer implements AutoCloseable {
         private void lostFraming() {
             long deadline = System.currentTimeMillis() + 2000;
             synchronized (queue) {
-                while (!queue.isEmpty() && System.currentTimeMillis() < deadline) {
+                while (queued > 0 && System.currentTimeMillis() < deadline) {
                     try {
                         queue.wait(50);
                     } catch (InterruptedException e) {
@@ -340,7 +341,7 @@ public final class GenlUnixServer implements AutoCloseable {
             // the writer exits once the queue is empty; give it a moment, then close
             long deadline = System.currentTimeMillis() + 2000;
             synchronized (queue) {
-                while (!queue.isEmpty() && System.currentTimeMillis() < deadline) {
+                while (queued > 0 && System.currentTimeMillis() < deadline) {
                     try {
                         queue.wait(100);
                     } catch (InterruptedException e) {
