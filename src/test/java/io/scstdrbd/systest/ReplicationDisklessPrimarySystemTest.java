@@ -50,7 +50,9 @@ class ReplicationDisklessPrimarySystemTest {
             // sync target: what it lacks reads from beta, and what it writes meanwhile stays
             b.adm("pause-sync", "r0").ok();
             a.adm("attach", "r0").ok();
-            String target = a.awaitStatus(s -> s.contains("replication:PausedSyncT"), Duration.ofSeconds(20));
+            // the model hears of the replication state and the disk state one after the other: wait for both
+            String target = a.awaitStatus(s -> s.contains("replication:PausedSyncT") && !s.contains("  disk:Outdated\n"),
+                    Duration.ofSeconds(20));
             assertTrue(target.startsWith("r0 role:Primary\n") && target.contains("  disk:Inconsistent\n"), target);
             assertEquals(b.md5(size), TwoNodes.md5Of(a.drbd1(), size), "a sync target reads what it lacks from beta");
             assertNotEquals(b.md5(size), a.md5(size), "alpha's own disk still lacks the blocks written while diskless");
