@@ -101,7 +101,16 @@ class ReplicationQuorumSystemTest {
 
             // on-no-quorum io-error: writes fail instead of waiting
             n.a.adm("resource-options", "r0", "--on-no-quorum=io-error").ok();
-            n.b.kill();
+            try (FsyncedWriter w = new FsyncedWriter(n, 17, "quorum-writer")) {
+                // a buffered writer too: the write that missed the peer fails, nothing hangs
+                w.awaitProgress(10);
+                n.b.kill();
+                for (int i = 0; i < 200 && w.isAlive(); i++) {
+                    Thread.sleep(50);
+                }
+                assertFalse(w.isAlive(), "a buffered write hangs without quorum (on-no-quorum io-error)");
+                assertTrue(String.valueOf(w.failed.get()).contains("Input/output error"), String.valueOf(w.failed.get()));
+            }
             n.a.awaitStatus(s -> s.contains("quorum:no"), Duration.ofSeconds(20));
             String s1 = n.a.status();
             assertTrue(s1.startsWith("r0 role:Primary\n"), s1);

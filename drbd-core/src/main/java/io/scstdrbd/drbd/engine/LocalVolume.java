@@ -23,6 +23,14 @@ public interface LocalVolume {
     /** Usable data sectors of the backing device (0 when diskless). */
     long dataSectors();
 
+    /**
+     * The largest request the backing device takes in one piece, in bytes; told to peers in
+     * P_SIZES, so their resync requests stay within it. Default: the protocol's 1 MiB.
+     */
+    default int maxBioSize() {
+        return io.scstdrbd.drbd.wire.WireConstants.MAX_BIO_SIZE;
+    }
+
     /** True while a backing disk is attached. */
     boolean hasDisk();
 

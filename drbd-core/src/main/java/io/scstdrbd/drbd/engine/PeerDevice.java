@@ -56,6 +56,9 @@ public final class PeerDevice {
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
     /** Application writes waiting for the bitmap exchange to end (see {@link #holdsWrites}). */
     private final List<Runnable> parkedWrites = new ArrayList<>();
+    /** When the oldest of {@link #parkedWrites} was parked: ko-count covers held writes too. */
+    private long parkedSinceNanos;
+    private int peerMaxBio = WireConstants.MAX_BIO_SIZE;
     /** What the peer's disk is known to be once the connection is gone (null: unknown). */
     private DiskState peerDiskAfterLoss;
     private ResyncTarget resync;
@@ -192,10 +195,11 @@ public final class PeerDevice {
     }
 
     long oldestUnackedAge(long now) {
+        long age = parkedWrites.isEmpty() ? 0 : now - parkedSinceNanos;
         for (long t : unacked.values()) {
-            return now - t;
+            return Math.max(age, now - t);
         }
-        return 0;
+        return age;
     }
 
     private int vnr() {
@@ -244,6 +248,9 @@ public final class PeerDevice {
 
     /** Runs {@code w} once this peer leaves the states of {@link #holdsWrites} (on the loop). */
     void parkWrite(Runnable w) {
+        if (parkedWrites.isEmpty()) {
+            parkedSinceNanos = System.nanoTime();
+        }
         parkedWrites.add(w);
     }
 
@@ -779,8 +786,14 @@ public final class PeerDevice {
         return vol.agreedSectors();
     }
 
+    /** The largest request the peer takes (its P_SIZES), within ours; resync requests stay below it. */
     int peerMaxBioSize() {
-        return WireConstants.MAX_BIO_SIZE;
+        return peerMaxBio;
+    }
+
+    void peerMaxBioSize(int bytes) {
+        peerMaxBio = bytes <= 0 ? WireConstants.MAX_BIO_SIZE
+                : Math.max(PeerBitmap.BYTES_PER_BIT, Math.min(WireConstants.MAX_BIO_SIZE, bytes));
     }
 
     String tagName() {

@@ -113,7 +113,8 @@ final class VolumeHandshake {
     void sendSizes() {
         long d = local().hasDisk() ? local().dataSectors() : 0;
         conn.dataWriter().send(PacketType.SIZES, vnr(),
-                new Sizes(d, 0, vol.agreedSectors(), WireConstants.MAX_BIO_SIZE, 0, 0, null));
+                new Sizes(d, 0, vol.agreedSectors(),
+                        Math.min(WireConstants.MAX_BIO_SIZE, local().maxBioSize()), 0, 0, null));
     }
 
     long uuidFlags() {
@@ -174,6 +175,7 @@ final class VolumeHandshake {
     }
 
     void onSizes(Sizes s) {
+        pd.peerMaxBioSize(s.maxBioSize());
         long mine = local().hasDisk() ? local().dataSectors() : 0;
         long peer = s.dSize();
         long agreed = peer == 0 ? mine : mine == 0 ? peer : Math.min(mine, peer);

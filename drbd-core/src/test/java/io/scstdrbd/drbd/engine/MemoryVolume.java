@@ -21,6 +21,9 @@ final class MemoryVolume implements LocalVolume {
     private volatile boolean crashedPrimary;
     private volatile boolean primaryIndicator;
     final AtomicInteger persists = new AtomicInteger();
+    /** What {@link #maxBioSize} says; the largest read seen (resync requests served). */
+    volatile int maxBio = WireConstants.MAX_BIO_SIZE;
+    final AtomicInteger largestRead = new AtomicInteger();
 
     MemoryVolume(DeviceHandle backing) {
         this.backing = backing;
@@ -48,7 +51,15 @@ final class MemoryVolume implements LocalVolume {
     }
 
     @Override
+    public int maxBioSize() {
+        return maxBio;
+    }
+
+    @Override
     public void submitLocal(Bio bio) {
+        if (bio.op() == io.scstdrbd.kernel.block.BioOp.READ) {
+            largestRead.accumulateAndGet((int) bio.size(), Math::max);
+        }
         backing.submit(bio);
     }
 

@@ -147,6 +147,17 @@ class ResyncScenariosTest {
     }
 
     @Test
+    void resyncRequestsStayWithinTheSourcesMaxBioSize() throws Exception {
+        try (EnginePair p = new EnginePair(17773, SIZE)) {
+            p.a.volume.maxBio = 64 << 10; // A is the sync source: B may ask for 64 KiB at most
+            p.initialSync(121);
+            assertEquals(p.a.md5(), p.b.md5());
+            assertEquals(64 << 10, p.a.volume.largestRead.get(), "the largest resync read on the source");
+            assertEquals(1 << 20, p.a.pd().peerMaxBioSize(), "B's own limit, told to A");
+        }
+    }
+
+    @Test
     void checksumResyncSkipsIdenticalBlocks() throws Exception {
         try (EnginePair p = new EnginePair(17753, SIZE)) {
             p.configure(EnginePair.net("B", 101).withAlgorithms("", "", "md5"),
