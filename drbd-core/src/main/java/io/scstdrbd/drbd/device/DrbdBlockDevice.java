@@ -192,8 +192,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         device.lowerPending.incrementAndGet();
         l.backing().submit(bio.withCallback((b, errno) -> {
             device.lowerPending.decrementAndGet();
+            countLocal(bio, errno);
             if (errno == 0) {
-                device.readSectors.addAndGet(bio.size() >> Bio.SECTOR_SHIFT);
                 bio.complete(0);
                 return;
             }
@@ -238,12 +238,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             ConnectionDriver drv = driverOf(pd);
             if (drv != null && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
                     && pd.peerDisk() == DiskState.UP_TO_DATE) {
-                drv.read(pd, bio.withCallback((b, errno) -> {
-                    if (errno == 0) {
-                        device.readSectors.addAndGet(bio.size() >> Bio.SECTOR_SHIFT);
-                    }
-                    bio.complete(errno);
-                }));
+                drv.read(pd, bio); // not a local read: the kernel's read_cnt does not count it
                 return;
             }
         }
@@ -320,7 +315,6 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
      * of sync toward this node, for the resync after the next attach), else it fails with EIO.
      */
     private void writeToPeers(Bio bio) {
-        long sectors = bio.size() >> Bio.SECTOR_SHIFT;
         List<PeerDevice> replicas = new ArrayList<>();
         for (PeerDevice pd : device.peerDevices()) {
             if (driverOf(pd) != null && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
@@ -340,12 +334,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             drv.replicate(pd, bio, (b, errno) -> {
                 if (errno == 0) {
                     peersOk.incrementAndGet();
-                    pd.sentSectors.addAndGet(sectors);
                 }
                 if (pending.decrementAndGet() == 0) {
-                    if (peersOk.get() > 0) {
-                        device.writtenSectors.addAndGet(sectors);
-                    }
                     bio.complete(peersOk.get() > 0 ? 0 : Errno.EIO);
                 }
             });
@@ -507,7 +497,6 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
                 // a forced demotion, or on-no-quorum io-error without quorum: the write fails, as the kernel's
                 bio.complete(Errno.EIO);
             } else if (err == 0) {
-                device.writtenSectors.addAndGet(sectors);
                 bio.complete(0);
             } else {
                 // DRBD completes a write that failed locally if a peer has it
@@ -518,6 +507,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
                 device.lowerPending.decrementAndGet();
+                countLocal(bio, errno);
                 if (errno != 0) {
                     localError.set(errno);
                     node.localIoError(device, true, errno);
@@ -554,7 +544,6 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             io.scstdrbd.kernel.block.BioCallback peerDone = (b, errno) -> {
                 if (errno == 0) {
                     peersOk.incrementAndGet();
-                    pd.sentSectors.addAndGet(sectors);
                 } else {
                     peersMissed.incrementAndGet();
                     int slot = pd.bitmapIndex();
@@ -574,6 +563,17 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         }
         if (!ordered) {
             submitLocal.run();
+        }
+    }
+
+    /**
+     * Counts a finished local backing I/O of any origin (application, peer write, resync, verify) as
+     * the kernel's read_cnt / writ_cnt: sectors, successful ones only.
+     */
+    private void countLocal(Bio bio, int errno) {
+        long sectors = bio.size() >> Bio.SECTOR_SHIFT;
+        if (errno == 0 && sectors > 0) {
+            (bio.op() == BioOp.READ ? device.readSectors : device.writtenSectors).addAndGet(sectors);
         }
     }
 
@@ -600,6 +600,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
                 device.lowerPending.decrementAndGet();
+                countLocal(bio, errno);
                 bio.complete(errno);
             }));
             return;
@@ -611,6 +612,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             device.lowerPending.incrementAndGet();
             l.backing().submit(bio.withCallback((b, errno) -> {
                 device.lowerPending.decrementAndGet();
+                countLocal(bio, errno);
                 al.complete(first, last);
                 if (errno != 0) {
                     node.localIoError(device, true, errno);

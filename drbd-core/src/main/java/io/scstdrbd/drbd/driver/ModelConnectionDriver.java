@@ -9,6 +9,7 @@ import io.scstdrbd.drbd.model.ConnectionControl;
 import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.Device;
 import io.scstdrbd.drbd.model.Path;
+import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.block.BioCallback;
@@ -236,6 +237,13 @@ final class ModelConnectionDriver implements ConnectionDriver {
         } else {
             replicateZeroes(c, pd, bio, whenOrdered, done);
         }
+    }
+
+    @Override
+    public PeerDeviceStatistics statistics(io.scstdrbd.drbd.model.PeerDevice mpd) {
+        PeerConnection c = pc;
+        PeerDevice pd = c == null ? null : c.device(mpd.device().volume());
+        return pd == null ? PeerDeviceStatistics.NONE : pd.statistics();
     }
 
     @Override

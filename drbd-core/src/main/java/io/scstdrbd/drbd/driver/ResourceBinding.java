@@ -257,17 +257,6 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         });
     }
 
-    @Override
-    public void resyncStarted(int peer, int volume, long totalSectors) {
-        modelQueue.execute(() -> {
-            var conn = resource.connection(peer);
-            var pd = conn == null ? null : conn.peerDevice(volume);
-            if (pd != null) {
-                pd.rsTotalSectors.set(totalSectors);
-            }
-        });
-    }
-
     // ---------------------------------------------------------------- fencing
 
     /**

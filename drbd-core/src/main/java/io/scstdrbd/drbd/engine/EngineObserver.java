@@ -47,10 +47,6 @@ public interface EngineObserver {
     default void peerResyncSuspendChanged(int peerNodeId, int volume, boolean suspended) {
     }
 
-    /** A resync toward or from a peer started with {@code totalSectors} to transfer (for done:). */
-    default void resyncStarted(int peerNodeId, int volume, long totalSectors) {
-    }
-
     /** The device size agreed with a peer changed (sectors); the drbdN device must not exceed it. */
     default void sizeAgreed(int volume, long sectors) {
     }

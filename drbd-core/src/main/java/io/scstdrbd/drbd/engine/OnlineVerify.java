@@ -86,6 +86,7 @@ final class OnlineVerify {
             conn.dataWriter().send(PacketType.OV_REQUEST, pd.volume().volume(),
                     new BlockRequest(sector, WireConstants.ID_SYNCER, size));
         }
+        pd.progress().verifyRequested(nextBit * PeerBitmap.SECTORS_PER_BIT);
         if (nextBit >= bits && inflight.isEmpty()) {
             stop();
             pd.verifySourceFinished(outOfSync);
@@ -109,6 +110,7 @@ final class OnlineVerify {
             conn.metaWriter().send(PacketType.OV_RESULT, pd.volume().volume(), new BlockAck(r.sector(),
                     same ? WireConstants.ID_IN_SYNC : WireConstants.ID_OUT_OF_SYNC, r.blksize(), conn.nextSeq()));
             ctl.answered(r.blksize() >>> 9);
+            pd.progress().verifyBlockDone();
             if (alive()) {
                 issue();
             }

@@ -315,6 +315,9 @@ public final class PeerConnection {
                 return StateResult.NOT_SUPPORTED;
             }
             discardMyData = discard;
+            for (PeerDevice pd : devices.values()) {
+                pd.progress().resetTraffic();
+            }
             setState(ConnState.UNCONNECTED);
             startConnecting();
             return StateResult.SUCCESS;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.drbd.sync.bitmap.LimitedBitmap;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
@@ -147,6 +148,22 @@ public final class PeerDevice {
         return progress.donePercent(outOfSyncSectors());
     }
 
+    /** What status --statistics shows for this peer device (any thread; counts the bitmap). */
+    public PeerDeviceStatistics statistics() {
+        return progress.statistics(repl, outOfSyncSectors());
+    }
+
+    /** The figures, for the parts of the resync and verify that live in their own classes. */
+    ResyncProgress progress() {
+        return progress;
+    }
+
+    /** A resync step is done: a progress mark when one is due (the rate status shows). */
+    void resyncProgressed() {
+        progress.resyncProgressed(this::outOfSyncSectors,
+                repl == ReplState.PAUSED_SYNC_S || repl == ReplState.PAUSED_SYNC_T);
+    }
+
     public boolean userPaused() {
         return userPaused;
     }
@@ -220,7 +237,7 @@ public final class PeerDevice {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
-        progress.replChanging(s);
+        progress.replChanging(s, this::outOfSyncSectors);
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
         if (!parkedWrites.isEmpty() && !holdsWrites(s)) {
@@ -608,7 +625,6 @@ public final class PeerDevice {
     /** Counts what this resync has to move; called before the replication state says it runs. */
     void beginResyncAccounting(String as) {
         progress.begin(as, agreedBitmap().cardinality());
-        conn.resource().observer().resyncStarted(peerId, vnr(), progress.totalSectors());
     }
 
     // ================================================================== reads served to the peer
@@ -748,6 +764,8 @@ public final class PeerDevice {
     // ================================================================== online verify
 
     void startVerifySource() {
+        // the total first: the state change is what status and events2 show with done:
+        progress.beginVerify(0, PeerBitmap.bitsFor(agreedSectors()));
         setRepl(ReplState.VERIFY_S);
         sendState();
         verify = new OnlineVerify(this, conn.resyncSettings(), true);
@@ -756,6 +774,7 @@ public final class PeerDevice {
 
     void startVerifyTarget() {
         if (repl == ReplState.ESTABLISHED) {
+            progress.beginVerify(-1, PeerBitmap.bitsFor(agreedSectors()));
             setRepl(ReplState.VERIFY_T);
             verify = new OnlineVerify(this, conn.resyncSettings(), false);
         }

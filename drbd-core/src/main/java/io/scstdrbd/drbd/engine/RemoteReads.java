@@ -54,6 +54,10 @@ final class RemoteReads {
         ByteBuf d = p.data();
         try {
             conn.checkIntegrity(h, d);
+            PeerDevice pd = conn.device(p.volume());
+            if (pd != null) {
+                pd.countReceived(d.readableBytes());
+            }
             if (d.readableBytes() != bio.size()) {
                 bio.complete(Errno.EIO);
                 throw new ProtocolException("P_DATA_REPLY of " + d.readableBytes() + " bytes for a read of " + bio.size());

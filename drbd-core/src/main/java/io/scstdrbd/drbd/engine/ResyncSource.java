@@ -65,7 +65,11 @@ final class ResyncSource {
     }
 
     void checkFinished() {
-        if (pd.repl().isSyncSource() && pd.agreedBitmap().cardinality() == 0) {
+        if (!pd.repl().isSyncSource()) {
+            return;
+        }
+        pd.resyncProgressed();
+        if (pd.agreedBitmap().cardinality() == 0) {
             finish();
         }
     }

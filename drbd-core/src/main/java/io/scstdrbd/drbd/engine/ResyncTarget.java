@@ -122,6 +122,7 @@ final class ResyncTarget {
         // is paid from the following ticks, so a low resync-rate holds on average
         budget = Math.min(b, budget + b);
         issue();
+        pd.resyncProgressed();
         maybeFinish();
     }
 
@@ -213,6 +214,7 @@ final class ResyncTarget {
                     inflight.put(h.sector(), r);
                     throw e;
                 }
+                pd.countReceived(r.size);
                 write(r, p.data());
                 return;
             }
@@ -257,7 +259,6 @@ final class ResyncTarget {
                     }
                     if (errno == 0) {
                         pd.bitmap().clearRange(PeerBitmap.firstBit(r.sector), PeerBitmap.endBit(r.sector, r.size >>> 9));
-                        pd.countReceived(r.size);
                         receivedSectors += r.size >>> 9;
                         conn.metaWriter().send(PacketType.RS_WRITE_ACK, pd.volume().volume(),
                                 new BlockAck(r.sector, WireConstants.ID_SYNCER, r.size, conn.nextSeq()));

@@ -147,6 +147,7 @@ final class ServedReads {
         if (alg == null || !local().hasDisk()) {
             throw new ProtocolException("P_OV_REQUEST without verify-alg");
         }
+        progress.verifyRequestSeen(r.sector(), PeerBitmap.bitsFor(vol.agreedSectors()));
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {
             byte[] d;
             if (errno != 0) {
@@ -157,6 +158,7 @@ final class ServedReads {
             }
             conn.dataWriter().send(PacketType.OV_REPLY, vnr(),
                     new BlockRequest(r.sector(), r.blockId(), r.blksize(), io.scstdrbd.drbd.wire.Bytes.of(d)));
+            progress.verifyBlockDone();
         });
     }
 }

@@ -175,9 +175,9 @@ public final class MetaData {
                 for (int p = pages.nextSetBit(0); p >= 0; p = pages.nextSetBit(p + 1)) {
                     BlockIo.writeFully(md, layout.bmStart() + (long) p * Bitmap.PAGE,
                             ByteBuffer.wrap(bitmap.encodePage(p)), Bio.META);
+                    bmWrites.incrementAndGet(); // the kernel counts every bitmap page written
                 }
                 BlockIo.flush(md);
-                bmWrites.incrementAndGet();
             } catch (KernelException e) {
                 bitmap.markDirty(pages);
                 throw e;

@@ -1,5 +1,6 @@
 package io.scstdrbd.drbd.model;
 
+import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.block.BioCallback;
 
@@ -117,6 +118,14 @@ public interface ConnectionDriver {
     default java.util.concurrent.CompletableFuture<StateResult> startResync(PeerDevice peerDevice, boolean asTarget,
             boolean full) {
         return java.util.concurrent.CompletableFuture.completedFuture(StateResult.NOT_SUPPORTED);
+    }
+
+    /**
+     * The data counters and resync/verify figures of {@code peerDevice} (status --statistics);
+     * any thread, with the node lock held: must not block. The default: nothing moves.
+     */
+    default PeerDeviceStatistics statistics(PeerDevice peerDevice) {
+        return PeerDeviceStatistics.NONE;
     }
 
     /** The protocol version agreed with the connected peer, 0 when not connected. */

@@ -25,6 +25,7 @@ public final class Device {
     /** Holders that have drbdN open for writing / read-only (FUSE, SCSI, tests). */
     final AtomicInteger openWriters = new AtomicInteger();
     final AtomicInteger openReaders = new AtomicInteger();
+    /** Local backing I/O of every kind (application, peer, resync, verify): read_cnt / writ_cnt. */
     public final AtomicLong readSectors = new AtomicLong();
     public final AtomicLong writtenSectors = new AtomicLong();
     public final AtomicInteger upperPending = new AtomicInteger();
@@ -84,8 +85,11 @@ public final class Device {
         return ldev;
     }
 
+    /** Attach or detach: the I/O counters start again, as the kernel's do. */
     void ldev(LocalDisk l) {
         ldev = l;
+        readSectors.set(0);
+        writtenSectors.set(0);
     }
 
     public long sizeSectors() {

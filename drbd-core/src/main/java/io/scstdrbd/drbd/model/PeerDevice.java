@@ -1,11 +1,11 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.NlStruct;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A device as seen through one connection: replication state, the peer's disk state, resync
- * suspension flags, options, and counters. Its out-of-sync bits live in the device's bitmap
+ * suspension flags and options (its data counters are the driver's, see
+ * {@link ConnectionDriver#statistics}). Its out-of-sync bits live in the device's bitmap
  * slot {@link #bitmapIndex()} (from the metadata; -1 while diskless or unassigned).
  */
 public final class PeerDevice {
@@ -17,10 +17,6 @@ public final class PeerDevice {
     volatile boolean resyncSuspUser;
     volatile boolean resyncSuspPeer;
     volatile boolean resyncSuspDependency;
-    public final AtomicLong receivedSectors = new AtomicLong();
-    public final AtomicLong sentSectors = new AtomicLong();
-    /** Total of the running resync in sectors (for "done:"). */
-    public final AtomicLong rsTotalSectors = new AtomicLong();
 
     PeerDevice(Connection connection, Device device, NlStruct conf) {
         this.connection = connection;

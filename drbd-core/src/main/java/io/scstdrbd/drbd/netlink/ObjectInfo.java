@@ -2,12 +2,14 @@ package io.scstdrbd.drbd.netlink;
 
 import io.scstdrbd.drbd.meta.Superblock;
 import io.scstdrbd.drbd.model.Connection;
+import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.Device;
 import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.LocalDisk;
 import io.scstdrbd.drbd.model.Path;
 import io.scstdrbd.drbd.model.PeerDevice;
 import io.scstdrbd.drbd.model.Resource;
+import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.kernel.genl.NlAttr;
 import io.scstdrbd.kernel.genl.NlAttrWriter;
 import java.nio.ByteBuffer;
@@ -113,12 +115,20 @@ public final class ObjectInfo {
                 .with("peer_is_intentional_diskless", false);
     }
 
+    /**
+     * The counters come from the connection's driver; without a local disk only the data counters
+     * are reported, as the kernel does (no bitmap, so no resync or verify figures).
+     */
     public static NlStruct peerDeviceStatistics(PeerDevice pd) {
         LocalDisk l = pd.device().ldev();
+        ConnectionDriver drv = pd.connection().driver();
+        PeerDeviceStatistics st = drv == null ? PeerDeviceStatistics.NONE : drv.statistics(pd);
         long oos = 0;
         long bmUuid = 0;
         long flags = 0;
-        if (l != null) {
+        if (l == null) {
+            st = PeerDeviceStatistics.traffic(st.receivedSectors(), st.sentSectors());
+        } else {
             int slot = pd.bitmapIndex();
             if (slot >= 0) {
                 oos = l.md().bitmap().count(slot) * 8;
@@ -126,29 +136,28 @@ public final class ObjectInfo {
             bmUuid = l.md().superblock().peer(pd.peerNodeId()).bitmapUuid();
             flags = l.md().superblock().peer(pd.peerNodeId()).flags() & 0xffffffffL;
         }
-        boolean sync = pd.repl().isResync();
         return Tlas.PEER_DEVICE_STATISTICS.empty()
-                .with("peer_dev_received", pd.receivedSectors.get())
-                .with("peer_dev_sent", pd.sentSectors.get())
+                .with("peer_dev_received", st.receivedSectors())
+                .with("peer_dev_sent", st.sentSectors())
                 .with("peer_dev_pending", 0L)
                 .with("peer_dev_unacked", 0L)
                 .with("peer_dev_out_of_sync", oos)
-                .with("peer_dev_resync_failed", 0L)
+                .with("peer_dev_resync_failed", st.rsFailedSectors())
                 .with("peer_dev_bitmap_uuid", bmUuid)
                 .with("peer_dev_flags", flags)
-                .with("peer_dev_rs_total", sync ? pd.rsTotalSectors.get() : 0L)
-                .with("peer_dev_ov_start_sector", 0L)
-                .with("peer_dev_ov_stop_sector", 0L)
-                .with("peer_dev_ov_position", 0L)
-                .with("peer_dev_ov_left", 0L)
-                .with("peer_dev_ov_skipped", 0L)
-                .with("peer_dev_rs_same_csum", 0L)
-                .with("peer_dev_rs_dt_start_ms", 0L)
-                .with("peer_dev_rs_paused_ms", 0L)
-                .with("peer_dev_rs_dt0_ms", 0L)
-                .with("peer_dev_rs_db0_sectors", 0L)
-                .with("peer_dev_rs_dt1_ms", 0L)
-                .with("peer_dev_rs_db1_sectors", 0L)
+                .with("peer_dev_rs_total", st.rsTotalSectors())
+                .with("peer_dev_ov_start_sector", st.ovStartSector())
+                .with("peer_dev_ov_stop_sector", st.ovStopSector())
+                .with("peer_dev_ov_position", st.ovPosition())
+                .with("peer_dev_ov_left", st.ovLeftSectors())
+                .with("peer_dev_ov_skipped", st.ovSkippedSectors())
+                .with("peer_dev_rs_same_csum", st.rsSameCsumSectors())
+                .with("peer_dev_rs_dt_start_ms", st.rsDtStartMs())
+                .with("peer_dev_rs_paused_ms", st.rsPausedMs())
+                .with("peer_dev_rs_dt0_ms", st.older().dtMs())
+                .with("peer_dev_rs_db0_sectors", st.older().dbSectors())
+                .with("peer_dev_rs_dt1_ms", st.recent().dtMs())
+                .with("peer_dev_rs_db1_sectors", st.recent().dbSectors())
                 .with("peer_dev_rs_c_sync_rate", 0L)
                 .with("peer_dev_uuid_flags", 0L);
     }
