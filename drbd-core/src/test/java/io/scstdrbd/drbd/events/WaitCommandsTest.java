@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scstdrbd.drbd.model.ConnectionControl;
-import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.ConnectionState;
 import io.scstdrbd.drbd.model.DiskState;
-import io.scstdrbd.drbd.model.PeerDevice;
 import io.scstdrbd.drbd.model.ReplicationFactory;
 import io.scstdrbd.drbd.model.ReplicationState;
 import io.scstdrbd.drbd.model.Role;
 import io.scstdrbd.drbd.testutil.Run;
+import io.scstdrbd.drbd.testutil.StandInDriver;
 import io.scstdrbd.drbd.testutil.TestNode;
-import io.scstdrbd.kernel.block.Bio;
-import io.scstdrbd.kernel.block.BioCallback;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -32,23 +29,10 @@ class WaitCommandsTest {
 
     /** Reports Connected, a Secondary peer with UpToDate data and an Established volume after a delay. */
     static ReplicationFactory connectsAfter(ScheduledExecutorService timer, long millis) {
-        return (connection, control) -> new ConnectionDriver() {
+        return (connection, control) -> new StandInDriver() {
             @Override
             public void connect() {
                 timer.schedule(() -> up(control), millis, TimeUnit.MILLISECONDS);
-            }
-
-            @Override
-            public void disconnect(boolean force) {
-            }
-
-            @Override
-            public void replicate(PeerDevice pd, Bio bio, BioCallback done) {
-                done.done(bio, 0);
-            }
-
-            @Override
-            public void close() {
             }
         };
     }

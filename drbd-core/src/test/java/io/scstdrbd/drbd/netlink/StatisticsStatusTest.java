@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scstdrbd.drbd.model.ConnectionControl;
-import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.ConnectionState;
 import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.PeerDevice;
@@ -16,9 +15,8 @@ import io.scstdrbd.drbd.model.StateResult;
 import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.drbd.stats.ResyncMarks;
 import io.scstdrbd.drbd.testutil.Run;
+import io.scstdrbd.drbd.testutil.StandInDriver;
 import io.scstdrbd.drbd.testutil.TestNode;
-import io.scstdrbd.kernel.block.Bio;
-import io.scstdrbd.kernel.block.BioCallback;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,7 @@ class StatisticsStatusTest {
 
     /** Connects at once to a Secondary with UpToDate data; {@code controls} gets the connection's control. */
     static ReplicationFactory verifying(AtomicReference<ConnectionControl> controls) {
-        return (connection, control) -> new ConnectionDriver() {
+        return (connection, control) -> new StandInDriver() {
             @Override
             public void connect() {
                 controls.set(control);
@@ -45,21 +43,8 @@ class StatisticsStatusTest {
             }
 
             @Override
-            public void disconnect(boolean force) {
-            }
-
-            @Override
-            public void replicate(PeerDevice pd, Bio bio, BioCallback done) {
-                done.done(bio, 0);
-            }
-
-            @Override
             public PeerDeviceStatistics statistics(PeerDevice pd) {
                 return VERIFY;
-            }
-
-            @Override
-            public void close() {
             }
         };
     }
