@@ -24,8 +24,14 @@ import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESYNC_AFTER;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_IN_USE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_NOT_KNOWN;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONNECTED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONG_NOT_PROTO_A;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_ALLOW_TWO_PRI;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_100;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NOT_PROTO_C;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_STONITH_AND_PROT_A;
 import static io.scstdrbd.drbd.netlink.DrbdConst.NO_ERROR;
 
+import io.scstdrbd.drbd.meta.ActivityLog;
 import io.scstdrbd.drbd.meta.MdException;
 import io.scstdrbd.drbd.meta.MdLayout;
 import io.scstdrbd.drbd.meta.MetaData;
@@ -777,6 +783,40 @@ public final class DrbdNode {
         }
     }
 
+    /**
+     * The combinations of net options the kernel refuses (_check_net_options): before protocol 100
+     * a connected peer cannot take a new protocol, two-primaries or integrity-alg; two Primaries
+     * need allow-two-primaries and protocol C; stonith fencing needs protocol B or C; on-congestion
+     * other than block needs protocol A. {@code c} is null for a new peer.
+     */
+    private static void checkNetOptions(Resource r, Connection c, NlStruct nc) throws AdmException {
+        long proto = nc.num("wire_protocol");
+        boolean twoPrimaries = nc.flag("two_primaries");
+        if (c != null && c.cstate() == ConnectionState.CONNECTED && c.driver != null && c.driver.agreedProtocol() < 100) {
+            NlStruct old = c.netConf();
+            if (proto != old.num("wire_protocol") || twoPrimaries != old.flag("two_primaries")
+                    || !nc.str("integrity_alg").equals(old.str("integrity_alg"))) {
+                throw new AdmException(ERR_NEED_APV_100, null);
+            }
+        }
+        if (c != null && !twoPrimaries && r.role() == Role.PRIMARY && c.peerRole() == Role.PRIMARY) {
+            throw new AdmException(ERR_NEED_ALLOW_TWO_PRI, null);
+        }
+        if (twoPrimaries && proto != WIRE_PROTOCOL_C) {
+            throw new AdmException(ERR_NOT_PROTO_C, null);
+        }
+        if (proto == WIRE_PROTOCOL_A && nc.num("fencing_policy") == FENCING_STONITH) {
+            throw new AdmException(ERR_STONITH_AND_PROT_A, null);
+        }
+        if (nc.num("on_congestion") != 0 && proto != WIRE_PROTOCOL_A) {
+            throw new AdmException(ERR_CONG_NOT_PROTO_A, null);
+        }
+    }
+
+    private static final long WIRE_PROTOCOL_A = 1;
+    private static final long WIRE_PROTOCOL_C = 3;
+    private static final long FENCING_STONITH = 2;
+
     /** NEW_PEER. */
     public AdmResult newPeer(AdmTarget t, NlStruct netGiven) throws AdmException {
         return locked(() -> {
@@ -787,6 +827,7 @@ public final class DrbdNode {
             }
             NlStruct nc = Tlas.NET_CONF.defaults().merge(netGiven);
             checkAlgorithms(nc);
+            checkNetOptions(r, null, nc);
             String name = nc.str("name");
             if (!name.isEmpty() && checkName(name) != null) {
                 throw new AdmException(ERR_INVALID_REQUEST, checkName(name));
@@ -869,6 +910,7 @@ public final class DrbdNode {
                     c.netConf().str("transport_name")) : c.netConf();
             NlStruct nc = base.merge(given);
             checkAlgorithms(nc);
+            checkNetOptions(c.resource(), c, nc);
             c.netConf(nc);
             ConnectionDriver drv = c.driver;
             defer(drv::configChanged);
@@ -1105,9 +1147,6 @@ public final class DrbdNode {
         if (resyncAfter != -1 && !minors.containsKey((int) resyncAfter)) {
             throw new AdmException(ERR_RESYNC_AFTER, null);
         }
-        if (conf.num("al_extents") < 67 || conf.num("al_extents") > 65534) {
-            throw new AdmException(ERR_INVALID_REQUEST, "al-extents out of range");
-        }
         if (d.disk() != DiskState.DISKLESS) {
             throw new AdmException(ERR_DISK_CONFIGURED, null);
         }
@@ -1162,7 +1201,8 @@ public final class DrbdNode {
             throw new AdmException(ERR_IMPLICIT_SHRINK, "To-be-attached device has last effective > current size, "
                     + "and is consistent (" + sb0.effectiveSize() + " > " + newSize + " sectors).");
         }
-        LocalDisk l = new LocalDisk(backing, meta, md, conf);
+        // al-extents out of range is raised or cut, as the kernel's sanitize_disk_conf does
+        LocalDisk l = new LocalDisk(backing, meta, md, conf.with("al_extents", (long) md.activityLog().nrSlots()));
         StateResult rv = change(r, false, false, () -> {
             d.disk(DiskState.ATTACHING);
             d.ldev(l);
@@ -1371,6 +1411,7 @@ public final class DrbdNode {
                     .with("meta_dev", cur.str("meta_dev")).with("meta_dev_idx", cur.num("meta_dev_idx"))
                     .with("disk_size", cur.num("disk_size")) : cur;
             NlStruct n = base.merge(given);
+            n = n.with("al_extents", (long) ActivityLog.sanitizeSlots(n.num("al_extents"), l.md().layout().alSize4k()));
             long ra = n.num("resync_after");
             if (ra != -1 && !minors.containsKey((int) ra)) {
                 throw new AdmException(ERR_RESYNC_AFTER, null);

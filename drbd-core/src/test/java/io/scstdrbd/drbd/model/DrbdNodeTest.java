@@ -307,6 +307,43 @@ class DrbdNodeTest {
     }
 
     @Test
+    void aNodeAConnectedPrimaryReliesOnIsNotOutdated() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            Connection c = d.resource().connection(1);
+            PeerDevice pd = c.peerDevices.get(0);
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            java.util.function.Consumer<ReplicationState> link = repl -> {
+                try {
+                    f.node.locked(() -> {
+                        c.cstate(ConnectionState.CONNECTED);
+                        pd.repl(repl);
+                        pd.peerDisk(DiskState.UP_TO_DATE);
+                        return null;
+                    });
+                } catch (AdmException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            // a connected Primary: never (the kernel's SS_CONNECTED_OUTDATES, -6)
+            link.accept(ReplicationState.ESTABLISHED);
+            assertEquals(StateResult.CONNECTED_OUTDATES.code(), f.node.outdate(minor(f, 1)).retCode());
+            assertEquals(DiskState.UP_TO_DATE, d.disk());
+            // a Secondary whose peer is Primary: not while it is in sync, but as a sync target
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                c.peerRole(Role.PRIMARY);
+                return null;
+            });
+            assertEquals(StateResult.CONNECTED_OUTDATES.code(), f.node.outdate(minor(f, 1)).retCode());
+            link.accept(ReplicationState.WF_BITMAP_T);
+            assertEquals(StateResult.SUCCESS.code(), f.node.outdate(minor(f, 1)).retCode());
+            assertEquals(DiskState.OUTDATED, d.disk());
+        }
+    }
+
+    @Test
     void outdateInvalidateAndNewCurrentUuid() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
             f.disk("tcmu001", SIZE);
