@@ -2215,8 +2215,10 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // handlers
 
-    /** Runs a handler script with the kernel's environment; CALL and RESPONSE go to events2. */
-    /** Runs a handler through the usermode helper; the future completes with its exit code (-1: could not run). */
+    /**
+     * Runs a handler through the usermode helper with the kernel's environment; CALL and RESPONSE
+     * go to events2. The future completes with its exit code (-1: could not run).
+     */
     public CompletableFuture<Integer> callHelper(Resource r, Device d, Connection c, String cmd) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");
