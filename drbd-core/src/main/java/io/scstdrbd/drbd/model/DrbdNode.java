@@ -1424,6 +1424,10 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // roles
 
+    /** The kernel's time stamp of an opener: local time to the millisecond. */
+    private static final java.time.format.DateTimeFormatter OPENED_AT =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault());
+
     private List<String> openerInfo(Device d) {
         int writers = d.openWriters();
         int readers = d.openReaders();
@@ -1434,8 +1438,9 @@ public final class DrbdNode {
         l.add("/dev/drbd" + d.minor() + " open_cnt:" + (writers + readers) + ", writable:" + (writers > 0 ? 1 : 0)
                 + "; list of openers follows");
         String w = registry.writerOf(d.name());
-        if (w != null) {
-            l.add(d.name() + " opened by " + w);
+        java.time.Instant since = registry.writerSince(d.name());
+        if (w != null && since != null) {
+            l.add(d.name() + " opened by " + FuseOpeners.commAndPid(w) + " at " + OPENED_AT.format(since));
         }
         return l;
     }

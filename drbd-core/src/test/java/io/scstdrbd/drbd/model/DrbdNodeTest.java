@@ -293,7 +293,8 @@ class DrbdNodeTest {
             AdmResult r = f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
             assertEquals(StateResult.DEVICE_IN_USE.code(), r.retCode());
             assertTrue(r.info().get(0).startsWith("/dev/drbd1 open_cnt:1, writable:1"), r.info().toString());
-            assertTrue(r.info().get(1).contains("test-holder"));
+            assertTrue(r.info().get(1).matches("drbd1 opened by test-holder \\(pid \\d+\\) at "
+                    + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"), r.info().get(1));
             h.close();
             // standalone Primary: detaching would leave no data
             assertEquals(StateResult.NO_UP_TO_DATE_DISK.code(), f.node.detach(minor(f, 1), false).retCode());

@@ -49,6 +49,11 @@ class DrbdUtilsTest {
             assertTrue(r.out.contains("al-extents      \t3001;"), r.out);
             assertTrue(r.out.contains("ping-int        \t7; # seconds"), r.out);
 
+            // events2 of a resource that does not exist: no objects, the dump ends as always
+            r = n.run("drbdsetup", "events2", "--now", "r9");
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("exists -\n", r.out);
+
             // option combinations the kernel refuses (_check_net_options), and al-extents it clamps
             r = n.run("drbdsetup", "net-options", "r0", "1", "--allow-two-primaries=yes", "--protocol=A");
             assertEquals(10, r.exit, r.toString());
