@@ -1004,6 +1004,11 @@ public final class DrbdNode {
 
     private StateResult disconnectLocked(Connection c, boolean force) {
         Resource r = c.resource();
+        if (!force && primaryPeerReliesOnUs(c)) {
+            // the peer's side of the two-phase commit would refuse (it would be a Primary without data)
+            LOG.warn("{}: disconnect from {} refused: it is Primary and reads its data from this node", r.name(), c.name());
+            return StateResult.CW_FAILED_BY_PEER;
+        }
         // with fencing or quorum, a Secondary leaving its Primary gracefully outdates itself (the engine
         // tells the peer); recorded here too, so that it reaches the metadata even when the connection
         // is deleted right after (down, del-peer) and the engine's report finds no connection
@@ -1055,6 +1060,23 @@ public final class DrbdNode {
             }
         }
         return rv;
+    }
+
+    /**
+     * A connected Primary peer without UpToDate data of its own that reads from this node's UpToDate
+     * disk: a graceful disconnect would leave it without data, so it refuses it, as the kernel's
+     * is_valid_state does on the Primary's side.
+     */
+    private static boolean primaryPeerReliesOnUs(Connection c) {
+        if (c.cstate() != ConnectionState.CONNECTED || c.peerRole() != Role.PRIMARY) {
+            return false;
+        }
+        for (PeerDevice pd : c.peerDevices.values()) {
+            if (pd.peerDisk() != DiskState.UP_TO_DATE && pd.device().disk() == DiskState.UP_TO_DATE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** DISCONNECT. */

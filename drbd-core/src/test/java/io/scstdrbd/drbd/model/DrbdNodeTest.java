@@ -345,6 +345,31 @@ class DrbdNodeTest {
     }
 
     @Test
+    void aSecondaryDoesNotLeaveAPrimaryThatReadsFromIt() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            Connection c = d.resource().connection(1);
+            PeerDevice pd = c.peerDevices.get(0);
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                c.cstate(ConnectionState.CONNECTED);
+                c.peerRole(Role.PRIMARY);
+                pd.repl(ReplicationState.SYNC_SOURCE);
+                pd.peerDisk(DiskState.INCONSISTENT);
+                return null;
+            });
+            // the peer is a Primary sync target: its two-phase commit would refuse (-10)
+            assertEquals(StateResult.CW_FAILED_BY_PEER.code(), f.node.disconnect(conn(f, "r0"), false).retCode());
+            assertEquals(ConnectionState.CONNECTED, c.cstate());
+            // --force is a hard change, as the kernel's
+            assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), true).retCode());
+            assertEquals(ConnectionState.STANDALONE, c.cstate());
+        }
+    }
+
+    @Test
     void outdateInvalidateAndNewCurrentUuid() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
             f.disk("tcmu001", SIZE);
