@@ -245,6 +245,16 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     }
 
     @Override
+    public void netOptionsAdopted(int peer, java.util.Map<String, Object> values) {
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                c.adoptNetOptions(values);
+            }
+        });
+    }
+
+    @Override
     public void pathEstablished(int peer, boolean established) {
         modelQueue.execute(() -> {
             ConnectionControl c = control(peer);

@@ -79,4 +79,10 @@ public interface ConnectionControl {
      * the future completes with the script's exit code (-1 if it could not run).
      */
     java.util.concurrent.CompletableFuture<Integer> callHelper(String name, Integer volume);
+
+    /**
+     * Net options the peer changed while connected and the engine now uses (NET_CONF attribute
+     * name to value): the connection's configuration says so too (drbdsetup show).
+     */
+    void adoptNetOptions(java.util.Map<String, Object> values);
 }

@@ -2507,6 +2507,21 @@ public final class DrbdNode {
             Device d = volume == null ? null : c.resource().devices.get(volume);
             return DrbdNode.this.callHelper(c.resource(), d, c, name);
         }
+
+        @Override
+        public void adoptNetOptions(Map<String, Object> values) {
+            lock.lock();
+            try {
+                NlStruct nc = c.netConf();
+                for (Map.Entry<String, Object> e : values.entrySet()) {
+                    nc = nc.with(e.getKey(), e.getValue());
+                }
+                c.netConf(nc);
+                LOG.info("{}: net options taken from the peer: {}", c, values);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** Implemented by the drbdN block device: I/O to the local backing device with AL semantics. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scstdrbd.drbd.replication.WireProtocol;
+import io.scstdrbd.drbd.sync.uuid.AfterSbPolicy;
 import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
@@ -178,6 +179,29 @@ class ResyncScenariosTest {
             await("B drops the connection", 10_000, () -> p.b.peer().connState() == ConnState.STANDALONE);
             assertFalse(p.b.events.contains("repl SyncTarget"), p.b.events.toString());
             assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
+        }
+    }
+
+    /** net-options while connected reach the peer (P_PROTOCOL_UPDATE, P_SYNC_PARAM), which takes them. */
+    @ParameterizedTest
+    @ValueSource(ints = {121, 101})
+    void netOptionsChangedWhileConnectedAreTakenByThePeer(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(17779, SIZE)) {
+            p.initialSync(maxProtocol);
+            NetConfig na = p.a.peer().net();
+            p.a.peer().setNet(na.withProtocol(WireProtocol.A).withAlgorithms("", "sha1", "")
+                    .withSplitBrain(AfterSbPolicy.DISCARD_LOCAL, na.afterSb1p(), na.afterSb2p(), na.rrConflict(), false));
+            await("B takes them", 10_000, () -> p.b.peer().net().protocol() == WireProtocol.A
+                    && p.b.peer().net().verifyAlg().equals("sha1"));
+            assertEquals(AfterSbPolicy.DISCARD_REMOTE, p.b.peer().net().afterSb0p(), "A's discard-local, seen from B");
+            // verify needs the same verify-alg on both: B has taken A's
+            assertEquals(StateResult.SUCCESS, p.a.peer().startVerify(0).get(10, TimeUnit.SECONDS));
+            await("verify done", 30_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(0, p.a.pd().bitmap().cardinality());
+            p.a.write(8, EnginePair.random(new Random(8), 4096));
+            p.awaitInSync();
+            assertEquals(p.a.md5(), p.b.md5());
         }
     }
 
