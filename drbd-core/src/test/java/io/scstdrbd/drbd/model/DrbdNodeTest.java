@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.scstdrbd.drbd.meta.Superblock;
 import io.scstdrbd.drbd.netlink.AdmException;
 import io.scstdrbd.drbd.netlink.Tlas;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.testutil.ModelFixture;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.OpenMode;
@@ -48,7 +52,7 @@ class DrbdNodeTest {
             f.disk("tcmu001", SIZE);
             Device d = f.up("r0", 1, "tcmu001", true, null);
             assertEquals(DiskState.INCONSISTENT, d.disk());
-            assertEquals(ConnectionState.CONNECTING, d.resource().connection(1).cstate());
+            assertEquals(ConnState.CONNECTING, d.resource().connection(1).cstate());
             assertFalse(sb(d).hasFlag(Superblock.MDF_AL_CLEAN), "attached metadata needs apply-al after a crash");
             assertEquals(0, sb(d).nodeId());
             assertEquals(0, sb(d).peer(1).bitmapIndex());
@@ -246,11 +250,11 @@ class DrbdNodeTest {
                 return null;
             });
             Connection c = d.resource().connection(1);
-            ConnectionState was = c.cstate();
+            ConnState was = c.cstate();
             java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
                     f.node.locked(() -> {
-                        c.cstate(ConnectionState.CONNECTED);
+                        c.cstate(ConnState.CONNECTED);
                         c.cstate(was);
                         return null;
                     });
@@ -348,7 +352,7 @@ class DrbdNodeTest {
                     () -> f.node.delPath(conn(f, "r0"), c.paths().get(0).myAddr(), c.paths().get(0).peerAddr()))
                     .retCode());
             assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), false).retCode());
-            assertEquals(ConnectionState.STANDALONE, c.cstate());
+            assertEquals(ConnState.STANDALONE, c.cstate());
             assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), false).retCode(), "already standalone is fine");
             assertEquals(ERR_NET_CONFIGURED, assertThrows(AdmException.class,
                     () -> f.node.delResource(res(f, "r0"))).retCode());
