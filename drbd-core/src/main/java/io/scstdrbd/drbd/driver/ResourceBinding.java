@@ -375,12 +375,15 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
 
     @Override
     public CompletableFuture<Integer> run(String handler, int peer, int volume) {
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         modelQueue.execute(() -> {
             ConnectionControl c = control(peer);
-            if (c != null) {
-                c.callHelper(handler, volume);
+            if (c == null) {
+                exit.complete(0); // the peer was deleted meanwhile: nothing to ask
+                return;
             }
+            c.callHelper(handler, volume).whenComplete((code, e) -> exit.complete(e != null ? -1 : code));
         });
-        return CompletableFuture.completedFuture(0);
+        return exit;
     }
 }

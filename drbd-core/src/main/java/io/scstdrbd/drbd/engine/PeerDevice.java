@@ -625,7 +625,29 @@ public final class PeerDevice {
 
     // ================================================================== resync as target
 
+    /**
+     * The bitmaps are exchanged (or the sync UUID is in): before-resync-target runs first, while the
+     * disk is still unmodified (a snapshot handler takes its copy now), and the resync starts once it
+     * has exited 0; any other exit drops the connection, as the kernel's drbd_start_resync does.
+     */
     void startResyncAsTarget() {
+        final int gen = conn.generation();
+        final ReplState waiting = repl;
+        conn.resource().handlers().run("before-resync-target", peerId, vnr()).whenComplete((code, e) ->
+                conn.resource().onLoop(() -> {
+                    if (gen != conn.generation() || repl != waiting) {
+                        return; // the connection went while the handler ran
+                    }
+                    int exit = e != null ? -1 : code;
+                    if (exit > 0) {
+                        conn.fatal("before-resync-target handler returned " + exit + ", dropping connection");
+                        return;
+                    }
+                    beginResyncAsTarget();
+                }));
+    }
+
+    private void beginResyncAsTarget() {
         if (local().diskState().compareTo(DiskState.INCONSISTENT) > 0) {
             setDisk(DiskState.INCONSISTENT);
         }
@@ -633,7 +655,6 @@ public final class PeerDevice {
         beginResyncAccounting("SyncTarget");
         setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_T : ReplState.SYNC_TARGET);
         sendState();
-        conn.resource().handlers().run("before-resync-target", peerId, vnr());
         resync = new ResyncTarget(this, conn.resyncSettings());
         resync.start();
     }

@@ -24,8 +24,14 @@ import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESYNC_AFTER;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_IN_USE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_NOT_KNOWN;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONNECTED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONG_NOT_PROTO_A;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_ALLOW_TWO_PRI;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_100;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NOT_PROTO_C;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_STONITH_AND_PROT_A;
 import static io.scstdrbd.drbd.netlink.DrbdConst.NO_ERROR;
 
+import io.scstdrbd.drbd.meta.ActivityLog;
 import io.scstdrbd.drbd.meta.MdException;
 import io.scstdrbd.drbd.meta.MdLayout;
 import io.scstdrbd.drbd.meta.MetaData;
@@ -782,6 +788,40 @@ public final class DrbdNode {
         }
     }
 
+    /**
+     * The combinations of net options the kernel refuses (_check_net_options): before protocol 100
+     * a connected peer cannot take a new protocol, two-primaries or integrity-alg; two Primaries
+     * need allow-two-primaries and protocol C; stonith fencing needs protocol B or C; on-congestion
+     * other than block needs protocol A. {@code c} is null for a new peer.
+     */
+    private static void checkNetOptions(Resource r, Connection c, NlStruct nc) throws AdmException {
+        long proto = nc.num("wire_protocol");
+        boolean twoPrimaries = nc.flag("two_primaries");
+        if (c != null && c.cstate() == ConnState.CONNECTED && c.driver != null && c.driver.agreedProtocol() < 100) {
+            NlStruct old = c.netConf();
+            if (proto != old.num("wire_protocol") || twoPrimaries != old.flag("two_primaries")
+                    || !nc.str("integrity_alg").equals(old.str("integrity_alg"))) {
+                throw new AdmException(ERR_NEED_APV_100, null);
+            }
+        }
+        if (c != null && !twoPrimaries && r.role() == Role.PRIMARY && c.peerRole() == Role.PRIMARY) {
+            throw new AdmException(ERR_NEED_ALLOW_TWO_PRI, null);
+        }
+        if (twoPrimaries && proto != WIRE_PROTOCOL_C) {
+            throw new AdmException(ERR_NOT_PROTO_C, null);
+        }
+        if (proto == WIRE_PROTOCOL_A && nc.num("fencing_policy") == FENCING_STONITH) {
+            throw new AdmException(ERR_STONITH_AND_PROT_A, null);
+        }
+        if (nc.num("on_congestion") != 0 && proto != WIRE_PROTOCOL_A) {
+            throw new AdmException(ERR_CONG_NOT_PROTO_A, null);
+        }
+    }
+
+    private static final long WIRE_PROTOCOL_A = 1;
+    private static final long WIRE_PROTOCOL_C = 3;
+    private static final long FENCING_STONITH = 2;
+
     /** NEW_PEER. */
     public AdmResult newPeer(AdmTarget t, NlStruct netGiven) throws AdmException {
         return locked(() -> {
@@ -792,6 +832,7 @@ public final class DrbdNode {
             }
             NlStruct nc = Tlas.NET_CONF.defaults().merge(netGiven);
             checkAlgorithms(nc);
+            checkNetOptions(r, null, nc);
             String name = nc.str("name");
             if (!name.isEmpty() && checkName(name) != null) {
                 throw new AdmException(ERR_INVALID_REQUEST, checkName(name));
@@ -874,6 +915,7 @@ public final class DrbdNode {
                     c.netConf().str("transport_name")) : c.netConf();
             NlStruct nc = base.merge(given);
             checkAlgorithms(nc);
+            checkNetOptions(c.resource(), c, nc);
             c.netConf(nc);
             ConnectionDriver drv = c.driver;
             defer(drv::configChanged);
@@ -967,6 +1009,11 @@ public final class DrbdNode {
 
     private StateResult disconnectLocked(Connection c, boolean force) {
         Resource r = c.resource();
+        if (!force && primaryPeerReliesOnUs(c)) {
+            // the peer's side of the two-phase commit would refuse (it would be a Primary without data)
+            LOG.warn("{}: disconnect from {} refused: it is Primary and reads its data from this node", r.name(), c.name());
+            return StateResult.CW_FAILED_BY_PEER;
+        }
         // with fencing or quorum, a Secondary leaving its Primary gracefully outdates itself (the engine
         // tells the peer); recorded here too, so that it reaches the metadata even when the connection
         // is deleted right after (down, del-peer) and the engine's report finds no connection
@@ -1018,6 +1065,23 @@ public final class DrbdNode {
             }
         }
         return rv;
+    }
+
+    /**
+     * A connected Primary peer without UpToDate data of its own that reads from this node's UpToDate
+     * disk: a graceful disconnect would leave it without data, so it refuses it, as the kernel's
+     * is_valid_state does on the Primary's side.
+     */
+    private static boolean primaryPeerReliesOnUs(Connection c) {
+        if (c.cstate() != ConnState.CONNECTED || c.peerRole() != Role.PRIMARY) {
+            return false;
+        }
+        for (PeerDevice pd : c.peerDevices.values()) {
+            if (pd.peerDisk() != DiskState.UP_TO_DATE && pd.device().disk() == DiskState.UP_TO_DATE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** DISCONNECT. */
@@ -1110,9 +1174,6 @@ public final class DrbdNode {
         if (resyncAfter != -1 && !minors.containsKey((int) resyncAfter)) {
             throw new AdmException(ERR_RESYNC_AFTER, null);
         }
-        if (conf.num("al_extents") < 67 || conf.num("al_extents") > 65534) {
-            throw new AdmException(ERR_INVALID_REQUEST, "al-extents out of range");
-        }
         if (d.disk() != DiskState.DISKLESS) {
             throw new AdmException(ERR_DISK_CONFIGURED, null);
         }
@@ -1167,7 +1228,8 @@ public final class DrbdNode {
             throw new AdmException(ERR_IMPLICIT_SHRINK, "To-be-attached device has last effective > current size, "
                     + "and is consistent (" + sb0.effectiveSize() + " > " + newSize + " sectors).");
         }
-        LocalDisk l = new LocalDisk(backing, meta, md, conf);
+        // al-extents out of range is raised or cut, as the kernel's sanitize_disk_conf does
+        LocalDisk l = new LocalDisk(backing, meta, md, conf.with("al_extents", (long) md.activityLog().nrSlots()));
         StateResult rv = change(r, false, false, () -> {
             d.disk(DiskState.ATTACHING);
             d.ldev(l);
@@ -1376,6 +1438,7 @@ public final class DrbdNode {
                     .with("meta_dev", cur.str("meta_dev")).with("meta_dev_idx", cur.num("meta_dev_idx"))
                     .with("disk_size", cur.num("disk_size")) : cur;
             NlStruct n = base.merge(given);
+            n = n.with("al_extents", (long) ActivityLog.sanitizeSlots(n.num("al_extents"), l.md().layout().alSize4k()));
             long ra = n.num("resync_after");
             if (ra != -1 && !minors.containsKey((int) ra)) {
                 throw new AdmException(ERR_RESYNC_AFTER, null);
@@ -1388,6 +1451,10 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // roles
 
+    /** The kernel's time stamp of an opener: local time to the millisecond. */
+    private static final java.time.format.DateTimeFormatter OPENED_AT =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault());
+
     private List<String> openerInfo(Device d) {
         int writers = d.openWriters();
         int readers = d.openReaders();
@@ -1398,8 +1465,9 @@ public final class DrbdNode {
         l.add("/dev/drbd" + d.minor() + " open_cnt:" + (writers + readers) + ", writable:" + (writers > 0 ? 1 : 0)
                 + "; list of openers follows");
         String w = registry.writerOf(d.name());
-        if (w != null) {
-            l.add(d.name() + " opened by " + w);
+        java.time.Instant since = registry.writerSince(d.name());
+        if (w != null && since != null) {
+            l.add(d.name() + " opened by " + FuseOpeners.commAndPid(w) + " at " + OPENED_AT.format(since));
         }
         return l;
     }
@@ -2179,8 +2247,10 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // handlers
 
-    /** Runs a handler script with the kernel's environment; CALL and RESPONSE go to events2. */
-    /** Runs a handler through the usermode helper; the future completes with its exit code (-1: could not run). */
+    /**
+     * Runs a handler through the usermode helper with the kernel's environment; CALL and RESPONSE
+     * go to events2. The future completes with its exit code (-1: could not run).
+     */
     public CompletableFuture<Integer> callHelper(Resource r, Device d, Connection c, String cmd) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");

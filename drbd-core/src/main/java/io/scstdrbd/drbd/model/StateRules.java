@@ -83,6 +83,39 @@ final class StateRules {
     /** Who asks for a change: an administrator (or a helper), or the engine reporting what happened. */
     enum Origin { ADMIN, ENGINE }
 
+    /**
+     * Whether the local disk may go to Outdated (the kernel's local_disk_may_be_outdated): a Primary
+     * only while an UpToDate peer waits for its bitmap as sync target; a Secondary unless a
+     * connected Primary peer relies on it, which it does not while this node is, or is about to be,
+     * sync target of some peer.
+     */
+    static boolean mayBeOutdated(Device d, Role role) {
+        if (role == Role.PRIMARY) {
+            for (PeerDevice pd : d.peerDevices.values()) {
+                if (pd.peerDisk() == DiskState.UP_TO_DATE && pd.repl() == ReplState.WF_BITMAP_T) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        boolean primaryNeighbour = false;
+        for (PeerDevice pd : d.peerDevices.values()) {
+            primaryNeighbour |= pd.connection().peerRole() == Role.PRIMARY && pd.repl() != ReplState.OFF;
+        }
+        if (!primaryNeighbour) {
+            return true;
+        }
+        for (PeerDevice pd : d.peerDevices.values()) {
+            switch (pd.repl()) {
+                case WF_SYNC_UUID, WF_BITMAP_T, STARTING_SYNC_T, SYNC_TARGET, PAUSED_SYNC_T, BEHIND:
+                    return true;
+                default:
+                    break;
+            }
+        }
+        return false;
+    }
+
     /** The voluntary-change rules (__is_valid_soft_transition). */
     static StateResult soft(Snapshot old, Resource r, boolean ignoreOpeners, Origin origin) {
         Role oRole = old.res.role();
@@ -189,8 +222,7 @@ final class StateRules {
                     return StateResult.NO_VERIFY_ALG;
                 }
                 if (od.code() > DiskState.OUTDATED.code() && nd == DiskState.OUTDATED
-                        && pd.repl().code() >= ReplState.ESTABLISHED.code()
-                        && pd.connection().peerRole() == Role.PRIMARY) {
+                        && !mayBeOutdated(d, nRole)) {
                     return StateResult.CONNECTED_OUTDATES;
                 }
             }

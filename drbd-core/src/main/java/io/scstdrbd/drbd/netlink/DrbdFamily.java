@@ -369,32 +369,34 @@ public final class DrbdFamily {
         GenlException[] err = new GenlException[1];
         node.read(() -> {
             try {
-                List<Resource> rs = filtered(req, out);
-                if (rs != null) {
-                    for (Resource r : rs) {
-                        GenlMessageBuilder m = part(req, NO_MINOR, NO_ERROR);
-                        m = retype(m, req, EVT_RESOURCE_STATE, NO_MINOR);
-                        Events2.resourceBody(m, r, NOTIFY_EXISTS);
-                        out.accept(m.finish());
-                        for (Device d : r.devices()) {
-                            GenlMessageBuilder dm = retype(null, req, EVT_DEVICE_STATE, d.minor());
-                            Events2.deviceBody(dm, d, NOTIFY_EXISTS);
-                            out.accept(dm.finish());
+                // the kernel does not look the name up here (drbdsetup filters): an unknown resource
+                // has no objects, and the dump ends as always ("exists -")
+                String name = filter(req);
+                Resource only = name == null ? null : node.resource(name);
+                List<Resource> rs = name == null ? node.resources() : only == null ? List.of() : List.of(only);
+                for (Resource r : rs) {
+                    GenlMessageBuilder m = part(req, NO_MINOR, NO_ERROR);
+                    m = retype(m, req, EVT_RESOURCE_STATE, NO_MINOR);
+                    Events2.resourceBody(m, r, NOTIFY_EXISTS);
+                    out.accept(m.finish());
+                    for (Device d : r.devices()) {
+                        GenlMessageBuilder dm = retype(null, req, EVT_DEVICE_STATE, d.minor());
+                        Events2.deviceBody(dm, d, NOTIFY_EXISTS);
+                        out.accept(dm.finish());
+                    }
+                    for (Connection c : r.connections()) {
+                        GenlMessageBuilder cm = retype(null, req, EVT_CONNECTION_STATE, NO_MINOR);
+                        Events2.connectionBody(cm, c, NOTIFY_EXISTS);
+                        out.accept(cm.finish());
+                        for (PeerDevice pd : c.peerDevices()) {
+                            GenlMessageBuilder pm = retype(null, req, EVT_PEER_DEVICE_STATE, NO_MINOR);
+                            Events2.peerDeviceBody(pm, pd, NOTIFY_EXISTS);
+                            out.accept(pm.finish());
                         }
-                        for (Connection c : r.connections()) {
-                            GenlMessageBuilder cm = retype(null, req, EVT_CONNECTION_STATE, NO_MINOR);
-                            Events2.connectionBody(cm, c, NOTIFY_EXISTS);
-                            out.accept(cm.finish());
-                            for (PeerDevice pd : c.peerDevices()) {
-                                GenlMessageBuilder pm = retype(null, req, EVT_PEER_DEVICE_STATE, NO_MINOR);
-                                Events2.peerDeviceBody(pm, pd, NOTIFY_EXISTS);
-                                out.accept(pm.finish());
-                            }
-                            for (Path p : c.paths()) {
-                                GenlMessageBuilder pm = retype(null, req, EVT_PATH_STATE, NO_MINOR);
-                                Events2.pathBody(pm, c, p, NOTIFY_EXISTS);
-                                out.accept(pm.finish());
-                            }
+                        for (Path p : c.paths()) {
+                            GenlMessageBuilder pm = retype(null, req, EVT_PATH_STATE, NO_MINOR);
+                            Events2.pathBody(pm, c, p, NOTIFY_EXISTS);
+                            out.accept(pm.finish());
                         }
                     }
                 }

@@ -3,11 +3,13 @@ package io.scstdrbd.drbd.engine;
 import static io.scstdrbd.drbd.engine.TestNode.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.testutil.LeakCheck;
@@ -143,6 +145,39 @@ class ResyncScenariosTest {
             p.awaitInSync();
             await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
             assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    @Test
+    void beforeResyncTargetRunsWhileTheDiskIsUnmodifiedAndCanRefuse() throws Exception {
+        try (EnginePair p = new EnginePair(17774, SIZE)) {
+            p.initialSync(121);
+            CompletableFuture<Integer> handler = new CompletableFuture<>();
+            p.b.handlerExit = h -> h.equals("before-resync-target") ? handler : CompletableFuture.completedFuture(0);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            p.a.write(64, EnginePair.random(new Random(5), 4096));
+            p.b.handlers.clear();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            await("B runs the handler", 10_000, () -> p.b.handlers.contains("before-resync-target"));
+            Thread.sleep(200);
+            // the handler has not exited: no resync yet, and B's data is as it was (UpToDate, not Inconsistent)
+            assertEquals(ReplState.WF_BITMAP_T, p.b.pd().repl());
+            assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
+            handler.complete(0);
+            p.awaitInSync();
+            assertEquals(p.a.md5(), p.b.md5());
+
+            // exit 1: the connection is dropped before the resync starts, B's disk untouched
+            p.b.handlerExit = h -> CompletableFuture.completedFuture(h.equals("before-resync-target") ? 1 : 0);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            p.a.write(128, EnginePair.random(new Random(6), 4096));
+            p.b.events.clear();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            await("B drops the connection", 10_000, () -> p.b.peer().connState() == ConnState.STANDALONE);
+            assertFalse(p.b.events.contains("repl SyncTarget"), p.b.events.toString());
+            assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
         }
     }
 
