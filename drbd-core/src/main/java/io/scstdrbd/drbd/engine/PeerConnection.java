@@ -517,7 +517,7 @@ public final class PeerConnection {
         if (cstate == ConnState.STANDALONE || cstate == ConnState.DISCONNECTING) {
             return;
         }
-        if (cstate.canChangeTo(why)) {
+        if (cstate.engineAllows(why)) {
             setState(why);
         }
         setState(ConnState.UNCONNECTED);
@@ -541,7 +541,7 @@ public final class PeerConnection {
         if (cstate == s) {
             return;
         }
-        if (!cstate.canChangeTo(s)) {
+        if (!cstate.engineAllows(s)) {
             throw new IllegalStateException(tag + ": connection state " + cstate + " -> " + s + " not allowed");
         }
         LOG.info("{}: connection {} -> {}", tag, cstate.displayName(), s.displayName());

@@ -216,7 +216,7 @@ public final class PeerDevice {
         if (repl == s) {
             return;
         }
-        if (!repl.canChangeTo(s)) {
+        if (!repl.engineAllows(s)) {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
@@ -402,7 +402,7 @@ public final class PeerDevice {
 
     private void onState(DrbdState st) throws ProtocolException {
         DiskState pd = handshake.peerDiskFrom(st);
-        conn.setPeerRole(Role.fromCode(st.role()));
+        conn.setPeerRole(Role.fromWire(st.role()));
         int peerConn = st.conn();
         setPeerPaused(st.userIsp() || st.aftrIsp());
         if (!handshake.hasDecision()) {

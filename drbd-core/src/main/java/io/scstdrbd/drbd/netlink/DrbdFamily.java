@@ -7,14 +7,15 @@ import io.scstdrbd.drbd.model.AdmResult;
 import io.scstdrbd.drbd.model.AdmTarget;
 import io.scstdrbd.drbd.model.Connection;
 import io.scstdrbd.drbd.model.Device;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.DrbdNode;
 import io.scstdrbd.drbd.model.LocalDisk;
 import io.scstdrbd.drbd.model.Path;
 import io.scstdrbd.drbd.model.PeerDevice;
 import io.scstdrbd.drbd.model.Resource;
-import io.scstdrbd.drbd.model.Role;
-import io.scstdrbd.drbd.model.StateResult;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.genl.GenlBus;
 import io.scstdrbd.kernel.genl.GenlException;
@@ -111,7 +112,7 @@ public final class DrbdFamily {
         doit(b, CMD_START_OV, AdmTarget.NEED_PEER_DEVICE, (r, t) -> {
             r.parms(Tlas.START_OV_PARMS);
             PeerDevice pd = t.peerDevice();
-            if (pd.repl().code() < io.scstdrbd.drbd.model.ReplicationState.ESTABLISHED.code()) {
+            if (pd.repl().code() < ReplState.ESTABLISHED.code()) {
                 return AdmResult.of(StateResult.NEED_CONNECTION);
             }
             if (pd.connection().netConf().str("verify_alg").isEmpty()) {

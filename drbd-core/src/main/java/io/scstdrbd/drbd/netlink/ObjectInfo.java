@@ -3,11 +3,11 @@ package io.scstdrbd.drbd.netlink;
 import io.scstdrbd.drbd.meta.Superblock;
 import io.scstdrbd.drbd.model.Connection;
 import io.scstdrbd.drbd.model.Device;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.LocalDisk;
 import io.scstdrbd.drbd.model.Path;
 import io.scstdrbd.drbd.model.PeerDevice;
 import io.scstdrbd.drbd.model.Resource;
+import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.kernel.genl.NlAttr;
 import io.scstdrbd.kernel.genl.NlAttrWriter;
 import java.nio.ByteBuffer;
@@ -126,7 +126,7 @@ public final class ObjectInfo {
             bmUuid = l.md().superblock().peer(pd.peerNodeId()).bitmapUuid();
             flags = l.md().superblock().peer(pd.peerNodeId()).flags() & 0xffffffffL;
         }
-        boolean sync = pd.repl().isResync();
+        boolean sync = pd.repl().isResyncing();
         return Tlas.PEER_DEVICE_STATISTICS.empty()
                 .with("peer_dev_received", pd.receivedSectors.get())
                 .with("peer_dev_sent", pd.sentSectors.get())
