@@ -77,6 +77,10 @@ REAL(int, fstat64, (int, struct stat64 *));
 REAL(int, fstatat, (int, const char *, struct stat *, int));
 REAL(int, fstatat64, (int, const char *, struct stat64 *, int));
 REAL(int, access, (const char *, int));
+REAL(int, mkdir, (const char *, mode_t));
+REAL(int, symlink, (const char *, const char *));
+REAL(int, unlink, (const char *));
+REAL(ssize_t, readlink, (const char *, char *, size_t));
 REAL(int, ioctl, (int, unsigned long, ...));
 
 #define RESOLVE(name)                                                      \
@@ -513,6 +517,36 @@ EXPORT int access(const char *path, int how)
 	char buf[PATH_MAX];
 	RESOLVE(access);
 	return real_access(map_path(path, buf, sizeof(buf)), how);
+}
+
+/* drbdadm's registry of config files (drbd-resource-NAME.conf links in the run directory, which
+ * the handlers the daemon calls look up): made, read and removed in the daemon's own directory. */
+EXPORT int mkdir(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	RESOLVE(mkdir);
+	return real_mkdir(map_path(path, buf, sizeof(buf)), mode);
+}
+
+EXPORT int symlink(const char *target, const char *linkpath)
+{
+	char buf[PATH_MAX];
+	RESOLVE(symlink);
+	return real_symlink(target, map_path(linkpath, buf, sizeof(buf)));
+}
+
+EXPORT int unlink(const char *path)
+{
+	char buf[PATH_MAX];
+	RESOLVE(unlink);
+	return real_unlink(map_path(path, buf, sizeof(buf)));
+}
+
+EXPORT ssize_t readlink(const char *path, char *out, size_t len)
+{
+	char buf[PATH_MAX];
+	RESOLVE(readlink);
+	return real_readlink(map_path(path, buf, sizeof(buf)), out, len);
 }
 
 #define STAT_BY_PATH(name, type)                                           \

@@ -168,6 +168,18 @@ static void test_files(void)
 		CHECK(access(lock, F_OK) == 0);
 		CHECK(syscall(SYS_faccessat, AT_FDCWD, "/var/lock/drbd-147-99", F_OK, 0) < 0);
 		unlink(lock);
+		/* drbdadm's config registry: the link is made, read and removed in the state directory */
+		char link[512], target[256] = {0};
+		snprintf(link, sizeof(link), "%s.d/run/drbd-resource-shimtest.conf", sock);
+		unlink("/run/drbd/drbd-resource-shimtest.conf");
+		CHECK(symlink("/etc/shimtest.res", "/run/drbd/drbd-resource-shimtest.conf") == 0);
+		CHECK(syscall(SYS_faccessat, AT_FDCWD, "/run/drbd/drbd-resource-shimtest.conf", F_OK, 0) < 0);
+		CHECK(readlink("/var/run/drbd/drbd-resource-shimtest.conf", target, sizeof(target) - 1) == 17 &&
+		      strcmp(target, "/etc/shimtest.res") == 0);
+		CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+		CHECK(unlink("/run/drbd/drbd-resource-shimtest.conf") == 0 && lstat(link, &st) < 0);
+		snprintf(lock, sizeof(lock), "%s.d/run", sock);
+		rmdir(lock);
 		snprintf(lock, sizeof(lock), "%s.d/lock", sock);
 		rmdir(lock);
 		snprintf(lock, sizeof(lock), "%s.d", sock);

@@ -145,6 +145,20 @@ class ReplicationAdminSystemTest {
             n.awaitConnected();
             n.awaitInSync(Duration.ofSeconds(20));
             assertEquals(List.of(fullBits), n.b.resyncBits(), "no resync after the reconnect");
+
+            // net-options on one node while connected: the peer takes the shared ones, as the kernel's
+            n.a.setup("net-options", "r0", "1", "--protocol=B", "--verify-alg=sha1").ok();
+            String shown = "";
+            for (int i = 0; i < 100 && !(shown.contains("\tB;") && shown.contains("\"sha1\"")); i++) {
+                Thread.sleep(100);
+                shown = n.b.setup("show", "r0").ok().output();
+            }
+            assertTrue(shown.contains("protocol        \tB;") && shown.contains("verify-alg      \t\"sha1\";"), shown);
+            n.a.adm("verify", "r0").ok();
+            n.awaitInSync(Duration.ofSeconds(30));
+            n.b.adm("disconnect", "r0").ok();
+            n.b.adm("connect", "r0").ok();
+            n.awaitConnected();
         }
     }
 

@@ -5,13 +5,13 @@ import io.scstdrbd.drbd.meta.Bitmap;
 import io.scstdrbd.drbd.meta.MetaData;
 import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.Device;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.DrbdNode;
 import io.scstdrbd.drbd.model.LocalDisk;
 import io.scstdrbd.drbd.model.PeerDevice;
-import io.scstdrbd.drbd.model.ReplicationState;
 import io.scstdrbd.drbd.model.Resource;
-import io.scstdrbd.drbd.model.Role;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.block.BioOp;
 import io.scstdrbd.kernel.block.BlockDevice;
@@ -211,12 +211,12 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
      */
     private boolean needsPeerData(LocalDisk l, Bio bio) {
         for (PeerDevice pd : device.peerDevices()) {
-            if (pd.peerDisk() != DiskState.UP_TO_DATE || pd.repl().code() < ReplicationState.ESTABLISHED.code()
+            if (pd.peerDisk() != DiskState.UP_TO_DATE || pd.repl().code() < ReplState.ESTABLISHED.code()
                     || driverOf(pd) == null) {
                 continue;
             }
-            ReplicationState r = pd.repl();
-            if (r != ReplicationState.SYNC_TARGET && r != ReplicationState.PAUSED_SYNC_T) {
+            ReplState r = pd.repl();
+            if (r != ReplState.SYNC_TARGET && r != ReplState.PAUSED_SYNC_T) {
                 return true;
             }
             int slot = pd.bitmapIndex();
@@ -236,7 +236,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     private void readFromPeer(Bio bio, int errnoIfNone) {
         for (PeerDevice pd : device.peerDevices()) {
             ConnectionDriver drv = driverOf(pd);
-            if (drv != null && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
+            if (drv != null && pd.repl().code() >= ReplState.ESTABLISHED.code()
                     && pd.peerDisk() == DiskState.UP_TO_DATE) {
                 drv.read(pd, bio); // not a local read: the kernel's read_cnt does not count it
                 return;
@@ -253,7 +253,7 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
         LocalDisk l = device.ldev();
         List<PeerDevice> peers = new ArrayList<>();
         for (PeerDevice pd : device.peerDevices()) {
-            if (pd.repl().code() >= ReplicationState.ESTABLISHED.code() && driverOf(pd) != null) {
+            if (pd.repl().code() >= ReplState.ESTABLISHED.code() && driverOf(pd) != null) {
                 peers.add(pd);
             }
         }
@@ -317,8 +317,8 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
     private void writeToPeers(Bio bio) {
         List<PeerDevice> replicas = new ArrayList<>();
         for (PeerDevice pd : device.peerDevices()) {
-            if (driverOf(pd) != null && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
-                    && pd.repl() != ReplicationState.AHEAD && pd.peerDisk().code() >= DiskState.INCONSISTENT.code()
+            if (driverOf(pd) != null && pd.repl().code() >= ReplState.ESTABLISHED.code()
+                    && pd.repl() != ReplState.AHEAD && pd.peerDisk().code() >= DiskState.INCONSISTENT.code()
                     && pd.peerDisk() != DiskState.UNKNOWN) {
                 replicas.add(pd);
             }
@@ -467,9 +467,9 @@ public final class DrbdBlockDevice implements BlockDevice, DrbdNode.LocalIo {
             int slot = pd.bitmapIndex();
             // the model may lag behind a connection that was just made: its driver then decides (it
             // marks the write and tells the peer, or sends it) so that no bit is set behind its back
-            boolean connected = pd.repl().code() >= ReplicationState.ESTABLISHED.code()
-                    && pd.repl() != ReplicationState.AHEAD
-                    || pd.repl() == ReplicationState.OFF && driverOf(pd) != null && driverOf(pd).carries(pd);
+            boolean connected = pd.repl().code() >= ReplState.ESTABLISHED.code()
+                    && pd.repl() != ReplState.AHEAD
+                    || pd.repl() == ReplState.OFF && driverOf(pd) != null && driverOf(pd).carries(pd);
             if (connected) {
                 replicas.add(pd);
             } else {

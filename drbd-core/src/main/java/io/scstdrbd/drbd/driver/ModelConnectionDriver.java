@@ -9,6 +9,7 @@ import io.scstdrbd.drbd.model.ConnectionControl;
 import io.scstdrbd.drbd.model.ConnectionDriver;
 import io.scstdrbd.drbd.model.Device;
 import io.scstdrbd.drbd.model.Path;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
 import io.scstdrbd.kernel.block.Bio;
@@ -101,31 +102,31 @@ final class ModelConnectionDriver implements ConnectionDriver {
             if (e != null) {
                 LOG.error("{}: cannot connect: {}", conn, e.getCause() != null ? e.getCause().getMessage() : e.toString());
             } else if (!r.isSuccess()) {
-                LOG.error("{}: connect refused: {}", conn, r.text());
+                LOG.error("{}: connect refused: {}", conn, r.description());
             }
         });
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startVerify(
+    public java.util.concurrent.CompletableFuture<StateResult> startVerify(
             io.scstdrbd.drbd.model.PeerDevice peerDevice) {
         PeerConnection c = pc;
         if (c == null) {
             return java.util.concurrent.CompletableFuture.completedFuture(
-                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
+                    StateResult.NEED_CONNECTION);
         }
-        return c.startVerify(peerDevice.device().volume()).thenApply(ModelStates::result);
+        return c.startVerify(peerDevice.device().volume());
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<io.scstdrbd.drbd.model.StateResult> startResync(
+    public java.util.concurrent.CompletableFuture<StateResult> startResync(
             io.scstdrbd.drbd.model.PeerDevice peerDevice, boolean asTarget, boolean full) {
         PeerConnection c = pc;
         if (c == null) {
             return java.util.concurrent.CompletableFuture.completedFuture(
-                    io.scstdrbd.drbd.model.StateResult.NEED_CONNECTION);
+                    StateResult.NEED_CONNECTION);
         }
-        return c.startResync(peerDevice.device().volume(), asTarget, full).thenApply(ModelStates::result);
+        return c.startResync(peerDevice.device().volume(), asTarget, full);
     }
 
     @Override

@@ -5,8 +5,8 @@ import io.scstdrbd.drbd.engine.UuidStore;
 import io.scstdrbd.drbd.model.ConnectionControl;
 import io.scstdrbd.drbd.model.Device;
 import io.scstdrbd.drbd.model.LocalDisk;
-import io.scstdrbd.drbd.model.StateResult;
 import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.sync.bitmap.MemoryBitmap;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
 import io.scstdrbd.drbd.wire.WireConstants;
@@ -86,7 +86,7 @@ final class ModelVolume implements LocalVolume {
     @Override
     public DiskState diskState() {
         DiskState p = pending.get();
-        return p != null ? p : ModelStates.disk(dev.disk());
+        return p != null ? p : dev.disk();
     }
 
     /**
@@ -103,8 +103,8 @@ final class ModelVolume implements LocalVolume {
         pending.set(s);
         mdExecutor.execute(() -> {
             try {
-                StateResult r = c.setLocalDiskState(dev.volume(), ModelStates.disk(s));
-                if (!r.ok()) {
+                StateResult r = c.setLocalDiskState(dev.volume(), s);
+                if (!r.isSuccess()) {
                     LOG.warn("{}: disk state {} refused by the state rules: {}", dev, s.displayName(), r);
                 }
             } finally {

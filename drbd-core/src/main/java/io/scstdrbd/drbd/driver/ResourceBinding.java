@@ -8,11 +8,11 @@ import io.scstdrbd.drbd.model.ConnectionControl;
 import io.scstdrbd.drbd.model.Device;
 import io.scstdrbd.drbd.model.Path;
 import io.scstdrbd.drbd.model.Resource;
-import io.scstdrbd.drbd.model.StateResult;
 import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.transport.ListenerRegistry;
 import io.scstdrbd.drbd.transport.TransportGroup;
 import java.util.List;
@@ -49,7 +49,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         this.mdExecutor = mdExecutor;
         this.modelQueue = new SerialExecutor(mdExecutor);
         this.engine = new ResourceEngine(resource.name(), resource.nodeId(), transport, listeners, this, this);
-        engine.useExternalRole(() -> ModelStates.role(resource.role()));
+        engine.useExternalRole(resource::role);
     }
 
     ResourceEngine engine() {
@@ -102,7 +102,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     }
 
     private static void check(StateResult r, String what) {
-        if (r != null && !r.ok() && r != StateResult.NOTHING_TO_DO) {
+        if (r != null && !r.isSuccess() && r != StateResult.NOTHING_TO_DO) {
             LOG.warn("model refused {}: {}", what, r);
         }
     }
@@ -117,8 +117,8 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     /** A Primary counting quorum: no write in flight may complete until the model has counted the loss. */
     private void freezeForQuorum(int peer) {
         ConnectionControl c = control(peer);
-        if (c != null && resource.quorumEnabled() && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY
-                && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTED) {
+        if (c != null && resource.quorumEnabled() && resource.role() == Role.PRIMARY
+                && c.connection().cstate() == ConnState.CONNECTED) {
             resource.lossPending(peer);
         }
     }
@@ -128,7 +128,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         freezeForQuorum(peer);
         ConnectionControl c = control(peer);
         if (c != null && c.connection().netConf().num("fencing_policy") == FENCING_STONITH
-                && resource.role() == io.scstdrbd.drbd.model.Role.PRIMARY) {
+                && resource.role() == Role.PRIMARY) {
             // before the writes in flight fail: none may complete until fence-peer has spoken
             resource.fencingFreeze(true);
         }
@@ -180,13 +180,13 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
                 return;
             }
             if (state == ConnState.UNCONNECTED
-                    && c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTING) {
+                    && c.connection().cstate() == ConnState.CONNECTING) {
                 return; // the model went to Connecting itself on connect; do not step back and forth
             }
-            check(c.setConnectionState(ModelStates.conn(state)), "connection " + state);
+            check(c.setConnectionState(state), "connection " + state);
             if (state == ConnState.CONNECTED && peerRole != null) {
                 // the model forgets peer roles and peer device states while not Connected
-                check(c.setPeerRole(ModelStates.role(peerRole)), "peer role");
+                check(c.setPeerRole(peerRole), "peer role");
                 for (int i = 0; i < volumes.size(); i++) {
                     pushPeerDevice(c, volumes.get(i)[0], (ReplState) states.get(i)[0], (DiskState) states.get(i)[1],
                             (Boolean) states.get(i)[2]);
@@ -200,7 +200,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         modelQueue.execute(() -> {
             ConnectionControl c = control(peer);
             if (c != null) {
-                check(c.setPeerRole(ModelStates.role(role)), "peer role " + role);
+                check(c.setPeerRole(role), "peer role " + role);
             }
         });
     }
@@ -235,13 +235,23 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
 
     private static void pushPeerDevice(ConnectionControl c, int volume, ReplState repl, DiskState peerDisk,
             boolean peerPaused) {
-        check(c.setPeerDeviceState(volume, ModelStates.repl(repl), ModelStates.disk(peerDisk), peerPaused),
+        check(c.setPeerDeviceState(volume, repl, peerDisk, peerPaused),
                 "peer device " + repl + "/" + peerDisk);
     }
 
     @Override
     public void peerResyncSuspendChanged(int peer, int volume, boolean suspended) {
         pushPeerDevice(peer, volume);
+    }
+
+    @Override
+    public void netOptionsAdopted(int peer, java.util.Map<String, Object> values) {
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                c.adoptNetOptions(values);
+            }
+        });
     }
 
     @Override
@@ -268,7 +278,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     private void maybeFencePeer(int peer) {
         ConnectionControl c = control(peer);
         if (c == null || c.connection().netConf().num("fencing_policy") == 0
-                || resource.role() != io.scstdrbd.drbd.model.Role.PRIMARY) {
+                || resource.role() != Role.PRIMARY) {
             if (c != null && resource.fencingFreeze()) {
                 check(c.setSuspendedByFencing(false), "fencing resume");
             }
@@ -300,7 +310,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     /** Every peer disk of the connection is known Outdated or Inconsistent: it cannot be promoted. */
     private static boolean peerSettled(ConnectionControl c) {
         for (io.scstdrbd.drbd.model.PeerDevice pd : c.connection().peerDevices()) {
-            if (pd.peerDisk().code() > io.scstdrbd.drbd.model.DiskState.OUTDATED.code()) {
+            if (pd.peerDisk().code() > DiskState.OUTDATED.code()) {
                 return false;
             }
         }
@@ -309,7 +319,7 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
 
     private boolean localDisksUpToDate() {
         for (Device d : resource.devices()) {
-            if (d.disk() != io.scstdrbd.drbd.model.DiskState.UP_TO_DATE) {
+            if (d.disk() != DiskState.UP_TO_DATE) {
                 return false;
             }
         }
@@ -322,10 +332,10 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
         if (c == null) {
             return false;
         }
-        io.scstdrbd.drbd.model.DiskState pdsk;
+        DiskState pdsk;
         switch (code) {
             case 3:
-                pdsk = io.scstdrbd.drbd.model.DiskState.INCONSISTENT;
+                pdsk = DiskState.INCONSISTENT;
                 break;
             case 5:
                 // unreachable: taken as outdated only by a node whose own data is UpToDate
@@ -334,11 +344,11 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
                             + "the disk state of {} stays unknown", resource.name(), c.connection().name());
                     return false;
                 }
-                pdsk = io.scstdrbd.drbd.model.DiskState.OUTDATED;
+                pdsk = DiskState.OUTDATED;
                 break;
             case 4:
             case 7:
-                pdsk = io.scstdrbd.drbd.model.DiskState.OUTDATED;
+                pdsk = DiskState.OUTDATED;
                 break;
             case 6:
                 LOG.error("{}: fence-peer helper returned 6: {} is Primary; its data is not outdated", resource.name(),
@@ -349,13 +359,13 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
                         c.connection().name());
                 return false;
         }
-        if (c.connection().cstate() == io.scstdrbd.drbd.model.ConnectionState.CONNECTED) {
+        if (c.connection().cstate() == ConnState.CONNECTED) {
             return true; // connected again meanwhile: the peer reported its real state
         }
         LOG.info("{}: fence-peer helper returned {}: peer disk of {} is now {}", resource.name(), code,
-                c.connection().name(), pdsk.text());
+                c.connection().name(), pdsk.displayName());
         for (Device d : resource.devices()) {
-            check(c.setPeerDeviceState(d.volume(), io.scstdrbd.drbd.model.ReplicationState.OFF, pdsk), "fenced peer");
+            check(c.setPeerDeviceState(d.volume(), ReplState.OFF, pdsk), "fenced peer");
         }
         return true;
     }
@@ -364,12 +374,15 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
 
     @Override
     public CompletableFuture<Integer> run(String handler, int peer, int volume) {
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         modelQueue.execute(() -> {
             ConnectionControl c = control(peer);
-            if (c != null) {
-                c.callHelper(handler, volume);
+            if (c == null) {
+                exit.complete(0); // the peer was deleted meanwhile: nothing to ask
+                return;
             }
+            c.callHelper(handler, volume).whenComplete((code, e) -> exit.complete(e != null ? -1 : code));
         });
-        return CompletableFuture.completedFuture(0);
+        return exit;
     }
 }

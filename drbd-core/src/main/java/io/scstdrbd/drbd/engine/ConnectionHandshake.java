@@ -95,14 +95,29 @@ final class ConnectionHandshake {
         peerParams = p;
     }
 
+    /**
+     * The peer changed its net options while connected (P_PROTOCOL_UPDATE): this node takes over
+     * the protocol, the after-sb policies and allow-two-primaries, as the kernel's receive_protocol
+     * does. A new data-integrity-alg is not taken online (this engine checks and sends with one
+     * algorithm): the connection is refused, and reconnects with equal settings.
+     */
     void onProtocolUpdate(ProtocolParams p) {
-        ProtocolParams mine = conn.myProtocolParams();
-        if (p.wireProtocol() != mine.wireProtocol()) {
-            LOG.warn("{}: peer changed its protocol to {} but this node uses {}; refusing", conn.tag(),
-                    p.wireProtocol(), mine.wireProtocol());
-            conn.fatal("incompatible communication protocols after net-options change");
+        if (!p.integrityAlg().equals(integrityName())) {
+            conn.fatal("the peer changed data-integrity-alg to '" + p.integrityAlg() + "' while connected (here '"
+                    + integrityName() + "'); set it on both nodes and reconnect");
+            return;
+        }
+        try {
+            conn.adoptPeerProtocol(p);
+        } catch (IllegalArgumentException e) {
+            conn.protocolError("P_PROTOCOL_UPDATE: " + e.getMessage());
             return;
         }
         peerParams = p;
+    }
+
+    /** The data-integrity-alg in use on this connection ("" for none). */
+    String integrityName() {
+        return integrity == null ? "" : integrity.name();
     }
 }

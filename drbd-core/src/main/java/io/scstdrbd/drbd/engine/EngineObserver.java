@@ -52,6 +52,14 @@ public interface EngineObserver {
     }
 
     /** Path (socket pair) to the peer established or lost. */
+    /**
+     * The peer changed net options both sides share while connected (P_PROTOCOL_UPDATE, or a
+     * verify-alg/csums-alg in P_SYNC_PARAM) and this node now uses them, as the kernel's does; the
+     * keys are NET_CONF attribute names (wire_protocol, after_sb_0p, two_primaries, verify_alg, ...).
+     */
+    default void netOptionsAdopted(int peerNodeId, java.util.Map<String, Object> values) {
+    }
+
     default void pathEstablished(int peerNodeId, boolean established) {
     }
 

@@ -63,7 +63,7 @@ final class LegacyStateChanges {
             pendingRequestTimer = null;
         }
         if (f != null) {
-            f.complete(StateResult.fromCode(code));
+            f.complete(StateResult.fromWire(code));
         }
     }
 

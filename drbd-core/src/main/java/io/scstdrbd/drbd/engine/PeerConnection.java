@@ -3,6 +3,7 @@ package io.scstdrbd.drbd.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.Role;
@@ -10,6 +11,7 @@ import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.sync.digest.HmacAlgorithm;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
+import io.scstdrbd.drbd.sync.uuid.AfterSbPolicy;
 import io.scstdrbd.drbd.transport.ConnectSettings;
 import io.scstdrbd.drbd.transport.EstablishedSockets;
 import io.scstdrbd.drbd.transport.Frame;
@@ -234,7 +236,62 @@ public final class PeerConnection {
 
     /** New net options; those negotiated at connect time take effect on the next connection. */
     public void setNet(NetConfig n) {
+        NetConfig old = this.net;
         this.net = n;
+        if (old != null && !old.equals(n)) {
+            res.onLoop(() -> announceNetChange(old, n));
+        }
+    }
+
+    /**
+     * net-options changed while connected: the peer hears of it as from the kernel's
+     * drbd_adm_net_opts: P_PROTOCOL_UPDATE (from protocol 100) when the shared settings changed,
+     * and P_SYNC_PARAM for every volume, with which it takes a new verify-alg or csums-alg.
+     */
+    private void announceNetChange(NetConfig old, NetConfig n) {
+        if (phase != Phase.RUNNING || cstate != ConnState.CONNECTED) {
+            return;
+        }
+        boolean shared = old.protocol() != n.protocol() || old.twoPrimaries() != n.twoPrimaries()
+                || old.afterSb0p() != n.afterSb0p() || old.afterSb1p() != n.afterSb1p() || old.afterSb2p() != n.afterSb2p();
+        if (shared && handshake.agreed() >= 100) {
+            data.send(PacketType.PROTOCOL_UPDATE, WireConstants.VOLUME_CONNECTION, myProtocolParams());
+        }
+        for (PeerDevice pd : devices.values()) {
+            pd.handshake().sendSyncParams();
+        }
+    }
+
+    /** The peer's P_PROTOCOL_UPDATE: its protocol, after-sb policies (seen from here) and two-primaries. */
+    void adoptPeerProtocol(ProtocolParams p) {
+        NetConfig n = net;
+        NetConfig adopted = n.withProtocol(WireProtocol.fromCode(p.wireProtocol())).withSplitBrain(
+                AfterSbPolicy.fromCode(p.afterSb0p()).mirrored(), AfterSbPolicy.fromCode(p.afterSb1p()).mirrored(),
+                AfterSbPolicy.fromCode(p.afterSb2p()).mirrored(), n.rrConflict(), p.twoPrimaries());
+        if (adopted.equals(n)) {
+            return;
+        }
+        LOG.info("{}: the peer changed its net options: protocol {}, after-sb {}/{}/{}, allow-two-primaries {}", tag,
+                adopted.protocol(), adopted.afterSb0p(), adopted.afterSb1p(), adopted.afterSb2p(), adopted.twoPrimaries());
+        net = adopted;
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("wire_protocol", (long) adopted.protocol().code());
+        values.put("after_sb_0p", (long) adopted.afterSb0p().code());
+        values.put("after_sb_1p", (long) adopted.afterSb1p().code());
+        values.put("after_sb_2p", (long) adopted.afterSb2p().code());
+        values.put("two_primaries", adopted.twoPrimaries());
+        res.observer().netOptionsAdopted(peerNodeId(), values);
+    }
+
+    /** A verify-alg or csums-alg the peer set while connected (its P_SYNC_PARAM): used here too. */
+    void adoptPeerAlgorithms(String verifyAlg, String csumsAlg) {
+        NetConfig n = net;
+        NetConfig adopted = n.withAlgorithms(n.integrityAlg(), verifyAlg, csumsAlg);
+        if (adopted.equals(n)) {
+            return;
+        }
+        net = adopted;
+        res.observer().netOptionsAdopted(peerNodeId(), Map.of("verify_alg", verifyAlg, "csums_alg", csumsAlg));
     }
 
     int nextSeq() {
@@ -463,7 +520,7 @@ public final class PeerConnection {
         if (cstate == ConnState.STANDALONE || cstate == ConnState.DISCONNECTING) {
             return;
         }
-        if (cstate.canChangeTo(why)) {
+        if (cstate.engineAllows(why)) {
             setState(why);
         }
         setState(ConnState.UNCONNECTED);
@@ -487,7 +544,7 @@ public final class PeerConnection {
         if (cstate == s) {
             return;
         }
-        if (!cstate.canChangeTo(s)) {
+        if (!cstate.engineAllows(s)) {
             throw new IllegalStateException(tag + ": connection state " + cstate + " -> " + s + " not allowed");
         }
         LOG.info("{}: connection {} -> {}", tag, cstate.displayName(), s.displayName());
@@ -821,8 +878,9 @@ public final class PeerConnection {
 
     ProtocolParams myProtocolParams() {
         int flags = discardMyData ? WireConstants.CF_DISCARD_MY_DATA : 0;
+        // the integrity algorithm in use: a new integrity-alg takes effect at the next connect
         return new ProtocolParams(net.protocol().code(), net.afterSb0p().code(), net.afterSb1p().code(),
-                net.afterSb2p().code(), flags, net.twoPrimaries(), net.integrityAlg());
+                net.afterSb2p().code(), flags, net.twoPrimaries(), handshake.integrityName());
     }
 
     /**

@@ -233,7 +233,7 @@ public final class PeerDevice {
         if (repl == s) {
             return;
         }
-        if (!repl.canChangeTo(s)) {
+        if (!repl.engineAllows(s)) {
             throw new IllegalStateException(tag + ": replication " + repl + " -> " + s + " not allowed");
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
@@ -419,7 +419,7 @@ public final class PeerDevice {
 
     private void onState(DrbdState st) throws ProtocolException {
         DiskState pd = handshake.peerDiskFrom(st);
-        conn.setPeerRole(Role.fromCode(st.role()));
+        conn.setPeerRole(Role.fromWire(st.role()));
         int peerConn = st.conn();
         setPeerPaused(st.userIsp() || st.aftrIsp());
         if (!handshake.hasDecision()) {
@@ -641,7 +641,29 @@ public final class PeerDevice {
 
     // ================================================================== resync as target
 
+    /**
+     * The bitmaps are exchanged (or the sync UUID is in): before-resync-target runs first, while the
+     * disk is still unmodified (a snapshot handler takes its copy now), and the resync starts once it
+     * has exited 0; any other exit drops the connection, as the kernel's drbd_start_resync does.
+     */
     void startResyncAsTarget() {
+        final int gen = conn.generation();
+        final ReplState waiting = repl;
+        conn.resource().handlers().run("before-resync-target", peerId, vnr()).whenComplete((code, e) ->
+                conn.resource().onLoop(() -> {
+                    if (gen != conn.generation() || repl != waiting) {
+                        return; // the connection went while the handler ran
+                    }
+                    int exit = e != null ? -1 : code;
+                    if (exit > 0) {
+                        conn.fatal("before-resync-target handler returned " + exit + ", dropping connection");
+                        return;
+                    }
+                    beginResyncAsTarget();
+                }));
+    }
+
+    private void beginResyncAsTarget() {
         if (local().diskState().compareTo(DiskState.INCONSISTENT) > 0) {
             setDisk(DiskState.INCONSISTENT);
         }
@@ -649,7 +671,6 @@ public final class PeerDevice {
         beginResyncAccounting("SyncTarget");
         setRepl(resyncSuspended() ? ReplState.PAUSED_SYNC_T : ReplState.SYNC_TARGET);
         sendState();
-        conn.resource().handlers().run("before-resync-target", peerId, vnr());
         resync = new ResyncTarget(this, conn.resyncSettings());
         resync.start();
     }

@@ -40,6 +40,14 @@ final class PeerStateChanges {
                 }
             }
         }
+        if (in.disconnect() && res.role() == Role.PRIMARY) {
+            for (PeerDevice pd : volumeDevices(volume)) {
+                if (pd.volume().local().diskState() != DiskState.UP_TO_DATE && pd.peerDisk() == DiskState.UP_TO_DATE) {
+                    // a Primary that reads its data from this peer: no disconnect (is_valid_state)
+                    return StateResult.NO_UP_TO_DATE_DISK;
+                }
+            }
+        }
         if (in.peerBecomesPrimary() && res.role() == Role.PRIMARY && !conn.net().twoPrimaries()) {
             return StateResult.TWO_PRIMARIES;
         }

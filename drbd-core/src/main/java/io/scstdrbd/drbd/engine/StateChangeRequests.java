@@ -87,7 +87,7 @@ final class StateChangeRequests {
                 ask.whenComplete((r, e) -> res.onLoop(() -> {
                     if (e != null || !r.isSuccess()) {
                         LOG.error("{}: the peer refused this node's promotion: {}", conn.tag(),
-                                e != null ? e : r.text());
+                                e != null ? e : r.description());
                     }
                     if (conn.isConnected()) {
                         pd.handshake().sendUuids();

@@ -4,6 +4,7 @@ import io.scstdrbd.drbd.replication.WireProtocol;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.sync.digest.DigestAlgorithm;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
 import io.scstdrbd.drbd.sync.uuid.HandshakeDecision;
 import io.scstdrbd.drbd.sync.uuid.SplitBrainInput;
@@ -101,10 +102,7 @@ final class VolumeHandshake {
 
     void sendInitialParams() {
         paramsSent = true;
-        ResyncSettings rs = conn.resyncSettings();
-        NetConfig n = conn.net();
-        conn.dataWriter().send(PacketType.SYNC_PARAM89, vnr(), new SyncParams(rs.resyncRate(), n.verifyAlg(),
-                n.csumsAlg(), rs.cPlanAhead(), rs.cDelayTarget(), rs.cFillTarget(), rs.cMaxRate()));
+        sendSyncParams();
         sendSizes();
         sendUuids();
         pd.sendState();
@@ -163,8 +161,32 @@ final class VolumeHandshake {
                 u.history()));
     }
 
+    void sendSyncParams() {
+        ResyncSettings rs = conn.resyncSettings();
+        NetConfig n = conn.net();
+        conn.dataWriter().send(PacketType.SYNC_PARAM89, vnr(), new SyncParams(rs.resyncRate(), n.verifyAlg(),
+                n.csumsAlg(), rs.cPlanAhead(), rs.cDelayTarget(), rs.cFillTarget(), rs.cMaxRate()));
+    }
+
     void onSyncParams(SyncParams s) {
         NetConfig n = conn.net();
+        if (handshakeDone) {
+            // connected: the peer's new verify-alg or csums-alg is used here too (receive_SyncParam)
+            for (String alg : List.of(s.verifyAlg(), s.csumsAlg())) {
+                if (!alg.isEmpty() && DigestAlgorithm.forName(alg).isEmpty()) {
+                    conn.fatal("the peer's new algorithm '" + alg + "' is not available here");
+                    return;
+                }
+            }
+            if (!s.verifyAlg().equals(n.verifyAlg())) {
+                LOG.info("{}: using verify-alg: \"{}\"", tag, s.verifyAlg());
+            }
+            if (!s.csumsAlg().equals(n.csumsAlg())) {
+                LOG.info("{}: using csums-alg: \"{}\"", tag, s.csumsAlg());
+            }
+            conn.adoptPeerAlgorithms(s.verifyAlg(), s.csumsAlg());
+            return;
+        }
         if (!handshakeDone && !s.verifyAlg().equals(n.verifyAlg())) {
             conn.fatal("different verify-alg settings: here '" + n.verifyAlg() + "', peer '" + s.verifyAlg() + "'");
             return;

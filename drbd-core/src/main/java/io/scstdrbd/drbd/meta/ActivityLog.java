@@ -45,6 +45,26 @@ public final class ActivityLog {
         java.util.Arrays.fill(slotExtent, AlTransaction.FREE);
     }
 
+    /** al-extents below this are raised to it (DRBD_AL_EXTENTS_MIN). */
+    public static final int MIN_SLOTS = 67;
+    /** Slot numbers are 16 bits and 0xffff marks a free one (DRBD_AL_EXTENTS_MAX). */
+    public static final int MAX_SLOTS = 0xfffe;
+
+    /**
+     * The al-extents an on-disk ring of {@code ringBlocks} 4 KiB transactions can describe: each
+     * transaction carries 919 slots of context and the one being written may be lost, so
+     * (ringBlocks - 1) x 919, at most {@link #MAX_SLOTS} (the kernel's drbd_al_extents_max).
+     */
+    public static int maxSlots(int ringBlocks) {
+        int enough = (MAX_SLOTS + AlTransaction.CONTEXT - 1) / AlTransaction.CONTEXT;
+        return ringBlocks > enough ? MAX_SLOTS : (ringBlocks - 1) * AlTransaction.CONTEXT;
+    }
+
+    /** al-extents as the kernel takes it: raised to the minimum, cut to what the ring holds. */
+    public static int sanitizeSlots(long wanted, int ringBlocks) {
+        return (int) Math.min(Math.max(wanted, MIN_SLOTS), maxSlots(ringBlocks));
+    }
+
     public static int extentOf(long sector) {
         return (int) (sector >>> (EXTENT_SHIFT - 9));
     }

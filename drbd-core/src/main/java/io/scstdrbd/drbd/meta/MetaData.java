@@ -87,7 +87,8 @@ public final class MetaData {
             }
             p += n;
         }
-        ActivityLog log = new ActivityLog(alExtents, sb.alStripes(), sb.alStripeSize4k());
+        int slots = ActivityLog.sanitizeSlots(alExtents, sb.alStripes() * sb.alStripeSize4k());
+        ActivityLog log = new ActivityLog(slots, sb.alStripes(), sb.alStripeSize4k());
         return new MetaData(md, layout, sb, bm, log, mdFlushes);
     }
 

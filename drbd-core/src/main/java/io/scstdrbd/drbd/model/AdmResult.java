@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.DrbdConst;
+import io.scstdrbd.drbd.state.StateResult;
 import java.util.List;
 
 /**

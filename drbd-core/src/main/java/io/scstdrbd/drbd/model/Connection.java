@@ -1,6 +1,8 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -14,7 +16,7 @@ public final class Connection {
     private final Resource resource;
     private final int peerNodeId;
     private volatile NlStruct netConf;
-    private volatile ConnectionState cstate = ConnectionState.STANDALONE;
+    private volatile ConnState cstate = ConnState.STANDALONE;
     private volatile long connects;
     private volatile Role peerRole = Role.UNKNOWN;
     final List<Path> paths = new ArrayList<>();
@@ -50,12 +52,12 @@ public final class Connection {
         netConf = n;
     }
 
-    public ConnectionState cstate() {
+    public ConnState cstate() {
         return cstate;
     }
 
-    void cstate(ConnectionState c) {
-        if (c == ConnectionState.CONNECTED && cstate != ConnectionState.CONNECTED) {
+    void cstate(ConnState c) {
+        if (c == ConnState.CONNECTED && cstate != ConnState.CONNECTED) {
             connects++;
         }
         cstate = c;

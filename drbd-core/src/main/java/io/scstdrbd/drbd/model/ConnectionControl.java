@@ -1,6 +1,11 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.meta.Superblock;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.kernel.block.Bio;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,7 +27,7 @@ public interface ConnectionControl {
     List<Path> paths();
 
     /** Connecting, Connected, NetworkFailure, BrokenPipe, Timeout, ProtocolError, TearDown, Unconnected. */
-    StateResult setConnectionState(ConnectionState state);
+    StateResult setConnectionState(ConnState state);
 
     void setPathEstablished(Path path, boolean established);
 
@@ -38,13 +43,13 @@ public interface ConnectionControl {
     StateResult setPeerRole(Role role);
 
     /** The replication state and the peer's disk state of one volume. */
-    StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk);
+    StateResult setPeerDeviceState(int volume, ReplState repl, DiskState peerDisk);
 
     /**
-     * As {@link #setPeerDeviceState(int, ReplicationState, DiskState)}, with whether the peer
+     * As {@link #setPeerDeviceState(int, ReplState, DiskState)}, with whether the peer
      * suspends the resync (pause-sync on its side: resync-suspended:peer here).
      */
-    default StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk,
+    default StateResult setPeerDeviceState(int volume, ReplState repl, DiskState peerDisk,
             boolean resyncSuspendedByPeer) {
         return setPeerDeviceState(volume, repl, peerDisk);
     }
@@ -79,4 +84,10 @@ public interface ConnectionControl {
      * the future completes with the script's exit code (-1 if it could not run).
      */
     java.util.concurrent.CompletableFuture<Integer> callHelper(String name, Integer volume);
+
+    /**
+     * Net options the peer changed while connected and the engine now uses (NET_CONF attribute
+     * name to value): the connection's configuration says so too (drbdsetup show).
+     */
+    void adoptNetOptions(java.util.Map<String, Object> values);
 }

@@ -1,5 +1,6 @@
 package io.scstdrbd.drbd.model;
 
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.block.BioCallback;

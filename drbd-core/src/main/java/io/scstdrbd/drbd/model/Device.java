@@ -1,6 +1,8 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -137,7 +139,7 @@ public final class Device {
             return true;
         }
         for (PeerDevice pd : peerDevices()) {
-            if (pd.peerDisk() == DiskState.UP_TO_DATE && pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+            if (pd.peerDisk() == DiskState.UP_TO_DATE && pd.repl().code() >= ReplState.ESTABLISHED.code()) {
                 return true;
             }
         }

@@ -24,8 +24,14 @@ import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESYNC_AFTER;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_IN_USE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_NOT_KNOWN;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONNECTED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONG_NOT_PROTO_A;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_ALLOW_TWO_PRI;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_100;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NOT_PROTO_C;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_STONITH_AND_PROT_A;
 import static io.scstdrbd.drbd.netlink.DrbdConst.NO_ERROR;
 
+import io.scstdrbd.drbd.meta.ActivityLog;
 import io.scstdrbd.drbd.meta.MdException;
 import io.scstdrbd.drbd.meta.MdLayout;
 import io.scstdrbd.drbd.meta.MetaData;
@@ -36,6 +42,11 @@ import io.scstdrbd.drbd.netlink.AdmException;
 import io.scstdrbd.drbd.netlink.DrbdConst;
 import io.scstdrbd.drbd.netlink.NlStruct;
 import io.scstdrbd.drbd.netlink.Tlas;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.kernel.block.BlockDevice;
 import io.scstdrbd.kernel.block.DeviceBusyException;
 import io.scstdrbd.kernel.block.DeviceHandle;
@@ -285,10 +296,10 @@ public final class DrbdNode {
         Quorum.update(r);
         StateRules.Origin origin = engineReport ? StateRules.Origin.ENGINE : StateRules.Origin.ADMIN;
         StateResult rv = StateRules.hard(old, r);
-        if (rv.ok() && !hard) {
+        if (rv.isSuccess() && !hard) {
             rv = StateRules.soft(old, r, ignoreOpeners, origin);
         }
-        if (!rv.ok()) {
+        if (!rv.isSuccess()) {
             old.restore(r);
             if (r.quorumEnabled()) {
                 // the refused values were visible to the I/O path for a moment: what they held goes on
@@ -326,10 +337,10 @@ public final class DrbdNode {
     /** Values that follow from others (sanitize_state). */
     private static void sanitize(Resource r) {
         for (Connection c : r.connections.values()) {
-            if (c.cstate().code() < ConnectionState.CONNECTED.code()) {
+            if (c.cstate().code() < ConnState.CONNECTED.code()) {
                 c.peerRole(Role.UNKNOWN);
                 for (PeerDevice pd : c.peerDevices.values()) {
-                    pd.repl(ReplicationState.OFF);
+                    pd.repl(ReplState.OFF);
                     pd.resyncSuspPeer = false; // what the peer said about pausing ends with the connection
                     // what a disconnected node may still know of its peer: Inconsistent or Outdated
                     // (e.g. after fence-peer); anything else is unknown
@@ -339,7 +350,7 @@ public final class DrbdNode {
                     }
                 }
                 for (Path p : c.paths) {
-                    if (c.cstate() != ConnectionState.CONNECTING) {
+                    if (c.cstate() != ConnState.CONNECTING) {
                         p.established(false);
                     }
                 }
@@ -357,7 +368,7 @@ public final class DrbdNode {
             }
         }
         for (Connection c : r.connections.values()) {
-            if (!new Snapshot.ConnState(c.cstate(), c.peerRole()).equals(old.conns.get(c))) {
+            if (!new Snapshot.ConnValues(c.cstate(), c.peerRole()).equals(old.conns.get(c))) {
                 return true;
             }
             for (PeerDevice pd : c.peerDevices.values()) {
@@ -459,7 +470,7 @@ public final class DrbdNode {
                     }
                     int mf = pm.flags() & ~(PeerMd.MDF_PEER_CONNECTED | PeerMd.MDF_PEER_OUTDATED
                             | PeerMd.MDF_PEER_FENCING);
-                    if (pd.repl().code() > ReplicationState.OFF.code()) {
+                    if (pd.repl().code() > ReplState.OFF.code()) {
                         mf |= PeerMd.MDF_PEER_CONNECTED;
                     }
                     DiskState pdsk = pd.peerDisk();
@@ -522,7 +533,7 @@ public final class DrbdNode {
             }
         }
         for (Connection c : r.connections.values()) {
-            if (c.cstate() == ConnectionState.CONNECTED && c.driver != null && !c.driver.isConnected()) {
+            if (c.cstate() == ConnState.CONNECTED && c.driver != null && !c.driver.isConnected()) {
                 return false;
             }
         }
@@ -540,7 +551,7 @@ public final class DrbdNode {
         for (PeerDevice pd : d.peerDevices.values()) {
             DiskState pdsk = pd.peerDisk();
             peers.put(pd.peerNodeId(), pdsk.code() <= DiskState.UNKNOWN.code() && pdsk != DiskState.NEGOTIATING);
-            if (forced && pdsk == DiskState.INCONSISTENT && pd.repl() == ReplicationState.ESTABLISHED) {
+            if (forced && pdsk == DiskState.INCONSISTENT && pd.repl() == ReplState.ESTABLISHED) {
                 weak |= 1L << pd.peerNodeId();
             }
         }
@@ -566,7 +577,7 @@ public final class DrbdNode {
             }
         }
         for (Connection c : r.connections.values()) {
-            if (!new Snapshot.ConnState(c.cstate(), c.peerRole()).equals(old.conns.get(c))) {
+            if (!new Snapshot.ConnValues(c.cstate(), c.peerRole()).equals(old.conns.get(c))) {
                 list.add(new Object[] {c});
             }
         }
@@ -777,6 +788,40 @@ public final class DrbdNode {
         }
     }
 
+    /**
+     * The combinations of net options the kernel refuses (_check_net_options): before protocol 100
+     * a connected peer cannot take a new protocol, two-primaries or integrity-alg; two Primaries
+     * need allow-two-primaries and protocol C; stonith fencing needs protocol B or C; on-congestion
+     * other than block needs protocol A. {@code c} is null for a new peer.
+     */
+    private static void checkNetOptions(Resource r, Connection c, NlStruct nc) throws AdmException {
+        long proto = nc.num("wire_protocol");
+        boolean twoPrimaries = nc.flag("two_primaries");
+        if (c != null && c.cstate() == ConnState.CONNECTED && c.driver != null && c.driver.agreedProtocol() < 100) {
+            NlStruct old = c.netConf();
+            if (proto != old.num("wire_protocol") || twoPrimaries != old.flag("two_primaries")
+                    || !nc.str("integrity_alg").equals(old.str("integrity_alg"))) {
+                throw new AdmException(ERR_NEED_APV_100, null);
+            }
+        }
+        if (c != null && !twoPrimaries && r.role() == Role.PRIMARY && c.peerRole() == Role.PRIMARY) {
+            throw new AdmException(ERR_NEED_ALLOW_TWO_PRI, null);
+        }
+        if (twoPrimaries && proto != WIRE_PROTOCOL_C) {
+            throw new AdmException(ERR_NOT_PROTO_C, null);
+        }
+        if (proto == WIRE_PROTOCOL_A && nc.num("fencing_policy") == FENCING_STONITH) {
+            throw new AdmException(ERR_STONITH_AND_PROT_A, null);
+        }
+        if (nc.num("on_congestion") != 0 && proto != WIRE_PROTOCOL_A) {
+            throw new AdmException(ERR_CONG_NOT_PROTO_A, null);
+        }
+    }
+
+    private static final long WIRE_PROTOCOL_A = 1;
+    private static final long WIRE_PROTOCOL_C = 3;
+    private static final long FENCING_STONITH = 2;
+
     /** NEW_PEER. */
     public AdmResult newPeer(AdmTarget t, NlStruct netGiven) throws AdmException {
         return locked(() -> {
@@ -787,6 +832,7 @@ public final class DrbdNode {
             }
             NlStruct nc = Tlas.NET_CONF.defaults().merge(netGiven);
             checkAlgorithms(nc);
+            checkNetOptions(r, null, nc);
             String name = nc.str("name");
             if (!name.isEmpty() && checkName(name) != null) {
                 throw new AdmException(ERR_INVALID_REQUEST, checkName(name));
@@ -845,7 +891,7 @@ public final class DrbdNode {
     public AdmResult delPath(AdmTarget t, byte[] myAddr, byte[] peerAddr) throws AdmException {
         return locked(() -> {
             Connection c = t.connection();
-            if (c.paths.size() == 1 && c.cstate().code() >= ConnectionState.CONNECTING.code()) {
+            if (c.paths.size() == 1 && c.cstate().code() >= ConnState.CONNECTING.code()) {
                 throw new AdmException(ERR_INVALID_REQUEST, "Can not delete last path, use disconnect first!");
             }
             for (Path p : c.paths) {
@@ -869,6 +915,7 @@ public final class DrbdNode {
                     c.netConf().str("transport_name")) : c.netConf();
             NlStruct nc = base.merge(given);
             checkAlgorithms(nc);
+            checkNetOptions(c.resource(), c, nc);
             c.netConf(nc);
             ConnectionDriver drv = c.driver;
             defer(drv::configChanged);
@@ -933,7 +980,7 @@ public final class DrbdNode {
         return locked(() -> {
             Connection c = t.connection();
             Resource r = c.resource();
-            if (c.cstate() != ConnectionState.STANDALONE) {
+            if (c.cstate() != ConnState.STANDALONE) {
                 throw new AdmException(ERR_NET_CONFIGURED, null);
             }
             if (c.paths.isEmpty()) {
@@ -948,12 +995,12 @@ public final class DrbdNode {
                 allocateBitmapSlots(pd.device());
                 syncMd(pd.device());
             }
-            StateResult rv = change(r, false, false, () -> c.cstate(ConnectionState.UNCONNECTED));
-            if (!rv.ok()) {
+            StateResult rv = change(r, false, false, () -> c.cstate(ConnState.UNCONNECTED));
+            if (!rv.isSuccess()) {
                 return AdmResult.of(rv);
             }
             // the connection machinery starts trying right away: Connecting until a peer answers
-            change(r, true, false, () -> c.cstate(ConnectionState.CONNECTING));
+            change(r, true, false, () -> c.cstate(ConnState.CONNECTING));
             ConnectionDriver drv = c.driver;
             defer(drv::connect);
             return AdmResult.of(rv);
@@ -962,16 +1009,21 @@ public final class DrbdNode {
 
     private StateResult disconnectLocked(Connection c, boolean force) {
         Resource r = c.resource();
+        if (!force && primaryPeerReliesOnUs(c)) {
+            // the peer's side of the two-phase commit would refuse (it would be a Primary without data)
+            LOG.warn("{}: disconnect from {} refused: it is Primary and reads its data from this node", r.name(), c.name());
+            return StateResult.CW_FAILED_BY_PEER;
+        }
         // with fencing or quorum, a Secondary leaving its Primary gracefully outdates itself (the engine
         // tells the peer); recorded here too, so that it reaches the metadata even when the connection
         // is deleted right after (down, del-peer) and the engine's report finds no connection
-        boolean graceful = !force && c.cstate() == ConnectionState.CONNECTED && outdatesOnDisconnect(c);
+        boolean graceful = !force && c.cstate() == ConnState.CONNECTED && outdatesOnDisconnect(c);
         boolean outdateSelf = graceful && r.role() != Role.PRIMARY && c.peerRole() == Role.PRIMARY;
         // and a Primary leaving a Secondary outdates the peer in the same change, so it keeps its quorum
         boolean outdatePeer = graceful && r.role() == Role.PRIMARY && c.peerRole() != Role.PRIMARY;
         // --force is a hard change, as the kernel's: it may cost a Primary its quorum
         StateResult rv = change(r, force, false, () -> {
-            c.cstate(ConnectionState.DISCONNECTING);
+            c.cstate(ConnState.DISCONNECTING);
             if (outdatePeer) {
                 for (PeerDevice pd : c.peerDevices.values()) {
                     if (pd.peerDisk().outdatable()) {
@@ -984,9 +1036,9 @@ public final class DrbdNode {
             return StateResult.SUCCESS;
         }
         if (rv == StateResult.IS_DISKLESS || rv == StateResult.LOWER_THAN_OUTDATED) {
-            rv = change(r, true, false, () -> c.cstate(ConnectionState.DISCONNECTING));
+            rv = change(r, true, false, () -> c.cstate(ConnState.DISCONNECTING));
         }
-        if (!rv.ok()) {
+        if (!rv.isSuccess()) {
             return rv;
         }
         ConnectionDriver drv = c.driver;
@@ -998,7 +1050,7 @@ public final class DrbdNode {
                 LOG.error("{}: driver disconnect failed", c, e);
             }
         });
-        change(r, true, false, () -> c.cstate(ConnectionState.STANDALONE));
+        change(r, true, false, () -> c.cstate(ConnState.STANDALONE));
         if (outdateSelf) {
             StateResult o = change(r, false, false, () -> {
                 for (Device d : r.devices.values()) {
@@ -1007,7 +1059,7 @@ public final class DrbdNode {
                     }
                 }
             });
-            if (!o.ok() && o != StateResult.NOTHING_TO_DO) {
+            if (!o.isSuccess() && o != StateResult.NOTHING_TO_DO) {
                 LOG.warn("{}: disconnected from the Primary {}, but the disk could not be outdated: {}", r.name(),
                         c.name(), o);
             }
@@ -1015,17 +1067,34 @@ public final class DrbdNode {
         return rv;
     }
 
+    /**
+     * A connected Primary peer without UpToDate data of its own that reads from this node's UpToDate
+     * disk: a graceful disconnect would leave it without data, so it refuses it, as the kernel's
+     * is_valid_state does on the Primary's side.
+     */
+    private static boolean primaryPeerReliesOnUs(Connection c) {
+        if (c.cstate() != ConnState.CONNECTED || c.peerRole() != Role.PRIMARY) {
+            return false;
+        }
+        for (PeerDevice pd : c.peerDevices.values()) {
+            if (pd.peerDisk() != DiskState.UP_TO_DATE && pd.device().disk() == DiskState.UP_TO_DATE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** DISCONNECT. */
     public AdmResult disconnect(AdmTarget t, boolean force) throws AdmException {
         return locked(() -> {
             StateResult rv = disconnectLocked(t.connection(), force);
-            return rv.ok() ? AdmResult.OK : AdmResult.of(rv);
+            return rv.isSuccess() ? AdmResult.OK : AdmResult.of(rv);
         });
     }
 
     private void deleteConnection(Connection c) {
         Resource r = c.resource();
-        change(r, true, false, () -> c.cstate(ConnectionState.STANDALONE));
+        change(r, true, false, () -> c.cstate(ConnState.STANDALONE));
         List<PeerDevice> pds = new ArrayList<>(c.peerDevices.values());
         for (PeerDevice pd : pds) {
             events.peerDevice(pd, Notify.DESTROY, true);
@@ -1044,7 +1113,7 @@ public final class DrbdNode {
     public AdmResult delPeer(AdmTarget t, boolean force) throws AdmException {
         return locked(() -> {
             StateResult rv = disconnectLocked(t.connection(), force);
-            if (!rv.ok()) {
+            if (!rv.isSuccess()) {
                 return AdmResult.of(rv);
             }
             deleteConnection(t.connection());
@@ -1105,9 +1174,6 @@ public final class DrbdNode {
         if (resyncAfter != -1 && !minors.containsKey((int) resyncAfter)) {
             throw new AdmException(ERR_RESYNC_AFTER, null);
         }
-        if (conf.num("al_extents") < 67 || conf.num("al_extents") > 65534) {
-            throw new AdmException(ERR_INVALID_REQUEST, "al-extents out of range");
-        }
         if (d.disk() != DiskState.DISKLESS) {
             throw new AdmException(ERR_DISK_CONFIGURED, null);
         }
@@ -1162,12 +1228,13 @@ public final class DrbdNode {
             throw new AdmException(ERR_IMPLICIT_SHRINK, "To-be-attached device has last effective > current size, "
                     + "and is consistent (" + sb0.effectiveSize() + " > " + newSize + " sectors).");
         }
-        LocalDisk l = new LocalDisk(backing, meta, md, conf);
+        // al-extents out of range is raised or cut, as the kernel's sanitize_disk_conf does
+        LocalDisk l = new LocalDisk(backing, meta, md, conf.with("al_extents", (long) md.activityLog().nrSlots()));
         StateResult rv = change(r, false, false, () -> {
             d.disk(DiskState.ATTACHING);
             d.ldev(l);
         });
-        if (!rv.ok()) {
+        if (!rv.isSuccess()) {
             d.ldev(null);
             closeQuietly(backing, meta);
             return AdmResult.of(rv);
@@ -1204,7 +1271,7 @@ public final class DrbdNode {
                 : DiskState.UP_TO_DATE;
         long oldCapacity = d.sizeSectors() << 9;
         rv = change(r, false, false, () -> d.disk(fromMd));
-        if (!rv.ok()) {
+        if (!rv.isSuccess()) {
             forceDiskless(d);
             return AdmResult.of(rv);
         }
@@ -1225,7 +1292,7 @@ public final class DrbdNode {
         if (bd != null && oldCapacity != newSize << 9) {
             registry.notifyResized(bd, oldCapacity);
         }
-        LOG.info("{}: attached to {} ({} sectors, disk {})", d, l.backingPath(), newSize, d.disk().text());
+        LOG.info("{}: attached to {} ({} sectors, disk {})", d, l.backingPath(), newSize, d.disk().displayName());
         return AdmResult.OK;
     }
 
@@ -1253,7 +1320,7 @@ public final class DrbdNode {
         long oldCapacity = d.sizeSectors() << 9;
         boolean peerData = false;
         for (PeerDevice pd : d.peerDevices.values()) {
-            peerData |= pd.peerDisk().hasDisk() && pd.repl().code() >= ReplicationState.ESTABLISHED.code();
+            peerData |= pd.peerDisk().hasDisk() && pd.repl().code() >= ReplState.ESTABLISHED.code();
         }
         if (!peerData && oldCapacity != 0) {
             d.sizeSectors(0);
@@ -1287,7 +1354,7 @@ public final class DrbdNode {
         if (rv == StateResult.IS_DISKLESS) {
             return AdmResult.of(StateResult.NOTHING_TO_DO);
         }
-        if (!rv.ok()) {
+        if (!rv.isSuccess()) {
             d.forceDetach = false;
             List<String> info = rv == StateResult.NO_UP_TO_DATE_DISK ? openerInfo(d) : List.of();
             return new AdmResult(rv.code(), info);
@@ -1371,6 +1438,7 @@ public final class DrbdNode {
                     .with("meta_dev", cur.str("meta_dev")).with("meta_dev_idx", cur.num("meta_dev_idx"))
                     .with("disk_size", cur.num("disk_size")) : cur;
             NlStruct n = base.merge(given);
+            n = n.with("al_extents", (long) ActivityLog.sanitizeSlots(n.num("al_extents"), l.md().layout().alSize4k()));
             long ra = n.num("resync_after");
             if (ra != -1 && !minors.containsKey((int) ra)) {
                 throw new AdmException(ERR_RESYNC_AFTER, null);
@@ -1383,6 +1451,10 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // roles
 
+    /** The kernel's time stamp of an opener: local time to the millisecond. */
+    private static final java.time.format.DateTimeFormatter OPENED_AT =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault());
+
     private List<String> openerInfo(Device d) {
         int writers = d.openWriters();
         int readers = d.openReaders();
@@ -1393,8 +1465,9 @@ public final class DrbdNode {
         l.add("/dev/drbd" + d.minor() + " open_cnt:" + (writers + readers) + ", writable:" + (writers > 0 ? 1 : 0)
                 + "; list of openers follows");
         String w = registry.writerOf(d.name());
-        if (w != null) {
-            l.add(d.name() + " opened by " + w);
+        java.time.Instant since = registry.writerSince(d.name());
+        if (w != null && since != null) {
+            l.add(d.name() + " opened by " + FuseOpeners.commAndPid(w) + " at " + OPENED_AT.format(since));
         }
         return l;
     }
@@ -1521,10 +1594,10 @@ public final class DrbdNode {
             }
             boolean stillApart = false;
             for (PeerDevice pd : c.peerDevices.values()) {
-                stillApart |= pd.repl().code() < ReplicationState.ESTABLISHED.code();
+                stillApart |= pd.repl().code() < ReplState.ESTABLISHED.code();
             }
             if (stillApart) {
-                LOG.info("{}: fence-peer returned {}: peer disk of {} is now {}", r.name(), code, c.name(), pdsk.text());
+                LOG.info("{}: fence-peer returned {}: peer disk of {} is now {}", r.name(), code, c.name(), pdsk.displayName());
                 markPeerDisk(r, c, pdsk);
             }
             return FenceOutcome.SETTLED;
@@ -1537,8 +1610,8 @@ public final class DrbdNode {
                 pd.peerDisk(pdsk);
             }
         });
-        if (!rv.ok() && rv != StateResult.NOTHING_TO_DO) {
-            LOG.warn("{}: peer disk of {} not changed to {}: {}", r.name(), c.name(), pdsk.text(), rv);
+        if (!rv.isSuccess() && rv != StateResult.NOTHING_TO_DO) {
+            LOG.warn("{}: peer disk of {} not changed to {}: {}", r.name(), c.name(), pdsk.displayName(), rv);
         }
     }
 
@@ -1573,19 +1646,19 @@ public final class DrbdNode {
                 break;
             }
         }
-        boolean forcedUpToDate = asUpToDate && rv.ok();
+        boolean forcedUpToDate = asUpToDate && rv.isSuccess();
         if (rv == StateResult.DEVICE_IN_USE && force && role == Role.SECONDARY) {
             LOG.warn("{}: forced demotion", r.name());
             rv = change(r, false, true, () -> {
                 r.role(role);
                 r.failIo = true;
             });
-            if (rv.ok()) {
+            if (rv.isSuccess()) {
                 resumeHeldIo(r); // held I/O (suspended, frozen) now fails with EIO
             }
         }
         List<String> info = new ArrayList<>();
-        if (!rv.ok()) {
+        if (!rv.isSuccess()) {
             if (rv == StateResult.DEVICE_IN_USE || rv == StateResult.NO_UP_TO_DATE_DISK) {
                 for (Device d : r.devices.values()) {
                     info.addAll(openerInfo(d));
@@ -1617,7 +1690,7 @@ public final class DrbdNode {
         } else {
             r.autoPromoted = false;
         }
-        LOG.info("{}: role {}{}", r.name(), role.text(), auto ? " (auto)" : "");
+        LOG.info("{}: role {}{}", r.name(), role.displayName(), auto ? " (auto)" : "");
         return AdmResult.of(rv);
     }
 
@@ -1629,7 +1702,7 @@ public final class DrbdNode {
     /** A peer out of reach whose disk may be good is marked Outdated (a forced promotion, the kernel's CS_FP_OUTDATE_PEERS). */
     private static void outdateUnreachablePeers(Resource r) {
         for (Connection c : r.connections.values()) {
-            if (c.cstate() == ConnectionState.CONNECTED) {
+            if (c.cstate() == ConnState.CONNECTED) {
                 continue;
             }
             for (PeerDevice pd : c.peerDevices.values()) {
@@ -1781,7 +1854,7 @@ public final class DrbdNode {
             boolean resetBitmap = parms == null || parms.flag("reset_bitmap");
             List<PeerDevice> connected = new ArrayList<>();
             for (PeerDevice pd : d.peerDevices.values()) {
-                if ((from < 0 || pd.peerNodeId() == from) && pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+                if ((from < 0 || pd.peerNodeId() == from) && pd.repl().code() >= ReplState.ESTABLISHED.code()) {
                     connected.add(pd);
                 }
             }
@@ -1797,7 +1870,7 @@ public final class DrbdNode {
                     }
                     tried = true;
                     rv = agreedResync(pd, true, resetBitmap);
-                    if (rv.ok()) {
+                    if (rv.isSuccess()) {
                         break;
                     }
                 }
@@ -1808,12 +1881,12 @@ public final class DrbdNode {
                 return AdmResult.of(StateResult.NEED_CONNECTION);
             }
             for (PeerDevice pd : d.peerDevices.values()) {
-                if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+                if (pd.repl().code() >= ReplState.ESTABLISHED.code()) {
                     return AdmResult.of(StateResult.UNKNOWN_ERROR);
                 }
             }
             StateResult rv = change(d.resource(), false, false, () -> d.disk(DiskState.INCONSISTENT));
-            if (rv.ok()) {
+            if (rv.isSuccess()) {
                 for (int slot = 0; slot < l.md().bitmap().slots(); slot++) {
                     l.md().bitmap().setAll(slot);
                 }
@@ -1848,16 +1921,16 @@ public final class DrbdNode {
                 throw new AdmException(ERR_NO_DISK, null);
             }
             boolean resetBitmap = parms == null || parms.flag("p_reset_bitmap");
-            if (!resetBitmap && pd.repl().code() >= ReplicationState.ESTABLISHED.code() && !bitmapResyncPossible(pd)) {
+            if (!resetBitmap && pd.repl().code() >= ReplState.ESTABLISHED.code() && !bitmapResyncPossible(pd)) {
                 return AdmResult.of(ERR_APV_TOO_LOW, APV_TOO_LOW_INFO);
             }
-            if (pd.repl().code() >= ReplicationState.ESTABLISHED.code()) {
+            if (pd.repl().code() >= ReplState.ESTABLISHED.code()) {
                 return AdmResult.of(agreedResync(pd, false, resetBitmap));
             }
             if (!resetBitmap) {
                 return AdmResult.of(StateResult.NEED_CONNECTION);
             }
-            if (pd.repl().code() < ReplicationState.ESTABLISHED.code()) {
+            if (pd.repl().code() < ReplState.ESTABLISHED.code()) {
                 if (d.resource().role() != Role.PRIMARY) {
                     return AdmResult.of(StateResult.NEED_CONNECTION);
                 }
@@ -1917,10 +1990,10 @@ public final class DrbdNode {
             // (--force-resync) the initial sync
             List<PeerDevice> skipping = new ArrayList<>();
             for (PeerDevice pd : d.peerDevices.values()) {
-                if ((clearBitmap || forceResync) && pd.repl() == ReplicationState.ESTABLISHED
+                if ((clearBitmap || forceResync) && pd.repl() == ReplState.ESTABLISHED
                         && l.md().superblock().currentUuid() == Superblock.UUID_JUST_CREATED) {
                     skipping.add(pd);
-                } else if (pd.repl() != ReplicationState.OFF) {
+                } else if (pd.repl() != ReplState.OFF) {
                     throw new AdmException(ERR_CONNECTED, null);
                 }
             }
@@ -2124,10 +2197,10 @@ public final class DrbdNode {
         }
         for (Connection c : new ArrayList<>(r.connections.values())) {
             StateResult rv = StateResult.SUCCESS;
-            if (c.cstate() != ConnectionState.STANDALONE) {
+            if (c.cstate() != ConnState.STANDALONE) {
                 rv = disconnectLocked(c, false);
             }
-            if (!rv.ok()) {
+            if (!rv.isSuccess()) {
                 return AdmResult.of(rv);
             }
             deleteConnection(c);
@@ -2174,8 +2247,10 @@ public final class DrbdNode {
     // ---------------------------------------------------------------------------------------
     // handlers
 
-    /** Runs a handler script with the kernel's environment; CALL and RESPONSE go to events2. */
-    /** Runs a handler through the usermode helper; the future completes with its exit code (-1: could not run). */
+    /**
+     * Runs a handler through the usermode helper with the kernel's environment; CALL and RESPONSE
+     * go to events2. The future completes with its exit code (-1: could not run).
+     */
     public CompletableFuture<Integer> callHelper(Resource r, Device d, Connection c, String cmd) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");
@@ -2196,7 +2271,7 @@ public final class DrbdNode {
                 putAddress(env, "DRBD_PEER_", p.peerAddress());
             }
             env.put("DRBD_PEER_NODE_ID", Integer.toString(c.peerNodeId()));
-            env.put("DRBD_CSTATE", c.cstate().text());
+            env.put("DRBD_CSTATE", c.cstate().displayName());
             if (d == null) {
                 for (PeerDevice pd : c.peerDevices.values()) {
                     Device dv = pd.device();
@@ -2288,7 +2363,7 @@ public final class DrbdNode {
         }
 
         @Override
-        public StateResult setConnectionState(ConnectionState state) {
+        public StateResult setConnectionState(ConnState state) {
             return lockedChange(true, () -> c.cstate(state));
         }
 
@@ -2322,7 +2397,7 @@ public final class DrbdNode {
         }
 
         @Override
-        public StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk) {
+        public StateResult setPeerDeviceState(int volume, ReplState repl, DiskState peerDisk) {
             return lockedChange(false, () -> {
                 PeerDevice pd = c.peerDevices.get(volume);
                 if (pd != null) {
@@ -2333,7 +2408,7 @@ public final class DrbdNode {
         }
 
         @Override
-        public StateResult setPeerDeviceState(int volume, ReplicationState repl, DiskState peerDisk,
+        public StateResult setPeerDeviceState(int volume, ReplState repl, DiskState peerDisk,
                 boolean resyncSuspendedByPeer) {
             return lockedChange(false, () -> {
                 PeerDevice pd = c.peerDevices.get(volume);
@@ -2436,6 +2511,21 @@ public final class DrbdNode {
         public CompletableFuture<Integer> callHelper(String name, Integer volume) {
             Device d = volume == null ? null : c.resource().devices.get(volume);
             return DrbdNode.this.callHelper(c.resource(), d, c, name);
+        }
+
+        @Override
+        public void adoptNetOptions(Map<String, Object> values) {
+            lock.lock();
+            try {
+                NlStruct nc = c.netConf();
+                for (Map.Entry<String, Object> e : values.entrySet()) {
+                    nc = nc.with(e.getKey(), e.getValue());
+                }
+                c.netConf(nc);
+                LOG.info("{}: net options taken from the peer: {}", c, values);
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

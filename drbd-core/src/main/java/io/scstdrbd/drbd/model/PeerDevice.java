@@ -1,6 +1,8 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
 
 /**
  * A device as seen through one connection: replication state, the peer's disk state, resync
@@ -12,7 +14,7 @@ public final class PeerDevice {
     private final Connection connection;
     private final Device device;
     private volatile NlStruct conf;
-    private volatile ReplicationState repl = ReplicationState.OFF;
+    private volatile ReplState repl = ReplState.OFF;
     private volatile DiskState peerDisk = DiskState.UNKNOWN;
     volatile boolean resyncSuspUser;
     volatile boolean resyncSuspPeer;
@@ -44,11 +46,11 @@ public final class PeerDevice {
         conf = c;
     }
 
-    public ReplicationState repl() {
+    public ReplState repl() {
         return repl;
     }
 
-    void repl(ReplicationState r) {
+    void repl(ReplState r) {
         repl = r;
     }
 

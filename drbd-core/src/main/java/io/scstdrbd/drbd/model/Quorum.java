@@ -2,6 +2,8 @@ package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.meta.PeerMd;
 import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
 
 /**
  * The quorum of one volume, counted as DRBD 9 counts it: every node with a disk votes; a node
@@ -51,7 +53,7 @@ record Quorum(int voters, int upToDate, int present, int quorumAt, int minRedund
                 continue; // no bitmap slot and never seen: not a member yet
             }
             DiskState pdsk = pd.peerDisk();
-            if (pd.repl() == ReplicationState.OFF) {
+            if (pd.repl() == ReplState.OFF) {
                 if (pdsk.code() <= DiskState.OUTDATED.code() || withDisk && peerOutdatedOnDisk(d, pd)) {
                     outdated++;
                 } else {

@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.state.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;

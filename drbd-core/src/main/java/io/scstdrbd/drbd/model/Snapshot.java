@@ -1,5 +1,9 @@
 package io.scstdrbd.drbd.model;
 
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -8,16 +12,16 @@ final class Snapshot {
     record ResState(Role role, boolean suspUser, boolean suspFen, boolean suspQuorum, boolean failIo) {
     }
 
-    record ConnState(ConnectionState cstate, Role peerRole) {
+    record ConnValues(ConnState cstate, Role peerRole) {
     }
 
-    record PdState(ReplicationState repl, DiskState peerDisk, boolean suspUser, boolean suspPeer, boolean suspDep) {
+    record PdState(ReplState repl, DiskState peerDisk, boolean suspUser, boolean suspPeer, boolean suspDep) {
     }
 
     final ResState res;
     final Map<Device, DiskState> disks = new IdentityHashMap<>();
     final Map<Device, Boolean> quorum = new IdentityHashMap<>();
-    final Map<Connection, ConnState> conns = new IdentityHashMap<>();
+    final Map<Connection, ConnValues> conns = new IdentityHashMap<>();
     final Map<PeerDevice, PdState> pds = new IdentityHashMap<>();
     final Map<Path, Boolean> paths = new IdentityHashMap<>();
 
@@ -28,7 +32,7 @@ final class Snapshot {
             quorum.put(d, d.haveQuorum);
         }
         for (Connection c : r.connections.values()) {
-            conns.put(c, new ConnState(c.cstate(), c.peerRole()));
+            conns.put(c, new ConnValues(c.cstate(), c.peerRole()));
             for (PeerDevice pd : c.peerDevices.values()) {
                 pds.put(pd, of(pd));
             }

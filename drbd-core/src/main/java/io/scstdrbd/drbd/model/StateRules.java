@@ -1,6 +1,11 @@
 package io.scstdrbd.drbd.model;
 
 import io.scstdrbd.drbd.netlink.NlStruct;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 
 /**
  * The kernel's validity rules for a state change of one resource (is_valid_soft_transition and
@@ -14,12 +19,12 @@ final class StateRules {
     /** Rules every change must obey, even forced ("hard") ones. */
     static StateResult hard(Snapshot old, Resource r) {
         for (Connection c : r.connections.values()) {
-            Snapshot.ConnState o = old.conns.get(c);
+            Snapshot.ConnValues o = old.conns.get(c);
             if (o == null || o.cstate() == c.cstate()) {
                 continue;
             }
             StateResult rv = o.cstate().checkTransition(c.cstate());
-            if (!rv.ok()) {
+            if (!rv.isSuccess()) {
                 return rv;
             }
         }
@@ -39,16 +44,16 @@ final class StateRules {
      * A Primary that does not replicate to a peer whose disk may hold data it does not have: with
      * fencing, a node may become that only after fence-peer has outdated the peer (SS_PRIMARY_NOP).
      */
-    static boolean primaryWithUnfencedPeer(Role role, ReplicationState repl, DiskState peerDisk) {
-        return role == Role.PRIMARY && repl.code() < ReplicationState.ESTABLISHED.code()
+    static boolean primaryWithUnfencedPeer(Role role, ReplState repl, DiskState peerDisk) {
+        return role == Role.PRIMARY && repl.code() < ReplState.ESTABLISHED.code()
                 && peerDisk.code() > DiskState.OUTDATED.code();
     }
 
     /** The change takes a vote away: a connection leaves Connected, or a disk goes. */
     private static boolean losesVote(Snapshot old, Resource r) {
         for (Connection c : r.connections.values()) {
-            Snapshot.ConnState o = old.conns.get(c);
-            if (o != null && o.cstate() == ConnectionState.CONNECTED && c.cstate() != ConnectionState.CONNECTED) {
+            Snapshot.ConnValues o = old.conns.get(c);
+            if (o != null && o.cstate() == ConnState.CONNECTED && c.cstate() != ConnState.CONNECTED) {
                 return true;
             }
         }
@@ -67,8 +72,8 @@ final class StateRules {
         }
         for (PeerDevice pd : pds) {
             DiskState pdsk = old == null ? pd.peerDisk() : old.pds.get(pd).peerDisk();
-            ReplicationState repl = old == null ? pd.repl() : old.pds.get(pd).repl();
-            if (pdsk == DiskState.UP_TO_DATE && repl.code() >= ReplicationState.ESTABLISHED.code()) {
+            ReplState repl = old == null ? pd.repl() : old.pds.get(pd).repl();
+            if (pdsk == DiskState.UP_TO_DATE && repl.code() >= ReplState.ESTABLISHED.code()) {
                 return true;
             }
         }
@@ -77,6 +82,39 @@ final class StateRules {
 
     /** Who asks for a change: an administrator (or a helper), or the engine reporting what happened. */
     enum Origin { ADMIN, ENGINE }
+
+    /**
+     * Whether the local disk may go to Outdated (the kernel's local_disk_may_be_outdated): a Primary
+     * only while an UpToDate peer waits for its bitmap as sync target; a Secondary unless a
+     * connected Primary peer relies on it, which it does not while this node is, or is about to be,
+     * sync target of some peer.
+     */
+    static boolean mayBeOutdated(Device d, Role role) {
+        if (role == Role.PRIMARY) {
+            for (PeerDevice pd : d.peerDevices.values()) {
+                if (pd.peerDisk() == DiskState.UP_TO_DATE && pd.repl() == ReplState.WF_BITMAP_T) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        boolean primaryNeighbour = false;
+        for (PeerDevice pd : d.peerDevices.values()) {
+            primaryNeighbour |= pd.connection().peerRole() == Role.PRIMARY && pd.repl() != ReplState.OFF;
+        }
+        if (!primaryNeighbour) {
+            return true;
+        }
+        for (PeerDevice pd : d.peerDevices.values()) {
+            switch (pd.repl()) {
+                case WF_SYNC_UUID, WF_BITMAP_T, STARTING_SYNC_T, SYNC_TARGET, PAUSED_SYNC_T, BEHIND:
+                    return true;
+                default:
+                    break;
+            }
+        }
+        return false;
+    }
 
     /** The voluntary-change rules (__is_valid_soft_transition). */
     static StateResult soft(Snapshot old, Resource r, boolean ignoreOpeners, Origin origin) {
@@ -94,16 +132,16 @@ final class StateRules {
             return StateResult.DEVICE_IN_USE;
         }
         for (Connection c : r.connections.values()) {
-            Snapshot.ConnState o = old.conns.get(c);
-            ConnectionState oc = o == null ? ConnectionState.STANDALONE : o.cstate();
-            ConnectionState nc = c.cstate();
-            if (nc == ConnectionState.DISCONNECTING && oc == ConnectionState.STANDALONE) {
+            Snapshot.ConnValues o = old.conns.get(c);
+            ConnState oc = o == null ? ConnState.STANDALONE : o.cstate();
+            ConnState nc = c.cstate();
+            if (nc == ConnState.DISCONNECTING && oc == ConnState.STANDALONE) {
                 return StateResult.ALREADY_STANDALONE;
             }
-            if (nc == ConnectionState.CONNECTING && oc.code() < ConnectionState.UNCONNECTED.code()) {
+            if (nc == ConnState.CONNECTING && oc.code() < ConnState.UNCONNECTED.code()) {
                 return StateResult.NO_NET_CONFIG;
             }
-            if (nc == ConnectionState.DISCONNECTING && oc == ConnectionState.UNCONNECTED) {
+            if (nc == ConnState.DISCONNECTING && oc == ConnState.UNCONNECTED) {
                 return StateResult.IN_TRANSIENT_STATE;
             }
             Role oPeer = o == null ? Role.UNKNOWN : o.peerRole();
@@ -125,8 +163,8 @@ final class StateRules {
                     && od != DiskState.NEGOTIATING) {
                 boolean finishingResync = false;
                 for (PeerDevice pd : d.peerDevices.values()) {
-                    if (old.pds.get(pd).repl() == ReplicationState.SYNC_TARGET
-                            && pd.repl() == ReplicationState.ESTABLISHED) {
+                    if (old.pds.get(pd).repl() == ReplState.SYNC_TARGET
+                            && pd.repl() == ReplState.ESTABLISHED) {
                         finishingResync = true;
                     }
                 }
@@ -155,20 +193,20 @@ final class StateRules {
             }
             for (PeerDevice pd : d.peerDevices.values()) {
                 Snapshot.PdState o = old.pds.get(pd);
-                ReplicationState orepl = o.repl();
-                ReplicationState nrepl = pd.repl();
+                ReplState orepl = o.repl();
+                ReplState nrepl = pd.repl();
                 StateResult rv = orepl.checkTransition(nrepl);
-                if (!rv.ok()) {
+                if (!rv.isSuccess()) {
                     return rv;
                 }
-                if (!(orepl.code() > ReplicationState.ESTABLISHED.code() && od.code() < DiskState.INCONSISTENT.code())
-                        && nrepl.code() > ReplicationState.ESTABLISHED.code()
+                if (!(orepl.code() > ReplState.ESTABLISHED.code() && od.code() < DiskState.INCONSISTENT.code())
+                        && nrepl.code() > ReplState.ESTABLISHED.code()
                         && nd.code() < DiskState.INCONSISTENT.code()) {
                     return StateResult.NO_LOCAL_DISK;
                 }
-                if (!(orepl.code() > ReplicationState.ESTABLISHED.code()
+                if (!(orepl.code() > ReplState.ESTABLISHED.code()
                         && o.peerDisk().code() < DiskState.INCONSISTENT.code())
-                        && nrepl.code() > ReplicationState.ESTABLISHED.code()
+                        && nrepl.code() > ReplState.ESTABLISHED.code()
                         && pd.peerDisk().code() < DiskState.INCONSISTENT.code()) {
                     return StateResult.NO_REMOTE_DISK;
                 }
@@ -184,8 +222,7 @@ final class StateRules {
                     return StateResult.NO_VERIFY_ALG;
                 }
                 if (od.code() > DiskState.OUTDATED.code() && nd == DiskState.OUTDATED
-                        && pd.repl().code() >= ReplicationState.ESTABLISHED.code()
-                        && pd.connection().peerRole() == Role.PRIMARY) {
+                        && !mayBeOutdated(d, nRole)) {
                     return StateResult.CONNECTED_OUTDATES;
                 }
             }

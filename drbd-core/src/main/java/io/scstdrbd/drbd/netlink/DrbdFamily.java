@@ -7,14 +7,15 @@ import io.scstdrbd.drbd.model.AdmResult;
 import io.scstdrbd.drbd.model.AdmTarget;
 import io.scstdrbd.drbd.model.Connection;
 import io.scstdrbd.drbd.model.Device;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.DrbdNode;
 import io.scstdrbd.drbd.model.LocalDisk;
 import io.scstdrbd.drbd.model.Path;
 import io.scstdrbd.drbd.model.PeerDevice;
 import io.scstdrbd.drbd.model.Resource;
-import io.scstdrbd.drbd.model.Role;
-import io.scstdrbd.drbd.model.StateResult;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.kernel.errno.Errno;
 import io.scstdrbd.kernel.genl.GenlBus;
 import io.scstdrbd.kernel.genl.GenlException;
@@ -111,7 +112,7 @@ public final class DrbdFamily {
         doit(b, CMD_START_OV, AdmTarget.NEED_PEER_DEVICE, (r, t) -> {
             r.parms(Tlas.START_OV_PARMS);
             PeerDevice pd = t.peerDevice();
-            if (pd.repl().code() < io.scstdrbd.drbd.model.ReplicationState.ESTABLISHED.code()) {
+            if (pd.repl().code() < ReplState.ESTABLISHED.code()) {
                 return AdmResult.of(StateResult.NEED_CONNECTION);
             }
             if (pd.connection().netConf().str("verify_alg").isEmpty()) {
@@ -368,32 +369,34 @@ public final class DrbdFamily {
         GenlException[] err = new GenlException[1];
         node.read(() -> {
             try {
-                List<Resource> rs = filtered(req, out);
-                if (rs != null) {
-                    for (Resource r : rs) {
-                        GenlMessageBuilder m = part(req, NO_MINOR, NO_ERROR);
-                        m = retype(m, req, EVT_RESOURCE_STATE, NO_MINOR);
-                        Events2.resourceBody(m, r, NOTIFY_EXISTS);
-                        out.accept(m.finish());
-                        for (Device d : r.devices()) {
-                            GenlMessageBuilder dm = retype(null, req, EVT_DEVICE_STATE, d.minor());
-                            Events2.deviceBody(dm, d, NOTIFY_EXISTS);
-                            out.accept(dm.finish());
+                // the kernel does not look the name up here (drbdsetup filters): an unknown resource
+                // has no objects, and the dump ends as always ("exists -")
+                String name = filter(req);
+                Resource only = name == null ? null : node.resource(name);
+                List<Resource> rs = name == null ? node.resources() : only == null ? List.of() : List.of(only);
+                for (Resource r : rs) {
+                    GenlMessageBuilder m = part(req, NO_MINOR, NO_ERROR);
+                    m = retype(m, req, EVT_RESOURCE_STATE, NO_MINOR);
+                    Events2.resourceBody(m, r, NOTIFY_EXISTS);
+                    out.accept(m.finish());
+                    for (Device d : r.devices()) {
+                        GenlMessageBuilder dm = retype(null, req, EVT_DEVICE_STATE, d.minor());
+                        Events2.deviceBody(dm, d, NOTIFY_EXISTS);
+                        out.accept(dm.finish());
+                    }
+                    for (Connection c : r.connections()) {
+                        GenlMessageBuilder cm = retype(null, req, EVT_CONNECTION_STATE, NO_MINOR);
+                        Events2.connectionBody(cm, c, NOTIFY_EXISTS);
+                        out.accept(cm.finish());
+                        for (PeerDevice pd : c.peerDevices()) {
+                            GenlMessageBuilder pm = retype(null, req, EVT_PEER_DEVICE_STATE, NO_MINOR);
+                            Events2.peerDeviceBody(pm, pd, NOTIFY_EXISTS);
+                            out.accept(pm.finish());
                         }
-                        for (Connection c : r.connections()) {
-                            GenlMessageBuilder cm = retype(null, req, EVT_CONNECTION_STATE, NO_MINOR);
-                            Events2.connectionBody(cm, c, NOTIFY_EXISTS);
-                            out.accept(cm.finish());
-                            for (PeerDevice pd : c.peerDevices()) {
-                                GenlMessageBuilder pm = retype(null, req, EVT_PEER_DEVICE_STATE, NO_MINOR);
-                                Events2.peerDeviceBody(pm, pd, NOTIFY_EXISTS);
-                                out.accept(pm.finish());
-                            }
-                            for (Path p : c.paths()) {
-                                GenlMessageBuilder pm = retype(null, req, EVT_PATH_STATE, NO_MINOR);
-                                Events2.pathBody(pm, c, p, NOTIFY_EXISTS);
-                                out.accept(pm.finish());
-                            }
+                        for (Path p : c.paths()) {
+                            GenlMessageBuilder pm = retype(null, req, EVT_PATH_STATE, NO_MINOR);
+                            Events2.pathBody(pm, c, p, NOTIFY_EXISTS);
+                            out.accept(pm.finish());
                         }
                     }
                 }

@@ -4,9 +4,15 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Replication states of a peer device ({@code enum drbd_repl_state}); codes 9..23 as carried in the
- * {@code conn} field of {@code union drbd_state} (the 8.4 {@code drbd_conns} share them from 10 on,
- * and its 9 = WFReportParams is sent while the connection is still being set up).
+ * {@code enum drbd_repl_state}: the replication state of a peer device. Off while not connected,
+ * Established when connected without resync, the sync and verify states while one runs. Codes 9..23
+ * are those of the {@code conn} field of {@code union drbd_state} (the 8.4 {@code drbd_conns} share
+ * them from 10 on; its 9 = WFReportParams is sent while the connection is still being set up).
+ *
+ * <p>Two sets of transition rules, kept apart on purpose: {@link #checkTransition} is the kernel's
+ * admin-visible rule the control-plane model applies to voluntary state changes (it answers with the
+ * {@link StateResult} drbdsetup reports); {@link #engineAllows} guards the replication engine's own
+ * steps through the handshake and resync, so an impossible step is a bug found in tests.
  */
 public enum ReplState {
     OFF(9, "Off"),
@@ -37,12 +43,13 @@ public enum ReplState {
         return code;
     }
 
+    /** The name drbdsetup prints ({@code SyncSource}). */
     public String displayName() {
         return displayName;
     }
 
     /** Decodes a {@code conn} field value ≥ 9; smaller values are connection states, not replication states. */
-    public static ReplState fromCode(int code) {
+    public static ReplState of(int code) {
         for (ReplState s : values()) {
             if (s.code == code) {
                 return s;
@@ -59,13 +66,18 @@ public enum ReplState {
         return this == SYNC_TARGET || this == PAUSED_SYNC_T;
     }
 
+    /** A resync runs or is paused (verify excluded). */
     public boolean isResyncing() {
         return isSyncSource() || isSyncTarget();
     }
 
+    public boolean isVerify() {
+        return this == VERIFY_S || this == VERIFY_T;
+    }
+
     /** States in which application writes are replicated with P_DATA. */
     public boolean replicatesWrites() {
-        return this == ESTABLISHED || isResyncing() || this == VERIFY_S || this == VERIFY_T;
+        return this == ESTABLISHED || isResyncing() || isVerify();
     }
 
     /** States between the sync decision and the start of the resync: writes are only marked out of sync. */
@@ -74,7 +86,48 @@ public enum ReplState {
                 || this == WF_SYNC_UUID;
     }
 
-    private Set<ReplState> successors() {
+    /**
+     * The model's rule (the kernel's __is_valid_soft_transition, connection-independent part): the
+     * state-change result of this transition on its own. Sync and verify states need a connection
+     * (from Established or beyond), a running resync cannot restart at WFBitMap, everything may fall
+     * back to Off when the connection goes away. Checked by the model's StateRules.soft on every
+     * voluntary (not forced) change, whether drbdsetup or the engine asks for it.
+     */
+    public StateResult checkTransition(ReplState next) {
+        if (next == this || next == OFF) {
+            return StateResult.SUCCESS;
+        }
+        if ((next == STARTING_SYNC_S || next == STARTING_SYNC_T || next.isVerify()) && code < ESTABLISHED.code) {
+            return StateResult.NEED_CONNECTION;
+        }
+        if ((next == SYNC_SOURCE || next == SYNC_TARGET) && code < OFF.code) {
+            return StateResult.NEED_CONNECTION;
+        }
+        if (isSyncSource() && next == WF_BITMAP_S || isSyncTarget() && next == WF_BITMAP_T) {
+            return StateResult.RESYNC_RUNNING;
+        }
+        if ((next == STARTING_SYNC_S || next == STARTING_SYNC_T) && code > ESTABLISHED.code) {
+            return StateResult.RESYNC_RUNNING;
+        }
+        if (next.isVerify() && code > ESTABLISHED.code) {
+            return StateResult.RESYNC_RUNNING;
+        }
+        return StateResult.SUCCESS;
+    }
+
+    /**
+     * The replication engine's guard on its own steps (PeerDevice checks every change with it): the
+     * explicit successor sets of the handshake, resync and verify flows; Off is reachable from
+     * anywhere (the connection went away). It differs from {@link #checkTransition} both ways: it
+     * refuses Established → SyncSource (the engine reaches SyncSource only from StartingSyncS,
+     * WFBitMapS or PausedSyncS), which the model accepts, and allows SyncSource → WFBitMapS, which
+     * the model refuses with RESYNC_RUNNING.
+     */
+    public boolean engineAllows(ReplState next) {
+        return next == this || next == OFF || engineSuccessors().contains(next);
+    }
+
+    private Set<ReplState> engineSuccessors() {
         switch (this) {
             case OFF:
                 return EnumSet.of(ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T, STARTING_SYNC_S, STARTING_SYNC_T);
@@ -109,10 +162,5 @@ public enum ReplState {
             default:
                 return EnumSet.noneOf(ReplState.class);
         }
-    }
-
-    /** Off is reachable from anywhere (the connection went away). */
-    public boolean canChangeTo(ReplState next) {
-        return next == this || next == OFF || successors().contains(next);
     }
 }

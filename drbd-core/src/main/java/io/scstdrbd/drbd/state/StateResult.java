@@ -1,6 +1,10 @@
 package io.scstdrbd.drbd.state;
 
-/** Results of a state change ({@code enum drbd_state_rv}), as carried in replies and netlink ret_code. */
+/**
+ * {@code enum drbd_state_rv}: the outcome of a state change, as netlink replies ({@code ret_code})
+ * and the peer's state-change replies carry it. drbd-utils print their own text for each code;
+ * {@link #description} is only for this process's logs.
+ */
 public enum StateResult {
     CW_NO_NEED(4, "no cluster-wide change needed"),
     CW_SUCCESS(3, "cluster-wide change done"),
@@ -36,32 +40,48 @@ public enum StateResult {
     HANDSHAKE_RETRY(-28, "handshake says retry");
 
     private final int code;
-    private final String text;
+    private final String description;
 
-    StateResult(int code, String text) {
+    StateResult(int code, String description) {
         this.code = code;
-        this.text = text;
+        this.description = description;
     }
 
     public int code() {
         return code;
     }
 
-    public String text() {
-        return text;
+    /** A short explanation for log lines (not what drbdsetup prints). */
+    public String description() {
+        return description;
     }
 
-    /** Replies with a code ≥ 1 count as success (SS_SUCCESS and the cluster-wide variants). */
+    /** SS_SUCCESS and the other results ≥ 1 (NOTHING_TO_DO and the cluster-wide variants) count as success. */
     public boolean isSuccess() {
         return code >= 1;
     }
 
-    public static StateResult fromCode(int code) {
+    /** Decodes a code this process produced; an unknown code is a bug. */
+    public static StateResult of(int code) {
+        StateResult r = find(code);
+        if (r == null) {
+            throw new IllegalArgumentException("state result " + code);
+        }
+        return r;
+    }
+
+    /** Decodes the code of a peer's state-change reply; codes this side does not know become UNKNOWN_ERROR. */
+    public static StateResult fromWire(int code) {
+        StateResult r = find(code);
+        return r != null ? r : UNKNOWN_ERROR;
+    }
+
+    private static StateResult find(int code) {
         for (StateResult r : values()) {
             if (r.code == code) {
                 return r;
             }
         }
-        return UNKNOWN_ERROR;
+        return null;
     }
 }

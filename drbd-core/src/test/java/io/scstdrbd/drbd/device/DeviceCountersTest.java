@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.scstdrbd.drbd.model.AdmTarget;
 import io.scstdrbd.drbd.model.Device;
 import io.scstdrbd.drbd.model.ModelEvents;
-import io.scstdrbd.drbd.model.Role;
+import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.testutil.ModelFixture;
 import io.scstdrbd.kernel.block.Bio;
 import io.scstdrbd.kernel.block.BlockIo;

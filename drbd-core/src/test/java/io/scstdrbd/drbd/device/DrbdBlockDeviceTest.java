@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scstdrbd.drbd.model.AdmTarget;
 import io.scstdrbd.drbd.model.Device;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.ModelEvents;
-import io.scstdrbd.drbd.model.Role;
 import io.scstdrbd.drbd.netlink.Tlas;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.testutil.FileBlockDevice;
 import io.scstdrbd.drbd.testutil.ModelFixture;
 import io.scstdrbd.kernel.block.Bio;

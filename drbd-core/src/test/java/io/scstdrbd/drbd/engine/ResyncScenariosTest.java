@@ -3,11 +3,14 @@ package io.scstdrbd.drbd.engine;
 import static io.scstdrbd.drbd.engine.TestNode.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scstdrbd.drbd.replication.WireProtocol;
+import io.scstdrbd.drbd.sync.uuid.AfterSbPolicy;
 import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.testutil.LeakCheck;
@@ -142,6 +145,62 @@ class ResyncScenariosTest {
             assertTrue(sent.get(), "the write went in while A waited for B's bitmap");
             p.awaitInSync();
             await("bits cleared", 10_000, () -> p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    @Test
+    void beforeResyncTargetRunsWhileTheDiskIsUnmodifiedAndCanRefuse() throws Exception {
+        try (EnginePair p = new EnginePair(17774, SIZE)) {
+            p.initialSync(121);
+            CompletableFuture<Integer> handler = new CompletableFuture<>();
+            p.b.handlerExit = h -> h.equals("before-resync-target") ? handler : CompletableFuture.completedFuture(0);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            p.a.write(64, EnginePair.random(new Random(5), 4096));
+            p.b.handlers.clear();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            await("B runs the handler", 10_000, () -> p.b.handlers.contains("before-resync-target"));
+            Thread.sleep(200);
+            // the handler has not exited: no resync yet, and B's data is as it was (UpToDate, not Inconsistent)
+            assertEquals(ReplState.WF_BITMAP_T, p.b.pd().repl());
+            assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
+            handler.complete(0);
+            p.awaitInSync();
+            assertEquals(p.a.md5(), p.b.md5());
+
+            // exit 1: the connection is dropped before the resync starts, B's disk untouched
+            p.b.handlerExit = h -> CompletableFuture.completedFuture(h.equals("before-resync-target") ? 1 : 0);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            p.a.write(128, EnginePair.random(new Random(6), 4096));
+            p.b.events.clear();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            await("B drops the connection", 10_000, () -> p.b.peer().connState() == ConnState.STANDALONE);
+            assertFalse(p.b.events.contains("repl SyncTarget"), p.b.events.toString());
+            assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
+        }
+    }
+
+    /** net-options while connected reach the peer (P_PROTOCOL_UPDATE, P_SYNC_PARAM), which takes them. */
+    @ParameterizedTest
+    @ValueSource(ints = {121, 101})
+    void netOptionsChangedWhileConnectedAreTakenByThePeer(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(17779, SIZE)) {
+            p.initialSync(maxProtocol);
+            NetConfig na = p.a.peer().net();
+            p.a.peer().setNet(na.withProtocol(WireProtocol.A).withAlgorithms("", "sha1", "")
+                    .withSplitBrain(AfterSbPolicy.DISCARD_LOCAL, na.afterSb1p(), na.afterSb2p(), na.rrConflict(), false));
+            await("B takes them", 10_000, () -> p.b.peer().net().protocol() == WireProtocol.A
+                    && p.b.peer().net().verifyAlg().equals("sha1"));
+            assertEquals(AfterSbPolicy.DISCARD_REMOTE, p.b.peer().net().afterSb0p(), "A's discard-local, seen from B");
+            // verify needs the same verify-alg on both: B has taken A's
+            assertEquals(StateResult.SUCCESS, p.a.peer().startVerify(0).get(10, TimeUnit.SECONDS));
+            await("verify done", 30_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(0, p.a.pd().bitmap().cardinality());
+            p.a.write(8, EnginePair.random(new Random(8), 4096));
+            p.awaitInSync();
             assertEquals(p.a.md5(), p.b.md5());
         }
     }

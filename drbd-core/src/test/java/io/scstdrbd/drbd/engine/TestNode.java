@@ -38,6 +38,9 @@ final class TestNode implements AutoCloseable {
     final List<String> handlers = new CopyOnWriteArrayList<>();
     /** Called on the engine's loop at each replication state change (a test's hook into a window). */
     volatile java.util.function.Consumer<ReplState> onRepl = s -> { };
+    /** What a handler exits with (called on the engine's loop): 0 at once unless a test says otherwise. */
+    volatile java.util.function.Function<String, CompletableFuture<Integer>> handlerExit =
+            h -> CompletableFuture.completedFuture(0);
 
     TestNode(String name, int nodeId, TransportGroup tg, long bytes) throws Exception {
         this.name = name;
@@ -69,7 +72,7 @@ final class TestNode implements AutoCloseable {
         };
         engine = new ResourceEngine("r0", nodeId, tg, listeners, obs, (h, p, v) -> {
             handlers.add(h);
-            return CompletableFuture.completedFuture(0);
+            return handlerExit.apply(h);
         });
         vol = engine.addVolume(volume);
     }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scstdrbd.drbd.model.ConnectionControl;
-import io.scstdrbd.drbd.model.ConnectionState;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.ReplicationFactory;
-import io.scstdrbd.drbd.model.ReplicationState;
-import io.scstdrbd.drbd.model.Role;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
 import io.scstdrbd.drbd.testutil.Run;
 import io.scstdrbd.drbd.testutil.StandInDriver;
 import io.scstdrbd.drbd.testutil.TestNode;
@@ -38,9 +38,9 @@ class WaitCommandsTest {
     }
 
     static void up(ConnectionControl control) {
-        control.setConnectionState(ConnectionState.CONNECTED);
+        control.setConnectionState(ConnState.CONNECTED);
         control.setPeerRole(Role.SECONDARY);
-        control.setPeerDeviceState(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE);
+        control.setPeerDeviceState(0, ReplState.ESTABLISHED, DiskState.UP_TO_DATE);
     }
 
     @Test

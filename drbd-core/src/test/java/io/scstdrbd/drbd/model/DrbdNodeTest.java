@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.scstdrbd.drbd.meta.Superblock;
 import io.scstdrbd.drbd.netlink.AdmException;
 import io.scstdrbd.drbd.netlink.Tlas;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.testutil.ModelFixture;
 import io.scstdrbd.kernel.block.DeviceHandle;
 import io.scstdrbd.kernel.block.OpenMode;
@@ -48,7 +53,7 @@ class DrbdNodeTest {
             f.disk("tcmu001", SIZE);
             Device d = f.up("r0", 1, "tcmu001", true, null);
             assertEquals(DiskState.INCONSISTENT, d.disk());
-            assertEquals(ConnectionState.CONNECTING, d.resource().connection(1).cstate());
+            assertEquals(ConnState.CONNECTING, d.resource().connection(1).cstate());
             assertFalse(sb(d).hasFlag(Superblock.MDF_AL_CLEAN), "attached metadata needs apply-al after a crash");
             assertEquals(0, sb(d).nodeId());
             assertEquals(0, sb(d).peer(1).bitmapIndex());
@@ -246,11 +251,11 @@ class DrbdNodeTest {
                 return null;
             });
             Connection c = d.resource().connection(1);
-            ConnectionState was = c.cstate();
+            ConnState was = c.cstate();
             java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
                     f.node.locked(() -> {
-                        c.cstate(ConnectionState.CONNECTED);
+                        c.cstate(ConnState.CONNECTED);
                         c.cstate(was);
                         return null;
                     });
@@ -293,7 +298,8 @@ class DrbdNodeTest {
             AdmResult r = f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
             assertEquals(StateResult.DEVICE_IN_USE.code(), r.retCode());
             assertTrue(r.info().get(0).startsWith("/dev/drbd1 open_cnt:1, writable:1"), r.info().toString());
-            assertTrue(r.info().get(1).contains("test-holder"));
+            assertTrue(r.info().get(1).matches("drbd1 opened by test-holder \\(pid \\d+\\) at "
+                    + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"), r.info().get(1));
             h.close();
             // standalone Primary: detaching would leave no data
             assertEquals(StateResult.NO_UP_TO_DATE_DISK.code(), f.node.detach(minor(f, 1), false).retCode());
@@ -303,6 +309,68 @@ class DrbdNodeTest {
             assertEquals(DiskState.DISKLESS, d.disk());
             assertEquals(0, d.sizeSectors());
             assertEquals(StateResult.NOTHING_TO_DO.code(), f.node.detach(minor(f, 1), false).retCode());
+        }
+    }
+
+    @Test
+    void aNodeAConnectedPrimaryReliesOnIsNotOutdated() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            Connection c = d.resource().connection(1);
+            PeerDevice pd = c.peerDevices.get(0);
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            java.util.function.Consumer<ReplState> link = repl -> {
+                try {
+                    f.node.locked(() -> {
+                        c.cstate(ConnState.CONNECTED);
+                        pd.repl(repl);
+                        pd.peerDisk(DiskState.UP_TO_DATE);
+                        return null;
+                    });
+                } catch (AdmException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            // a connected Primary: never (the kernel's SS_CONNECTED_OUTDATES, -6)
+            link.accept(ReplState.ESTABLISHED);
+            assertEquals(StateResult.CONNECTED_OUTDATES.code(), f.node.outdate(minor(f, 1)).retCode());
+            assertEquals(DiskState.UP_TO_DATE, d.disk());
+            // a Secondary whose peer is Primary: not while it is in sync, but as a sync target
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                c.peerRole(Role.PRIMARY);
+                return null;
+            });
+            assertEquals(StateResult.CONNECTED_OUTDATES.code(), f.node.outdate(minor(f, 1)).retCode());
+            link.accept(ReplState.WF_BITMAP_T);
+            assertEquals(StateResult.SUCCESS.code(), f.node.outdate(minor(f, 1)).retCode());
+            assertEquals(DiskState.OUTDATED, d.disk());
+        }
+    }
+
+    @Test
+    void aSecondaryDoesNotLeaveAPrimaryThatReadsFromIt() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            Connection c = d.resource().connection(1);
+            PeerDevice pd = c.peerDevices.get(0);
+            f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
+            f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
+            f.node.locked(() -> {
+                c.cstate(ConnState.CONNECTED);
+                c.peerRole(Role.PRIMARY);
+                pd.repl(ReplState.SYNC_SOURCE);
+                pd.peerDisk(DiskState.INCONSISTENT);
+                return null;
+            });
+            // the peer is a Primary sync target: its two-phase commit would refuse (-10)
+            assertEquals(StateResult.CW_FAILED_BY_PEER.code(), f.node.disconnect(conn(f, "r0"), false).retCode());
+            assertEquals(ConnState.CONNECTED, c.cstate());
+            // --force is a hard change, as the kernel's
+            assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), true).retCode());
+            assertEquals(ConnState.STANDALONE, c.cstate());
         }
     }
 
@@ -348,7 +416,7 @@ class DrbdNodeTest {
                     () -> f.node.delPath(conn(f, "r0"), c.paths().get(0).myAddr(), c.paths().get(0).peerAddr()))
                     .retCode());
             assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), false).retCode());
-            assertEquals(ConnectionState.STANDALONE, c.cstate());
+            assertEquals(ConnState.STANDALONE, c.cstate());
             assertEquals(NO_ERROR, f.node.disconnect(conn(f, "r0"), false).retCode(), "already standalone is fine");
             assertEquals(ERR_NET_CONFIGURED, assertThrows(AdmException.class,
                     () -> f.node.delResource(res(f, "r0"))).retCode());

@@ -49,6 +49,31 @@ class DrbdUtilsTest {
             assertTrue(r.out.contains("al-extents      \t3001;"), r.out);
             assertTrue(r.out.contains("ping-int        \t7; # seconds"), r.out);
 
+            // events2 of a resource that does not exist: no objects, the dump ends as always
+            r = n.run("drbdsetup", "events2", "--now", "r9");
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("exists -\n", r.out);
+
+            // option combinations the kernel refuses (_check_net_options), and al-extents it clamps
+            r = n.run("drbdsetup", "net-options", "r0", "1", "--allow-two-primaries=yes", "--protocol=A");
+            assertEquals(10, r.exit, r.toString());
+            assertTrue(r.toString().contains("(139)"), r.toString());
+            r = n.run("drbdsetup", "net-options", "r0", "1", "--protocol=A", "--fencing=resource-and-stonith");
+            assertEquals(10, r.exit, r.toString());
+            assertTrue(r.toString().contains("(154)"), r.toString());
+            r = n.run("drbdsetup", "net-options", "r0", "1", "--on-congestion=pull-ahead");
+            assertEquals(10, r.exit, r.toString());
+            assertTrue(r.toString().contains("(155)"), r.toString());
+            r = n.run("drbdsetup", "net-options", "r0", "1", "--protocol=A", "--on-congestion=pull-ahead");
+            assertEquals(0, r.exit, r.toString());
+            r = n.run("drbdsetup", "disk-options", "1", "--al-extents=5");
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(n.run("drbdsetup", "show", "r0").out.contains("al-extents      \t67;"), "raised to the minimum");
+            r = n.run("drbdsetup", "disk-options", "1", "--al-extents=65534");
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(n.run("drbdsetup", "show", "r0").out.contains("al-extents      \t6433;"),
+                    "cut to what 8 transaction blocks describe: 7 x 919");
+
             r = n.run("drbdadm", "-c", conf.toString(), "down", "r0");
             assertEquals(0, r.exit, r.toString());
         }

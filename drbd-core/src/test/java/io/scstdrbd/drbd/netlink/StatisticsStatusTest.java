@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scstdrbd.drbd.model.ConnectionControl;
-import io.scstdrbd.drbd.model.ConnectionState;
-import io.scstdrbd.drbd.model.DiskState;
 import io.scstdrbd.drbd.model.PeerDevice;
 import io.scstdrbd.drbd.model.ReplicationFactory;
-import io.scstdrbd.drbd.model.ReplicationState;
-import io.scstdrbd.drbd.model.Role;
-import io.scstdrbd.drbd.model.StateResult;
+import io.scstdrbd.drbd.state.ConnState;
+import io.scstdrbd.drbd.state.DiskState;
+import io.scstdrbd.drbd.state.ReplState;
+import io.scstdrbd.drbd.state.Role;
+import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.drbd.stats.ResyncMarks;
 import io.scstdrbd.drbd.testutil.Run;
@@ -37,9 +37,9 @@ class StatisticsStatusTest {
             @Override
             public void connect() {
                 controls.set(control);
-                control.setConnectionState(ConnectionState.CONNECTED);
+                control.setConnectionState(ConnState.CONNECTED);
                 control.setPeerRole(Role.SECONDARY);
-                control.setPeerDeviceState(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE);
+                control.setPeerDeviceState(0, ReplState.ESTABLISHED, DiskState.UP_TO_DATE);
             }
 
             @Override
@@ -63,7 +63,7 @@ class StatisticsStatusTest {
             assertEquals(0, n.run("drbdsetup", "net-options", "r0", "1", "--verify-alg=sha1").exit);
             // verify needs UpToDate data on both sides and a verify-alg: the stand-in starts it now
             assertEquals(StateResult.SUCCESS,
-                    control.get().setPeerDeviceState(0, ReplicationState.VERIFY_S, DiskState.UP_TO_DATE));
+                    control.get().setPeerDeviceState(0, ReplState.VERIFY_S, DiskState.UP_TO_DATE));
             Run r = n.run("drbdsetup", "status", "r0", "--verbose", "--statistics");
             assertEquals(0, r.exit, r.toString());
             // done: (16384 - 4096) / 16384; KiB = sectors / 2; 8192 sectors in 4 s = 1 MiB/s, 2048 KiB left = 2 s

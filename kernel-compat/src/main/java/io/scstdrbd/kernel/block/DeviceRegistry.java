@@ -43,6 +43,8 @@ public final class DeviceRegistry {
     static final class Entry {
         final BlockDevice device;
         String writer;
+        /** When the writer opened (wall clock), for the opener list of a refused demotion. */
+        java.time.Instant writerSince;
         int readers;
         int opens;
         boolean removing;
@@ -136,6 +138,17 @@ public final class DeviceRegistry {
         }
     }
 
+    /** When the current writer of {@code name} opened it, or null. */
+    public java.time.Instant writerSince(String name) {
+        Entry e = devices.get(name);
+        if (e == null) {
+            return null;
+        }
+        synchronized (e) {
+            return e.writer == null ? null : e.writerSince;
+        }
+    }
+
     /** Number of open handles (readers and writer). */
     public int openCount(String name) {
         Entry e = devices.get(name);
@@ -194,6 +207,7 @@ public final class DeviceRegistry {
                     throw new DeviceBusyException(name, e.writer);
                 }
                 e.writer = holder;
+                e.writerSince = java.time.Instant.now();
             } else {
                 e.readers++;
             }

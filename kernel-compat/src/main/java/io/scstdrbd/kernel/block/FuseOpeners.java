@@ -20,4 +20,19 @@ public final class FuseOpeners {
     public static boolean isFuseOpener(String holder) {
         return holder != null && holder.startsWith(HOLDER_PREFIX);
     }
+
+    /**
+     * The kernel's "comm (pid N)" of an opener: a FUSE opener's own program and pid; anything else
+     * opens from inside the daemon, so its holder name and the daemon's pid.
+     */
+    public static String commAndPid(String holder) {
+        if (isFuseOpener(holder)) {
+            int open = holder.indexOf(" (");
+            if (open > 0 && holder.endsWith(")")) {
+                String pid = holder.substring(HOLDER_PREFIX.length(), open);
+                return holder.substring(open + 2, holder.length() - 1) + " (pid " + pid + ")";
+            }
+        }
+        return holder + " (pid " + ProcessHandle.current().pid() + ")";
+    }
 }
