@@ -63,6 +63,11 @@ final class ModelVolume implements LocalVolume {
     }
 
     @Override
+    public long localIoSectors() {
+        return dev.readSectors.get() + dev.writtenSectors.get();
+    }
+
+    @Override
     public boolean hasDisk() {
         return dev.ldev() != null;
     }

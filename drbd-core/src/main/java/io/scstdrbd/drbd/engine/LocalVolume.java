@@ -31,6 +31,15 @@ public interface LocalVolume {
         return io.scstdrbd.drbd.wire.WireConstants.MAX_BIO_SIZE;
     }
 
+    /**
+     * Sectors of local backing I/O of every origin so far (the kernel's read_cnt + writ_cnt), or -1
+     * if the application I/O of this volume goes through {@link VolumeEngine#submit}, which counts
+     * it itself. The resync's c-min-rate throttle takes the resync's own part off.
+     */
+    default long localIoSectors() {
+        return -1;
+    }
+
     /** True while a backing disk is attached. */
     boolean hasDisk();
 

@@ -83,8 +83,13 @@ final class ResyncTarget {
         ctl.update(s);
     }
 
+    /**
+     * Application I/O on this volume so far, for c-min-rate: as the kernel's, all local backing
+     * I/O less what this resync wrote (the daemon's drbd1 I/O does not pass the engine's counters).
+     */
     private long appSectors() {
-        return pd.volume().readSectors() + pd.volume().writtenSectors();
+        long local = pd.volume().local().localIoSectors();
+        return local < 0 ? pd.volume().readSectors() + pd.volume().writtenSectors() : local - receivedSectors;
     }
 
     void start() {

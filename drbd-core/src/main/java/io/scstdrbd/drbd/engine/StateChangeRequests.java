@@ -1,6 +1,5 @@
 package io.scstdrbd.drbd.engine;
 
-import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
