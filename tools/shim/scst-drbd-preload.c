@@ -158,18 +158,22 @@ static int starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* The real mkdir, and errno as the caller left it: this runs inside wrapped calls. */
 static void mkdirs(const char *dir)
 {
 	char tmp[PATH_MAX];
+	int saved = errno;
+	RESOLVE(mkdir);
 	snprintf(tmp, sizeof(tmp), "%s", dir);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p == '/') {
 			*p = 0;
-			mkdir(tmp, 0755);
+			real_mkdir(tmp, 0755);
 			*p = '/';
 		}
 	}
-	mkdir(tmp, 0755);
+	real_mkdir(tmp, 0755);
+	errno = saved;
 }
 
 /* Where a path the tools use really lives under UMC_FS_ROOT, or the path itself. */

@@ -103,7 +103,7 @@ final class ConnectionHandshake {
      */
     void onProtocolUpdate(ProtocolParams p) {
         if (!p.integrityAlg().equals(integrityName())) {
-            conn.fatal("the peer changed data-integrity-alg to '" + p.integrityAlg() + "' while connected (here '"
+            conn.dropHard("the peer changed data-integrity-alg to '" + p.integrityAlg() + "' while connected (here '"
                     + integrityName() + "'); set it on both nodes and reconnect");
             return;
         }

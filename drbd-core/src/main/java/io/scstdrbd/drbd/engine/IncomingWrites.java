@@ -31,6 +31,7 @@ final class IncomingWrites {
     private final PeerConnection conn;
     private final ResourceEngine res;
     private final ArrayDeque<Packet> gated = new ArrayDeque<>();
+    private boolean handlerHold;
     private final ArrayDeque<Long> peerAckPending = new ArrayDeque<>();
     private ReceiverEpochs epochs;
     private long receivedUnwritten;
@@ -50,6 +51,7 @@ final class IncomingWrites {
 
     /** The connection is gone: held packets are released. */
     void connectionLost() {
+        handlerHold = false;
         for (Packet p : gated) {
             p.release();
         }
@@ -71,11 +73,26 @@ final class IncomingWrites {
     }
 
     private boolean isGated(Packet p) {
+        if (handlerHold) {
+            return true; // everything from the data socket waits, in order, as behind a kernel's busy receiver
+        }
         if (gated.isEmpty() && (epochs == null || !epochs.hasClosedUnfinished()
                 || res.writeOrdering() == WriteOrdering.NONE)) {
             return false;
         }
         return p.type() == PacketType.DATA || p.type() == PacketType.BARRIER || p.type() == PacketType.DAGTAG;
+    }
+
+    /**
+     * While before-resync-target runs, nothing from the data socket is processed (the kernel runs
+     * the handler in its receiver thread): no peer write reaches the disk before the handler has
+     * taken its snapshot. The meta socket (pings, acks) goes on.
+     */
+    void holdForHandler(boolean hold) {
+        handlerHold = hold;
+        if (!hold) {
+            releaseGate();
+        }
     }
 
     void onDagtag(Dagtag d) {
@@ -198,6 +215,9 @@ final class IncomingWrites {
     /** Dispatches the held packets once no unfinished epoch holds them any more. */
     private void releaseGate() {
         while (!gated.isEmpty()) {
+            if (handlerHold) {
+                return;
+            }
             if (epochs != null && epochs.hasClosedUnfinished() && res.writeOrdering() != WriteOrdering.NONE) {
                 return;
             }

@@ -72,6 +72,10 @@ public final class PeerConnection {
     private final InetSocketAddress localAddr;
     private final InetSocketAddress peerAddr;
     private volatile NetConfig net;
+    /** Guards the read-modify-write of {@link #net} (the model's thread and the loop both change it). */
+    private final Object netLock = new Object();
+    /** The last net options the model gave ({@link #setNet}); what it did not change keeps adopted values. */
+    private NetConfig fromModel;
     private volatile ResyncSettings resyncSettings;
     private final Map<Integer, PeerDevice> devices = new TreeMap<>();
     private final String tag;
@@ -236,11 +240,35 @@ public final class PeerConnection {
 
     /** New net options; those negotiated at connect time take effect on the next connection. */
     public void setNet(NetConfig n) {
-        NetConfig old = this.net;
-        this.net = n;
-        if (old != null && !old.equals(n)) {
-            res.onLoop(() -> announceNetChange(old, n));
+        NetConfig old;
+        NetConfig merged;
+        synchronized (netLock) {
+            old = net;
+            NetConfig base = fromModel == null ? old : fromModel;
+            fromModel = n;
+            merged = old == null ? n : keepAdopted(n, base, old);
+            net = merged;
         }
+        if (old != null && !old.equals(merged)) {
+            NetConfig announced = merged;
+            res.onLoop(() -> announceNetChange(old, announced));
+        }
+    }
+
+    /**
+     * The model's new net options {@code n}, except the shared settings it did not change since
+     * {@code base} (its previous config): those keep the value in use, which the peer may have set
+     * (P_PROTOCOL_UPDATE, P_SYNC_PARAM) before the model heard of it.
+     */
+    private static NetConfig keepAdopted(NetConfig n, NetConfig base, NetConfig inUse) {
+        NetConfig m = n.withProtocol(n.protocol() == base.protocol() ? inUse.protocol() : n.protocol());
+        m = m.withSplitBrain(n.afterSb0p() == base.afterSb0p() ? inUse.afterSb0p() : n.afterSb0p(),
+                n.afterSb1p() == base.afterSb1p() ? inUse.afterSb1p() : n.afterSb1p(),
+                n.afterSb2p() == base.afterSb2p() ? inUse.afterSb2p() : n.afterSb2p(), n.rrConflict(),
+                n.twoPrimaries() == base.twoPrimaries() ? inUse.twoPrimaries() : n.twoPrimaries());
+        return m.withAlgorithms(n.integrityAlg(),
+                n.verifyAlg().equals(base.verifyAlg()) ? inUse.verifyAlg() : n.verifyAlg(),
+                n.csumsAlg().equals(base.csumsAlg()) ? inUse.csumsAlg() : n.csumsAlg());
     }
 
     /**
@@ -264,16 +292,21 @@ public final class PeerConnection {
 
     /** The peer's P_PROTOCOL_UPDATE: its protocol, after-sb policies (seen from here) and two-primaries. */
     void adoptPeerProtocol(ProtocolParams p) {
-        NetConfig n = net;
-        NetConfig adopted = n.withProtocol(WireProtocol.fromCode(p.wireProtocol())).withSplitBrain(
-                AfterSbPolicy.fromCode(p.afterSb0p()).mirrored(), AfterSbPolicy.fromCode(p.afterSb1p()).mirrored(),
-                AfterSbPolicy.fromCode(p.afterSb2p()).mirrored(), n.rrConflict(), p.twoPrimaries());
-        if (adopted.equals(n)) {
-            return;
+        WireProtocol proto = WireProtocol.fromCode(p.wireProtocol());
+        AfterSbPolicy p0 = AfterSbPolicy.fromCode(p.afterSb0p()).mirrored();
+        AfterSbPolicy p1 = AfterSbPolicy.fromCode(p.afterSb1p()).mirrored();
+        AfterSbPolicy p2 = AfterSbPolicy.fromCode(p.afterSb2p()).mirrored();
+        NetConfig adopted;
+        synchronized (netLock) {
+            NetConfig n = net;
+            adopted = n.withProtocol(proto).withSplitBrain(p0, p1, p2, n.rrConflict(), p.twoPrimaries());
+            if (adopted.equals(n)) {
+                return;
+            }
+            net = adopted;
         }
         LOG.info("{}: the peer changed its net options: protocol {}, after-sb {}/{}/{}, allow-two-primaries {}", tag,
                 adopted.protocol(), adopted.afterSb0p(), adopted.afterSb1p(), adopted.afterSb2p(), adopted.twoPrimaries());
-        net = adopted;
         Map<String, Object> values = new java.util.LinkedHashMap<>();
         values.put("wire_protocol", (long) adopted.protocol().code());
         values.put("after_sb_0p", (long) adopted.afterSb0p().code());
@@ -285,12 +318,14 @@ public final class PeerConnection {
 
     /** A verify-alg or csums-alg the peer set while connected (its P_SYNC_PARAM): used here too. */
     void adoptPeerAlgorithms(String verifyAlg, String csumsAlg) {
-        NetConfig n = net;
-        NetConfig adopted = n.withAlgorithms(n.integrityAlg(), verifyAlg, csumsAlg);
-        if (adopted.equals(n)) {
-            return;
+        synchronized (netLock) {
+            NetConfig n = net;
+            NetConfig adopted = n.withAlgorithms(n.integrityAlg(), verifyAlg, csumsAlg);
+            if (adopted.equals(n)) {
+                return;
+            }
+            net = adopted;
         }
-        net = adopted;
         res.observer().netOptionsAdopted(peerNodeId(), Map.of("verify_alg", verifyAlg, "csums_alg", csumsAlg));
     }
 
@@ -490,6 +525,19 @@ public final class PeerConnection {
     }
 
     /** Tears everything down and stays StandAlone (no reconnect). */
+    /**
+     * A local hard disconnect (the kernel's change_cstate(C_DISCONNECTING, CS_HARD)): StandAlone
+     * without a P_DISCONNECT, so the peer sees the sockets close and keeps trying to connect.
+     */
+    void dropHard(String why) {
+        LOG.error("{}: {}", tag, why);
+        goStandAlone("connection dropped");
+    }
+
+    IncomingWrites incoming() {
+        return incoming;
+    }
+
     private void goStandAlone(String why) {
         if (cstate == ConnState.STANDALONE) {
             return;

@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.scstdrbd.drbd.state.ConnState;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
@@ -60,6 +61,8 @@ public final class PeerDevice {
     /** When the oldest of {@link #parkedWrites} was parked: ko-count covers held writes too. */
     private long parkedSinceNanos;
     private int peerMaxBio = WireConstants.MAX_BIO_SIZE;
+    /** Counts resync starts as target: a late handler answer belongs to one of them only. */
+    private int resyncAttempts;
     /** What the peer's disk is known to be once the connection is gone (null: unknown). */
     private DiskState peerDiskAfterLoss;
     private ResyncTarget resync;
@@ -648,15 +651,25 @@ public final class PeerDevice {
      */
     void startResyncAsTarget() {
         final int gen = conn.generation();
+        final int attempt = ++resyncAttempts;
         final ReplState waiting = repl;
+        conn.incoming().holdForHandler(true);
         conn.resource().handlers().run("before-resync-target", peerId, vnr()).whenComplete((code, e) ->
                 conn.resource().onLoop(() -> {
-                    if (gen != conn.generation() || repl != waiting) {
-                        return; // the connection went while the handler ran
+                    if (gen != conn.generation() || attempt != resyncAttempts || repl != waiting) {
+                        return; // the connection went while the handler ran (its end released the hold)
                     }
-                    int exit = e != null ? -1 : code;
+                    conn.incoming().holdForHandler(false);
+                    int exit = e != null || code == null ? -1 : code;
                     if (exit > 0) {
-                        conn.fatal("before-resync-target handler returned " + exit + ", dropping connection");
+                        // the kernel's change_cstate(C_DISCONNECTING, CS_HARD): local, the peer keeps trying
+                        conn.dropHard("before-resync-target handler returned " + exit + ", dropping connection");
+                        return;
+                    }
+                    if (!local().hasDisk() || peerDisk() != DiskState.UP_TO_DATE) {
+                        // the disks changed while the handler ran: a new handshake decides again
+                        conn.connectionLost(ConnState.NETWORK_FAILURE, "the sync source is no longer UpToDate, or the "
+                                + "disk is gone, after before-resync-target");
                         return;
                     }
                     beginResyncAsTarget();

@@ -48,6 +48,8 @@ final class ResyncTarget {
     private long inflightSectors;
     private long failedSectors;
     private long receivedSectors;
+    /** Local reads for csums-alg digests: resync I/O, not application I/O, for c-min-rate. */
+    private long checksumReadSectors;
     private boolean progressThisPass;
     private boolean stopped;
     private ScheduledFuture<?> ticker;
@@ -89,7 +91,8 @@ final class ResyncTarget {
      */
     private long appSectors() {
         long local = pd.volume().local().localIoSectors();
-        return local < 0 ? pd.volume().readSectors() + pd.volume().writtenSectors() : local - receivedSectors;
+        return local < 0 ? pd.volume().readSectors() + pd.volume().writtenSectors()
+                : local - receivedSectors - checksumReadSectors;
     }
 
     void start() {
@@ -186,6 +189,7 @@ final class ResyncTarget {
                 return;
             }
             // csums: send the digest of what we have; the source answers "in sync" or with data
+            checksumReadSectors += size >>> 9;
             ByteBuf buf = conn.dataWriter().channel().alloc().directBuffer(size, size);
             pd.volume().local().submitLocal(Bio.read(sector, new java.nio.ByteBuffer[] {buf.nioBuffer(0, size)}, 0,
                     (bio, errno) -> conn.resource().onLoopOr(() -> {

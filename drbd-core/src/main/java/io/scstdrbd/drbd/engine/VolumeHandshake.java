@@ -172,19 +172,22 @@ final class VolumeHandshake {
         NetConfig n = conn.net();
         if (handshakeDone) {
             // connected: the peer's new verify-alg or csums-alg is used here too (receive_SyncParam)
-            for (String alg : List.of(s.verifyAlg(), s.csumsAlg())) {
+            // an empty name changes nothing, as in the kernel (no algorithm to allocate)
+            String verify = s.verifyAlg().isEmpty() ? n.verifyAlg() : s.verifyAlg();
+            String csums = s.csumsAlg().isEmpty() ? n.csumsAlg() : s.csumsAlg();
+            for (String alg : List.of(verify, csums)) {
                 if (!alg.isEmpty() && DigestAlgorithm.forName(alg).isEmpty()) {
-                    conn.fatal("the peer's new algorithm '" + alg + "' is not available here");
+                    conn.dropHard("the peer's new algorithm '" + alg + "' is not available here");
                     return;
                 }
             }
-            if (!s.verifyAlg().equals(n.verifyAlg())) {
-                LOG.info("{}: using verify-alg: \"{}\"", tag, s.verifyAlg());
+            if (!verify.equals(n.verifyAlg())) {
+                LOG.info("{}: using verify-alg: \"{}\"", tag, verify);
             }
-            if (!s.csumsAlg().equals(n.csumsAlg())) {
-                LOG.info("{}: using csums-alg: \"{}\"", tag, s.csumsAlg());
+            if (!csums.equals(n.csumsAlg())) {
+                LOG.info("{}: using csums-alg: \"{}\"", tag, csums);
             }
-            conn.adoptPeerAlgorithms(s.verifyAlg(), s.csumsAlg());
+            conn.adoptPeerAlgorithms(verify, csums);
             return;
         }
         if (!handshakeDone && !s.verifyAlg().equals(n.verifyAlg())) {

@@ -29,6 +29,8 @@ import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_ALLOW_TWO_PRI;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_100;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NOT_PROTO_C;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_STONITH_AND_PROT_A;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CSUMS_RESYNC_RUNNING;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_VERIFY_RUNNING;
 import static io.scstdrbd.drbd.netlink.DrbdConst.NO_ERROR;
 
 import io.scstdrbd.drbd.meta.ActivityLog;
@@ -797,11 +799,27 @@ public final class DrbdNode {
     private static void checkNetOptions(Resource r, Connection c, NlStruct nc) throws AdmException {
         long proto = nc.num("wire_protocol");
         boolean twoPrimaries = nc.flag("two_primaries");
-        if (c != null && c.cstate() == ConnState.CONNECTED && c.driver != null && c.driver.agreedProtocol() < 100) {
+        if (c != null && c.cstate() == ConnState.CONNECTED && c.driver != null && c.driver.agreedProtocol() > 0
+                && c.driver.agreedProtocol() < 100) {
             NlStruct old = c.netConf();
             if (proto != old.num("wire_protocol") || twoPrimaries != old.flag("two_primaries")
                     || !nc.str("integrity_alg").equals(old.str("integrity_alg"))) {
                 throw new AdmException(ERR_NEED_APV_100, null);
+            }
+        }
+        if (c != null) {
+            // the algorithm a running resync or verify uses cannot change under it
+            boolean resync = false;
+            boolean verify = false;
+            for (PeerDevice pd : c.peerDevices.values()) {
+                resync |= pd.repl().isResyncing();
+                verify |= pd.repl().isVerify();
+            }
+            if (resync && !nc.str("csums_alg").equals(c.netConf().str("csums_alg"))) {
+                throw new AdmException(ERR_CSUMS_RESYNC_RUNNING, null);
+            }
+            if (verify && !nc.str("verify_alg").equals(c.netConf().str("verify_alg"))) {
+                throw new AdmException(ERR_VERIFY_RUNNING, null);
             }
         }
         if (c != null && !twoPrimaries && r.role() == Role.PRIMARY && c.peerRole() == Role.PRIMARY) {

@@ -108,6 +108,8 @@ public final class DrbdConst {
     public static final int ERR_PAUSE_IS_CLEAR = 135;
     public static final int ERR_NO_DISK = 138;
     public static final int ERR_NOT_PROTO_C = 139;
+    public static final int ERR_CSUMS_RESYNC_RUNNING = 148;
+    public static final int ERR_VERIFY_RUNNING = 149;
     public static final int ERR_DATA_NOT_CURRENT = 150;
     public static final int ERR_CONNECTED = 151;
     public static final int ERR_PERM = 152;

@@ -165,9 +165,20 @@ class ResyncScenariosTest {
             // the handler has not exited: no resync yet, and B's data is as it was (UpToDate, not Inconsistent)
             assertEquals(ReplState.WF_BITMAP_T, p.b.pd().repl());
             assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
+            // a write of the Primary meanwhile is not written on B before the handler is done
+            byte[] before = p.b.readVolume(256, 4096);
+            byte[] during = EnginePair.random(new Random(7), 4096);
+            CompletableFuture<Integer> duringDone = new CompletableFuture<>();
+            p.a.engine.loop().execute(() -> p.a.vol.submit(
+                    Bio.write(256, ByteBuffer.wrap(during), 0, (b, e) -> duringDone.complete(e))));
+            Thread.sleep(300);
+            assertArrayEquals(before, p.b.readVolume(256, 4096), "a peer write reached B's disk during the handler");
+            assertFalse(duringDone.isDone(), "protocol C: the write waits for B");
             handler.complete(0);
+            assertEquals(0, duringDone.get(10, TimeUnit.SECONDS));
             p.awaitInSync();
             assertEquals(p.a.md5(), p.b.md5());
+            assertArrayEquals(during, p.b.readVolume(256, 4096));
 
             // exit 1: the connection is dropped before the resync starts, B's disk untouched
             p.b.handlerExit = h -> CompletableFuture.completedFuture(h.equals("before-resync-target") ? 1 : 0);
@@ -179,6 +190,9 @@ class ResyncScenariosTest {
             await("B drops the connection", 10_000, () -> p.b.peer().connState() == ConnState.STANDALONE);
             assertFalse(p.b.events.contains("repl SyncTarget"), p.b.events.toString());
             assertEquals(DiskState.UP_TO_DATE, p.b.volume.diskState());
+            // a local hard disconnect, as the kernel's: A is not told to stand alone, it keeps trying
+            Thread.sleep(500);
+            assertNotEquals(ConnState.STANDALONE, p.a.peer().connState());
         }
     }
 

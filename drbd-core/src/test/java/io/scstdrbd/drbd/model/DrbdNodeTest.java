@@ -375,6 +375,33 @@ class DrbdNodeTest {
     }
 
     @Test
+    void theAlgorithmOfARunningVerifyOrResyncDoesNotChange() throws Exception {
+        try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
+            f.disk("tcmu001", SIZE);
+            Device d = f.up("r0", 1, "tcmu001", false, null);
+            Connection c = d.resource().connection(1);
+            PeerDevice pd = c.peerDevices.get(0);
+            f.node.locked(() -> {
+                c.cstate(ConnState.CONNECTED);
+                pd.repl(ReplState.VERIFY_S);
+                return null;
+            });
+            AdmException e = assertThrows(AdmException.class, () -> f.node.netOptions(conn(f, "r0"),
+                    Tlas.NET_CONF.empty().with("verify_alg", "sha1"), false));
+            assertEquals(ERR_VERIFY_RUNNING, e.retCode());
+            f.node.locked(() -> {
+                pd.repl(ReplState.SYNC_SOURCE);
+                return null;
+            });
+            e = assertThrows(AdmException.class, () -> f.node.netOptions(conn(f, "r0"),
+                    Tlas.NET_CONF.empty().with("csums_alg", "md5"), false));
+            assertEquals(ERR_CSUMS_RESYNC_RUNNING, e.retCode());
+            assertEquals(NO_ERROR, f.node.netOptions(conn(f, "r0"), Tlas.NET_CONF.empty().with("verify_alg", "sha1"),
+                    false).retCode(), "verify-alg may change while a resync runs");
+        }
+    }
+
+    @Test
     void outdateInvalidateAndNewCurrentUuid() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
             f.disk("tcmu001", SIZE);
