@@ -312,38 +312,46 @@ class DrbdNodeTest {
         }
     }
 
+    /** r0 on minor 1 over tcmu001, with its peer (node 1) configured: that peer's device. */
+    private static PeerDevice upWithPeer(ModelFixture f) throws Exception {
+        f.disk("tcmu001", SIZE);
+        return f.up("r0", 1, "tcmu001", false, null).resource().connection(1).peerDevices.get(0);
+    }
+
+    /** Sets model values under the node lock, as an engine report would (no state rules). */
+    private static void underLock(ModelFixture f, Runnable change) throws AdmException {
+        f.node.locked(() -> {
+            change.run();
+            return null;
+        });
+    }
+
+    /** The peer of {@code pd} connected, in replication state {@code repl} with disk {@code peerDisk}. */
+    private static void connected(ModelFixture f, PeerDevice pd, ReplState repl, DiskState peerDisk)
+            throws AdmException {
+        underLock(f, () -> {
+            pd.connection().cstate(ConnState.CONNECTED);
+            pd.repl(repl);
+            pd.peerDisk(peerDisk);
+        });
+    }
+
     @Test
     void aNodeAConnectedPrimaryReliesOnIsNotOutdated() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
-            f.disk("tcmu001", SIZE);
-            Device d = f.up("r0", 1, "tcmu001", false, null);
-            Connection c = d.resource().connection(1);
-            PeerDevice pd = c.peerDevices.get(0);
+            PeerDevice pd = upWithPeer(f);
+            Device d = pd.device();
+            Connection c = pd.connection();
             f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
-            java.util.function.Consumer<ReplState> link = repl -> {
-                try {
-                    f.node.locked(() -> {
-                        c.cstate(ConnState.CONNECTED);
-                        pd.repl(repl);
-                        pd.peerDisk(DiskState.UP_TO_DATE);
-                        return null;
-                    });
-                } catch (AdmException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
             // a connected Primary: never (the kernel's SS_CONNECTED_OUTDATES, -6)
-            link.accept(ReplState.ESTABLISHED);
+            connected(f, pd, ReplState.ESTABLISHED, DiskState.UP_TO_DATE);
             assertEquals(StateResult.CONNECTED_OUTDATES.code(), f.node.outdate(minor(f, 1)).retCode());
             assertEquals(DiskState.UP_TO_DATE, d.disk());
             // a Secondary whose peer is Primary: not while it is in sync, but as a sync target
             f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
-            f.node.locked(() -> {
-                c.peerRole(Role.PRIMARY);
-                return null;
-            });
+            underLock(f, () -> c.peerRole(Role.PRIMARY));
             assertEquals(StateResult.CONNECTED_OUTDATES.code(), f.node.outdate(minor(f, 1)).retCode());
-            link.accept(ReplState.WF_BITMAP_T);
+            connected(f, pd, ReplState.WF_BITMAP_T, DiskState.UP_TO_DATE);
             assertEquals(StateResult.SUCCESS.code(), f.node.outdate(minor(f, 1)).retCode());
             assertEquals(DiskState.OUTDATED, d.disk());
         }
@@ -352,19 +360,12 @@ class DrbdNodeTest {
     @Test
     void aSecondaryDoesNotLeaveAPrimaryThatReadsFromIt() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
-            f.disk("tcmu001", SIZE);
-            Device d = f.up("r0", 1, "tcmu001", false, null);
-            Connection c = d.resource().connection(1);
-            PeerDevice pd = c.peerDevices.get(0);
+            PeerDevice pd = upWithPeer(f);
+            Connection c = pd.connection();
             f.node.setRole(res(f, "r0"), Role.PRIMARY, true);
             f.node.setRole(res(f, "r0"), Role.SECONDARY, false);
-            f.node.locked(() -> {
-                c.cstate(ConnState.CONNECTED);
-                c.peerRole(Role.PRIMARY);
-                pd.repl(ReplState.SYNC_SOURCE);
-                pd.peerDisk(DiskState.INCONSISTENT);
-                return null;
-            });
+            connected(f, pd, ReplState.SYNC_SOURCE, DiskState.INCONSISTENT);
+            underLock(f, () -> c.peerRole(Role.PRIMARY));
             // the peer is a Primary sync target: its two-phase commit would refuse (-10)
             assertEquals(StateResult.CW_FAILED_BY_PEER.code(), f.node.disconnect(conn(f, "r0"), false).retCode());
             assertEquals(ConnState.CONNECTED, c.cstate());
@@ -377,22 +378,12 @@ class DrbdNodeTest {
     @Test
     void theAlgorithmOfARunningVerifyOrResyncDoesNotChange() throws Exception {
         try (ModelFixture f = new ModelFixture(tmp, ModelEvents.NONE)) {
-            f.disk("tcmu001", SIZE);
-            Device d = f.up("r0", 1, "tcmu001", false, null);
-            Connection c = d.resource().connection(1);
-            PeerDevice pd = c.peerDevices.get(0);
-            f.node.locked(() -> {
-                c.cstate(ConnState.CONNECTED);
-                pd.repl(ReplState.VERIFY_S);
-                return null;
-            });
+            PeerDevice pd = upWithPeer(f);
+            connected(f, pd, ReplState.VERIFY_S, DiskState.UP_TO_DATE);
             AdmException e = assertThrows(AdmException.class, () -> f.node.netOptions(conn(f, "r0"),
                     Tlas.NET_CONF.empty().with("verify_alg", "sha1"), false));
             assertEquals(ERR_VERIFY_RUNNING, e.retCode());
-            f.node.locked(() -> {
-                pd.repl(ReplState.SYNC_SOURCE);
-                return null;
-            });
+            underLock(f, () -> pd.repl(ReplState.SYNC_SOURCE));
             e = assertThrows(AdmException.class, () -> f.node.netOptions(conn(f, "r0"),
                     Tlas.NET_CONF.empty().with("csums_alg", "md5"), false));
             assertEquals(ERR_CSUMS_RESYNC_RUNNING, e.retCode());
