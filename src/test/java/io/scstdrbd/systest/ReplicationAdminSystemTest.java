@@ -163,6 +163,84 @@ class ReplicationAdminSystemTest {
     }
 
     /**
+     * drbdadm resize while connected, as on kernels: the size is agreed with the peer whichever node
+     * asks. A grow (the disk-size taken out of the configuration) resyncs exactly the new part from
+     * the Primary; beyond the old end alpha's disk holds data beta never had, so only that resync
+     * makes the data areas equal. A shrink (drbdsetup resize --size) moves nothing, and the agreed
+     * size survives a reconnect and a restart of the Secondary.
+     */
+    @Test
+    void resizeWhileConnectedIsAgreedWithThePeerAndResyncsOnlyTheNewPart() throws Exception {
+        DrbdTools.require();
+        try (TwoNodes n = new TwoNodes("resize", 17780, "64M")) {
+            n.disk += " size 32M;";
+            n.upConnected();
+            n.a.adm("primary", "--force", "r0").ok();
+            n.awaitInSync(Duration.ofSeconds(60));
+            assertEquals(32L << 20, n.a.dataBytes());
+            assertEquals(32L << 20, n.b.dataBytes());
+            long oldBits = (32L << 20) / 4096;
+            n.a.scribble(oldBits + 3, 31);
+            n.a.scribble((60L << 20) / 4096, 32);
+
+            n.disk = n.disk.replace(" size 32M;", "");
+            n.a.writeConf();
+            n.b.writeConf();
+            n.b.adm("resize", "r0").ok(); // the Secondary asks; the Primary is the sync source
+            long full = awaitSize(n.a, s -> s > (32L << 20));
+            assertTrue(full > (60L << 20), "the whole data area of 64M less the metadata: " + full);
+            assertEquals(full, awaitSize(n.b, s -> s == full));
+            n.awaitInSync(Duration.ofSeconds(60));
+            long newBits = full / 4096 - oldBits;
+            assertEquals(List.of(oldBits, newBits), n.b.resyncBits(), "the initial sync, then the new part only");
+            n.assertSameData("after the online grow");
+
+            n.a.setup("resize", "1", "--size=48M").ok();
+            assertEquals(48L << 20, awaitSize(n.a, s -> s == (48L << 20)));
+            assertEquals(48L << 20, awaitSize(n.b, s -> s == (48L << 20)));
+            String shown = n.b.setup("show", "r0").ok().output();
+            assertTrue(shown.matches("(?s).*\\n\\s*size\\s+98304s;.*"), "beta took alpha's size:\n" + shown);
+            n.b.adm("disconnect", "r0").ok();
+            n.b.adm("connect", "r0").ok();
+            n.awaitConnected();
+            n.awaitInSync(Duration.ofSeconds(30));
+            List<Long> bits = n.b.resyncBits();
+            // the Primary's new data generation after the disconnect makes a resync of nothing
+            assertTrue(bits.subList(2, bits.size()).stream().allMatch(b -> b == 0), "nothing moved after the shrink: "
+                    + bits);
+            n.assertSameData("after the shrink and a reconnect");
+
+            // a resize during a resync is refused
+            n.b.adm("disconnect", "r0").ok();
+            n.a.adm("invalidate-remote", "r0").ok();
+            n.b.adm("pause-sync", "r0").ok();
+            n.b.adm("connect", "r0").ok();
+            n.b.awaitStatus(s -> s.contains("PausedSyncT"), Duration.ofSeconds(20));
+            Cmd.Result r = n.a.setup("resize", "1", "--size=40M");
+            assertNotEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("(130) Resize not allowed during resync"), r.output());
+            n.b.adm("resume-sync", "r0").ok();
+            n.awaitInSync(Duration.ofSeconds(60));
+            assertEquals(48L << 20, n.b.dataBytes());
+            n.assertSameData("after the refused resize");
+        }
+    }
+
+    /** Waits until this node's drbd1 has a size {@code ok} accepts; returns it. */
+    private static long awaitSize(TwoNodes.Node node, java.util.function.LongPredicate ok) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long s = node.dataBytes();
+        while (!ok.test(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(node.name + ": drbd1 has " + s + " bytes\n" + node.status());
+            }
+            Thread.sleep(100);
+            s = node.dataBytes();
+        }
+        return s;
+    }
+
+    /**
      * The node that paused shows {@code mine} with resync-suspended:user, its peer {@code theirs} with
      * resync-suspended:peer, and the target's out-of-sync count stands still while paused.
      */

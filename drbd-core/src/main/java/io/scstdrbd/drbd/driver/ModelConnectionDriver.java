@@ -108,6 +108,12 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Long> resize(Device device, long userSectors,
+            boolean assumePeerHasSpace, boolean noResync) {
+        return binding.engine().resize(device.volume(), userSectors, assumePeerHasSpace, noResync);
+    }
+
+    @Override
     public java.util.concurrent.CompletableFuture<StateResult> startVerify(
             io.scstdrbd.drbd.model.PeerDevice peerDevice) {
         PeerConnection c = pc;

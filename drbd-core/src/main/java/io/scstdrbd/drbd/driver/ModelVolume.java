@@ -4,6 +4,7 @@ import io.scstdrbd.drbd.engine.LocalVolume;
 import io.scstdrbd.drbd.engine.UuidStore;
 import io.scstdrbd.drbd.model.ConnectionControl;
 import io.scstdrbd.drbd.model.Device;
+import io.scstdrbd.drbd.model.DeviceSizing;
 import io.scstdrbd.drbd.model.LocalDisk;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.StateResult;
@@ -34,6 +35,8 @@ final class ModelVolume implements LocalVolume {
     /** The disk state the engine set and the model has not taken yet (null: ask the model). */
     private final java.util.concurrent.atomic.AtomicReference<DiskState> pending =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** The user size the engine took from the peer and the model has not taken yet (null: ask the model). */
+    private volatile Long pendingUserSize;
     private final UuidStore noDisk = new UuidStore.Memory(WireConstants.UUID_JUST_CREATED);
 
     ModelVolume(Device dev, Supplier<ConnectionControl> control, Executor mdExecutor) {
@@ -60,6 +63,58 @@ final class ModelVolume implements LocalVolume {
     public long dataSectors() {
         LocalDisk l = dev.ldev();
         return l == null ? 0 : l.md().layout().usableSectors();
+    }
+
+    @Override
+    public long exposedSectors() {
+        return dev.sizeSectors();
+    }
+
+    @Override
+    public long lastAgreedSectors() {
+        LocalDisk l = dev.ldev();
+        return l == null ? 0 : l.md().superblock().effectiveSize();
+    }
+
+    @Override
+    public long userSectors() {
+        Long p = pendingUserSize;
+        if (p != null) {
+            return p;
+        }
+        LocalDisk l = dev.ldev();
+        return l == null ? 0 : l.diskConf().num("disk_size");
+    }
+
+    /** The engine's value at once; the model's disk options on the serial executor (they take the node lock). */
+    @Override
+    public void setUserSectors(long sectors) {
+        ConnectionControl c = control.get();
+        if (c == null) {
+            return;
+        }
+        Long boxed = sectors;
+        pendingUserSize = boxed;
+        mdExecutor.execute(() -> {
+            c.setUserSize(dev.volume(), sectors);
+            if (pendingUserSize == boxed) {
+                pendingUserSize = null;
+            }
+        });
+    }
+
+    /** The bitmap at once (a resync may start next); the device and its metadata on the serial executor. */
+    @Override
+    public CompletableFuture<Void> resize(long oldSectors, long newSectors, boolean newBlocksOutOfSync) {
+        LocalDisk l = dev.ldev();
+        if (l != null) {
+            DeviceSizing.adjustBitmap(l.md().bitmap(), oldSectors, newSectors, newBlocksOutOfSync);
+        }
+        ConnectionControl c = control.get();
+        if (c == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> c.deviceResized(dev.volume(), newSectors), mdExecutor);
     }
 
     @Override

@@ -40,6 +40,39 @@ public interface LocalVolume {
         return -1;
     }
 
+    /**
+     * The size the device has now, in sectors: what the engine starts from before a peer tells its
+     * size. Default: the whole data area.
+     */
+    default long exposedSectors() {
+        return dataSectors();
+    }
+
+    /** The size last agreed with the peers (the metadata's effective size), 0 if never. */
+    default long lastAgreedSectors() {
+        return 0;
+    }
+
+    /** The user's size cap (disk-size, resize --size) in sectors, 0 for none. */
+    default long userSectors() {
+        return 0;
+    }
+
+    /** The peer changed the user size cap while connected (resize --size on its side): keep it. */
+    default void setUserSectors(long sectors) {
+    }
+
+    /**
+     * The device changes size from {@code oldSectors} to {@code newSectors}. Before this returns,
+     * every bitmap slot marks the blocks a grown device gained as out of sync
+     * ({@code newBlocksOutOfSync}, the resync after an online grow copies them) or in sync
+     * (resize --assume-clean, or a first size), and forgets blocks a shrunk device lost. The size
+     * of the device applications see and the metadata follow; the future completes once they have.
+     */
+    default CompletableFuture<Void> resize(long oldSectors, long newSectors, boolean newBlocksOutOfSync) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** True while a backing disk is attached. */
     boolean hasDisk();
 

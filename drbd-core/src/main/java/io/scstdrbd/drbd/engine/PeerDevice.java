@@ -585,6 +585,44 @@ public final class PeerDevice {
         }
     }
 
+    // ================================================================== online grow
+
+    /**
+     * The device grew while connected: the blocks it gained are marked out of sync on both sides
+     * and are copied from the Primary (with one role each), else from the lower node id (from the
+     * node resolving conflicts before protocol 111), as the kernel's resync_after_online_grow. In
+     * the 8.4 dialect the target waits in WFSyncUUID for the source's P_SYNC_UUID.
+     */
+    void resyncAfterOnlineGrow() {
+        if (repl != ReplState.ESTABLISHED) {
+            LOG.info("{}: no resync of new storage in replication state {}", tag, repl.displayName());
+            return;
+        }
+        LOG.info("{}: resync of new storage after online grow", tag);
+        Role me = conn.resource().role();
+        Role peer = conn.peerRole();
+        boolean source;
+        if (me != peer) {
+            source = me == Role.PRIMARY;
+        } else if (conn.agreedVersion() < 111) {
+            source = conn.resolveConflicts();
+        } else {
+            source = conn.myNodeId() < peerId;
+        }
+        if (source ? local().diskState() != DiskState.UP_TO_DATE : peerDisk != DiskState.UP_TO_DATE) {
+            LOG.info("{}: the new storage stays out of sync: the sync source has no UpToDate data", tag);
+            return;
+        }
+        if (source) {
+            resyncSource.start();
+        } else if (conn.agreedVersion() < 110) {
+            setRepl(ReplState.WF_SYNC_UUID);
+            sendState();
+        } else {
+            startResyncAsTarget();
+        }
+    }
+
     // ================================================================== pause-sync / resume-sync
 
     void setUserPaused(boolean paused) {

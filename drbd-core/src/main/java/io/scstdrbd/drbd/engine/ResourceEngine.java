@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.engine;
 
 import io.netty.channel.EventLoop;
+import io.scstdrbd.drbd.size.DeviceSizeRule;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
@@ -9,6 +10,7 @@ import io.scstdrbd.drbd.sync.resync.ResyncSettings;
 import io.scstdrbd.drbd.transport.ListenerRegistry;
 import io.scstdrbd.drbd.transport.TransportException;
 import io.scstdrbd.drbd.transport.TransportGroup;
+import io.scstdrbd.drbd.wire.WireConstants;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -219,6 +221,62 @@ public final class ResourceEngine {
             c.releaseListener();
             return r;
         });
+    }
+
+    // ------------------------------------------------------------------ size
+
+    /**
+     * drbdadm resize of one volume: the device takes the size the user asks for ({@code userSectors},
+     * 0 for as big as the data areas allow), within this node's data area and the sizes connected
+     * peers told; every Established peer gets this node's UUIDs and sizes and resizes too. A grow
+     * is followed by a resync of the new part, unless {@code noResync} (--assume-clean).
+     * Completes with the new size once the device and its metadata have it.
+     */
+    public CompletableFuture<Long> resize(int vnr, long userSectors, boolean assumePeerHasSpace, boolean noResync) {
+        CompletableFuture<Long> out = new CompletableFuture<>();
+        loop.execute(() -> {
+            VolumeEngine v = volumes.get(vnr);
+            if (v == null) {
+                out.completeExceptionally(new IllegalStateException("no volume " + vnr));
+                return;
+            }
+            long peersMax = 0;
+            boolean allKnown = true;
+            List<PeerDevice> established = new ArrayList<>();
+            for (PeerConnection c : peers.values()) {
+                PeerDevice pd = c.device(vnr);
+                if (pd == null) {
+                    continue;
+                }
+                long p = pd.handshake().peerDataSectors();
+                if (c.isConnected() && pd.repl().compareTo(ReplState.ESTABLISHED) >= 0) {
+                    established.add(pd);
+                    peersMax = DeviceSizeRule.minNotZero(peersMax, p);
+                } else {
+                    allKnown = false;
+                }
+            }
+            LocalVolume l = v.local();
+            l.setUserSectors(userSectors);
+            var dec = DeviceSizeRule.decide(l.dataSectors(), peersMax, allKnown,
+                    l.lastAgreedSectors(), userSectors, assumePeerHasSpace);
+            if (dec.userSizeTooBig()) {
+                LOG.error("{}/{}: requested disk size is too big ({} > {} KiB)", name, vnr, userSectors >> 1,
+                        dec.sectors() >> 1);
+            }
+            VolumeEngine.SizeChange change = v.applySize(dec.sectors(), !noResync);
+            int ddsf = (assumePeerHasSpace ? WireConstants.DDSF_ASSUME_PEER_HAS_SPACE : 0)
+                    | (noResync ? WireConstants.DDSF_NO_RESYNC : 0);
+            for (PeerDevice pd : established) {
+                if (change == VolumeEngine.SizeChange.GREW) {
+                    pd.handshake().resizePending();
+                }
+                pd.handshake().sendUuids();
+                pd.handshake().sendSizes(ddsf, true);
+            }
+            v.lastResize().whenComplete((x, e) -> out.complete(v.agreedSectors()));
+        });
+        return out;
     }
 
     // ------------------------------------------------------------------ roles

@@ -30,11 +30,13 @@ public final class VolumeEngine {
     /** Replicated writes whose local part may already be issued but whose range is not yet held. */
     private final AtomicInteger unorderedWrites = new AtomicInteger();
     private volatile long agreedSectors;
+    private volatile java.util.concurrent.CompletableFuture<Void> lastResize =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
 
     VolumeEngine(ResourceEngine res, LocalVolume local) {
         this.res = res;
         this.local = local;
-        this.agreedSectors = local.dataSectors();
+        this.agreedSectors = local.exposedSectors();
     }
 
     public LocalVolume local() {
@@ -80,8 +82,41 @@ public final class VolumeEngine {
         return agreedSectors;
     }
 
-    void agreeSize(long sectors) {
+    /** What a change of the device size did (the kernel's determine_dev_size results). */
+    enum SizeChange { UNCHANGED, GREW, SHRUNK }
+
+    /**
+     * Takes the device size the local side has now, before a handshake: it may have changed
+     * while no peer was connected (attach, resize on a standalone node).
+     */
+    void refreshSize() {
+        for (PeerConnection c : res.peers()) {
+            PeerDevice pd = c.device(volume());
+            if (pd != null && pd.repl() != ReplState.OFF) {
+                return; // agreed with that peer, which is still connected
+            }
+        }
+        agreedSectors = local.exposedSectors();
+    }
+
+    /**
+     * The device takes {@code sectors} as its size (on the resource loop): requests are checked
+     * against it at once; the local volume marks the blocks a grow adds (out of sync, or in sync
+     * when {@code newBlocksOutOfSync} is false) and resizes what applications see.
+     */
+    SizeChange applySize(long sectors, boolean newBlocksOutOfSync) {
+        long old = agreedSectors;
+        if (sectors == old || sectors <= 0) {
+            return SizeChange.UNCHANGED;
+        }
         agreedSectors = sectors;
+        lastResize = local.resize(old, sectors, newBlocksOutOfSync);
+        return sectors > old ? SizeChange.GREW : SizeChange.SHRUNK;
+    }
+
+    /** Completes once the last size change reached the device and its metadata. */
+    java.util.concurrent.CompletableFuture<Void> lastResize() {
+        return lastResize;
     }
 
     /** Application I/O in; completes the bio exactly once. */

@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.engine;
 
 import io.scstdrbd.drbd.replication.WireProtocol;
+import io.scstdrbd.drbd.size.DeviceSizeRule;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.state.Role;
@@ -51,6 +52,10 @@ final class VolumeHandshake {
     private HandshakeDecision decision;
     private boolean decided;
     private boolean handshakeDone;
+    /** The peer's data area from its last P_SIZES (0: diskless or not told since connecting). */
+    private long peerDataSectors;
+    /** This node grew the device by resize and waits for the peer's P_SIZES to resync the new part. */
+    private boolean resizePending;
 
     VolumeHandshake(PeerDevice pd) {
         this.pd = pd;
@@ -67,6 +72,18 @@ final class VolumeHandshake {
         decision = null;
         decided = false;
         handshakeDone = false;
+        peerDataSectors = 0;
+        resizePending = false;
+    }
+
+    /** The peer's data area as it last told (0: unknown or diskless). */
+    long peerDataSectors() {
+        return peerDataSectors;
+    }
+
+    /** After a resize that grew the device: the peer's answer starts the resync of the new part. */
+    void resizePending() {
+        resizePending = true;
     }
 
     /** The peer's UUIDs as last received, or null before its P_UUIDS. */
@@ -102,6 +119,7 @@ final class VolumeHandshake {
 
     void sendInitialParams() {
         paramsSent = true;
+        vol.refreshSize();
         sendSyncParams();
         sendSizes();
         sendUuids();
@@ -109,10 +127,21 @@ final class VolumeHandshake {
     }
 
     void sendSizes() {
-        long d = local().hasDisk() ? local().dataSectors() : 0;
+        sendSizes(0, false);
+    }
+
+    /**
+     * P_SIZES: this node's data area, its user size cap and the device size. {@code askForReply}
+     * (after a resize) sends the device size as 0 to an 8.4 peer, which answers with its P_SIZES
+     * only when the sizes differ; a DRBD 9 peer answers when its size changed.
+     */
+    void sendSizes(int ddsFlags, boolean askForReply) {
+        boolean disk = local().hasDisk();
+        long d = disk ? local().dataSectors() : 0;
+        long u = disk ? local().userSectors() : 0;
+        long c = askForReply && conn.dialect84() ? 0 : vol.agreedSectors();
         conn.dataWriter().send(PacketType.SIZES, vnr(),
-                new Sizes(d, 0, vol.agreedSectors(),
-                        Math.min(WireConstants.MAX_BIO_SIZE, local().maxBioSize()), 0, 0, null));
+                new Sizes(d, u, c, Math.min(WireConstants.MAX_BIO_SIZE, local().maxBioSize()), 0, ddsFlags, null));
     }
 
     long uuidFlags() {
@@ -199,24 +228,81 @@ final class VolumeHandshake {
         }
     }
 
+    /**
+     * The peer's P_SIZES, as the kernel's receive_sizes: at the handshake the device takes the
+     * smaller of the two data areas (a device with good data never shrinks then); while connected
+     * the peer's resize is taken (its user size, a grow or a shrink), answered with this node's
+     * sizes, and a grow starts the resync of the new part unless --assume-clean.
+     */
     void onSizes(Sizes s) {
         pd.peerMaxBioSize(s.maxBioSize());
-        long mine = local().hasDisk() ? local().dataSectors() : 0;
-        long peer = s.dSize();
-        long agreed = peer == 0 ? mine : mine == 0 ? peer : Math.min(mine, peer);
-        if (s.uSize() > 0) {
-            agreed = Math.min(agreed, s.uSize());
-        }
-        long cur = vol.agreedSectors();
-        if (agreed < cur && pd.repl() == ReplState.OFF && local().diskState().compareTo(DiskState.OUTDATED) >= 0
-                && local().diskState() != DiskState.UNKNOWN) {
-            conn.fatal("the peer's disk size is too small (" + peer + " sectors, device has " + cur + ")");
+        long pSize = s.dSize();
+        long pUser = s.uSize();
+        long pCur = s.cSize();
+        if ((pSize != 0 && pCur > pSize) || (pUser != 0 && pCur > pUser)) {
+            conn.fatal("the peer sent bogus sizes (data " + pSize + ", user " + pUser + ", current " + pCur
+                    + " sectors)");
             return;
         }
-        if (agreed != cur && agreed > 0) {
-            LOG.info("{}: size agreed with the peer: {} sectors (was {})", tag, agreed, cur);
-            vol.agreeSize(agreed);
-            conn.resource().observer().sizeAgreed(vnr(), agreed);
+        if (pSize != 0) {
+            peerDataSectors = pSize;
+        }
+        boolean handshake = pd.repl() == ReplState.OFF;
+        long cur = vol.agreedSectors();
+        VolumeEngine.SizeChange change = VolumeEngine.SizeChange.UNCHANGED;
+        if (local().hasDisk()) {
+            long myUser = local().userSectors();
+            long myMax = local().dataSectors();
+            if (handshake) {
+                pUser = DeviceSizeRule.minNotZero(myUser, pUser);
+            }
+            if (pUser == 0 && pSize == 0) {
+                pUser = myUser; // a diskless peer has no disk-size to tell
+            }
+            long lastAgreed = local().lastAgreedSectors();
+            DeviceSizeRule.Decision dec = DeviceSizeRule.decide(myMax, pSize, true, lastAgreed, pUser, false);
+            if (dec.userSizeTooBig()) {
+                LOG.error("{}: requested disk size is too big ({} > {} KiB)", tag, pUser >> 1, dec.sectors() >> 1);
+            }
+            long newSize = dec.sectors();
+            DiskState disk = local().diskState();
+            if (newSize < cur && disk.compareTo(DiskState.OUTDATED) >= 0 && disk != DiskState.UNKNOWN
+                    && (handshake || pd.peerDisk() == DiskState.DISKLESS)) {
+                conn.fatal("the peer's disk size is too small (" + newSize + " < " + cur + " sectors)");
+                return;
+            }
+            if (!handshake && myMax < pCur) {
+                conn.fatal("the peer's size is larger than this node's maximum capacity (" + myMax + " < " + pCur
+                        + " sectors)");
+                return;
+            }
+            if (myUser != pUser) {
+                LOG.info("{}: peer sets u_size to {} sectors (old: {})", tag, pUser, myUser);
+                local().setUserSectors(pUser);
+            }
+            // a size never agreed before (new metadata): nothing beyond it was ever written
+            boolean noResync = (s.ddsFlags() & WireConstants.DDSF_NO_RESYNC) != 0 || lastAgreed == 0;
+            change = vol.applySize(newSize, !noResync);
+        }
+        if (change != VolumeEngine.SizeChange.UNCHANGED) {
+            LOG.info("{}: size {} with the peer: {} sectors (was {})", tag,
+                    change == VolumeEngine.SizeChange.GREW ? "grew" : "shrank", vol.agreedSectors(), cur);
+        }
+        if (handshake) {
+            return;
+        }
+        if (change != VolumeEngine.SizeChange.UNCHANGED || pCur != vol.agreedSectors()) {
+            sendSizes(s.ddsFlags(), false); // the peer needs this node's new size (an 8.4 peer asked with 0)
+        }
+        boolean pending = resizePending;
+        resizePending = false;
+        if (pending || (change == VolumeEngine.SizeChange.GREW && pd.repl() == ReplState.ESTABLISHED)) {
+            if ((s.ddsFlags() & WireConstants.DDSF_NO_RESYNC) != 0) {
+                LOG.info("{}: resync of new storage suppressed with --assume-clean", tag);
+            } else if (local().diskState().compareTo(DiskState.INCONSISTENT) >= 0
+                    && pd.peerDisk().compareTo(DiskState.INCONSISTENT) >= 0 && pd.peerDisk() != DiskState.UNKNOWN) {
+                pd.resyncAfterOnlineGrow();
+            }
         }
     }
 

@@ -57,6 +57,17 @@ public interface ConnectionControl {
     /** The local disk state of a volume (e.g. UpToDate when a resync as target ended). */
     StateResult setLocalDiskState(int volume, DiskState disk);
 
+    /** The peer set the user size cap (disk-size) of a volume while connected: the disk options keep it. */
+    default void setUserSize(int volume, long sectors) {
+    }
+
+    /**
+     * The engine gave a volume a new size (agreed with the peer, or a resize): the metadata keeps it
+     * as the effective size with the bitmap, and the drbdN device applications see takes it.
+     */
+    default void deviceResized(int volume, long sectors) {
+    }
+
     /** Marks sectors out of sync toward this peer (bitmap slot of the peer), in memory and, lazily, on disk. */
     void markOutOfSync(int volume, long sector, long bytes);
 

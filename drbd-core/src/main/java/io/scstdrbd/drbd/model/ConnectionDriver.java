@@ -129,6 +129,18 @@ public interface ConnectionDriver {
         return PeerDeviceStatistics.NONE;
     }
 
+    /**
+     * {@code drbdadm resize} of {@code device} while the peer is Established: the size is agreed
+     * with the peer (it resizes too; a grow resyncs the new part unless {@code noResync}).
+     * {@code userSectors} is the requested size, 0 for as big as possible. Completes with the new
+     * size once the device has it; the default cannot resize.
+     */
+    default java.util.concurrent.CompletableFuture<Long> resize(Device device, long userSectors,
+            boolean assumePeerHasSpace, boolean noResync) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("resize while connected"));
+    }
+
     /** The protocol version agreed with the connected peer, 0 when not connected. */
     default int agreedProtocol() {
         return 0;

@@ -1,6 +1,10 @@
 package io.scstdrbd.drbd.model;
 
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_APV_TOO_LOW;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_93;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NO_PRIMARY;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESIZE_RESYNC;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MD_LAYOUT_NO_FIT;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DATA_NOT_CURRENT;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISCARD_IMPOSSIBLE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISK_CONFIGURED;
@@ -37,6 +41,7 @@ import io.scstdrbd.drbd.meta.ActivityLog;
 import io.scstdrbd.drbd.meta.MdException;
 import io.scstdrbd.drbd.meta.MdLayout;
 import io.scstdrbd.drbd.meta.MetaData;
+import io.scstdrbd.drbd.size.DeviceSizeRule;
 import io.scstdrbd.drbd.meta.PeerMd;
 import io.scstdrbd.drbd.meta.Superblock;
 import io.scstdrbd.drbd.meta.UuidOps;
@@ -1240,7 +1245,14 @@ public final class DrbdNode {
             closeQuietly(backing, meta);
             throw new AdmException(ERR_DATA_NOT_CURRENT, null);
         }
-        long newSize = userSize > 0 ? userSize : usable;
+        // as the kernel's drbd_new_dev_size: a peer that once had a disk and is not connected yet may
+        // have no room for more than the size last agreed
+        DeviceSizeRule.Decision dec = DeviceSizeRule.decide(usable, 0, DeviceSizing.noPeerDiskSeen(d, md),
+                sb0.effectiveSize(), userSize, false);
+        if (dec.userSizeTooBig()) {
+            LOG.error("{}: requested disk size is too big ({} > {} KiB)", d, userSize >> 1, dec.sectors() >> 1);
+        }
+        long newSize = dec.sectors();
         if (sb0.hasFlag(Superblock.MDF_CONSISTENT) && sb0.effectiveSize() > newSize) {
             closeQuietly(backing, meta);
             throw new AdmException(ERR_IMPLICIT_SHRINK, "To-be-attached device has last effective > current size, "
@@ -2073,32 +2085,126 @@ public final class DrbdNode {
         });
     }
 
-    /** RESIZE: a standalone node takes the backing device's usable size, or the requested one. */
-    public AdmResult resize(AdmTarget t, long requestedSectors) throws AdmException {
+    /**
+     * RESIZE, as the kernel's drbd_adm_resize: the device takes the requested size (0: as big as
+     * the data areas allow). While a peer is Established the engine agrees the size with it (the
+     * peer resizes too, and a grow resyncs the new part unless --assume-clean); otherwise an
+     * unconnected peer that once had a disk bounds the size to the one last agreed, unless
+     * --assume-peer-has-space.
+     */
+    public AdmResult resize(AdmTarget t, NlStruct given) throws AdmException {
+        NlStruct parms = Tlas.RESIZE_PARMS.defaults().merge(given);
+        long requested = parms.num("resize_size");
+        boolean assumeSpace = parms.flag("resize_force");
+        boolean noResync = parms.flag("no_resync");
         return locked(() -> {
             Device d = t.device();
             LocalDisk l = d.ldev();
             if (l == null) {
                 throw new AdmException(ERR_NO_DISK, null);
             }
+            if (given.has("al_stripes") && given.num("al_stripes") != l.md().superblock().alStripes()
+                    || given.has("al_stripe_size")
+                    && given.num("al_stripe_size") != l.md().superblock().alStripeSize4k() * 4L) {
+                throw new AdmException(ERR_MD_LAYOUT_NO_FIT, "changing the activity log layout is not supported");
+            }
+            List<PeerDevice> established = new ArrayList<>();
+            for (PeerDevice pd : d.peerDevices.values()) {
+                if (pd.repl().code() > ReplState.ESTABLISHED.code()) {
+                    throw new AdmException(ERR_RESIZE_RESYNC, null);
+                }
+                if (pd.repl() == ReplState.ESTABLISHED && pd.connection().driver != null) {
+                    established.add(pd);
+                }
+            }
             long usable = l.md().layout().usableSectors();
-            long target = requestedSectors > 0 ? requestedSectors : usable;
-            if (target > usable) {
+            if (requested > usable) {
+                LOG.error("{}: requested {} sectors, backend seems only able to support {}", d, requested, usable);
                 throw new AdmException(ERR_DISK_TOO_SMALL, null);
             }
-            long old = d.sizeSectors();
-            if (target != old) {
-                l.md().update(b -> b.effectiveSize(target));
-                syncMd(d);
-                d.sizeSectors(target);
-                BlockDevice bd = blockDevices.get(d);
-                if (bd != null) {
-                    registry.notifyResized(bd, old << 9);
+            // the new part is copied from UpToDate data: a Primary's, or (DRBD 9 peers) the lower node id's
+            boolean upToDatePrimary = d.resource().role() == Role.PRIMARY && d.disk() == DiskState.UP_TO_DATE;
+            boolean byNodeId = true;
+            for (PeerDevice pd : established) {
+                int apv = pd.connection().driver.agreedProtocol();
+                if (apv < 111) {
+                    byNodeId = false;
+                    upToDatePrimary |= pd.connection().peerRole() == Role.PRIMARY
+                            && pd.peerDisk() == DiskState.UP_TO_DATE;
                 }
-                events.device(d, Notify.CHANGE, false);
+                if (noResync && apv < 93) {
+                    throw new AdmException(ERR_NEED_APV_93, null);
+                }
             }
+            if (!upToDatePrimary && !byNodeId) {
+                throw new AdmException(ERR_NO_PRIMARY, null);
+            }
+            l.diskConf(l.diskConf().with("disk_size", requested));
+            if (!established.isEmpty()) {
+                return agreedResize(d, established.get(0), requested, assumeSpace, noResync);
+            }
+            MetaData md = l.md();
+            DeviceSizeRule.Decision dec = DeviceSizeRule.decide(usable, 0, DeviceSizing.noPeerDiskSeen(d, md),
+                    md.superblock().effectiveSize(), requested, assumeSpace);
+            if (dec.userSizeTooBig()) {
+                LOG.error("{}: requested disk size is too big ({} > {} KiB)", d, requested >> 1, dec.sectors() >> 1);
+            }
+            if (assumeSpace && dec.sectors() > md.superblock().effectiveSize()) {
+                LOG.warn("{}: resize forced while not fully connected", d);
+            }
+            DeviceSizing.adjustBitmap(md.bitmap(), d.sizeSectors(), dec.sectors(), !noResync);
+            applyDeviceSize(d, dec.sectors());
             return AdmResult.OK;
         });
+    }
+
+    /** A resize while connected: the engine agrees it with the peer; waits without the node lock. */
+    private AdmResult agreedResize(Device d, PeerDevice pd, long requested, boolean assumeSpace, boolean noResync) {
+        ConnectionDriver drv = pd.connection().driver;
+        long[] size = {-1};
+        withoutLock(() -> {
+            try {
+                size[0] = drv.resize(d, requested, assumeSpace, noResync).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.error("{}: resize timed out", d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.error("{}: resize failed", d, e.getCause());
+            }
+        });
+        return size[0] < 0 ? AdmResult.of(StateResult.TIMEOUT) : AdmResult.OK;
+    }
+
+    /**
+     * Under the lock: the device has a new size (its bitmap already adjusted). The metadata keeps
+     * it as the effective size, and drbdN shows it.
+     */
+    private void applyDeviceSize(Device d, long sectors) {
+        long old = d.sizeSectors();
+        LocalDisk l = d.ldev();
+        if (l != null) {
+            MetaData md = l.md();
+            if (md.superblock().effectiveSize() != sectors) {
+                LOG.info("{}: persisting effective size = {} KiB", d, sectors >> 1);
+                md.update(b -> b.effectiveSize(sectors));
+            }
+            try {
+                md.writeBitmap(null);
+            } catch (KernelException e) {
+                LOG.error("{}: writing the bitmap failed: {}", d, e.getMessage());
+            }
+            syncMd(d);
+        }
+        if (sectors != old) {
+            LOG.info("{}: size = {} KiB (was {} KiB)", d, sectors >> 1, old >> 1);
+            d.sizeSectors(sectors);
+            BlockDevice bd = blockDevices.get(d);
+            if (bd != null) {
+                registry.notifyResized(bd, old << 9);
+            }
+            events.device(d, Notify.CHANGE, false);
+        }
     }
 
     /** SUSPEND_IO / RESUME_IO. */
@@ -2529,6 +2635,33 @@ public final class DrbdNode {
         public CompletableFuture<Integer> callHelper(String name, Integer volume) {
             Device d = volume == null ? null : c.resource().devices.get(volume);
             return DrbdNode.this.callHelper(c.resource(), d, c, name);
+        }
+
+        @Override
+        public void setUserSize(int volume, long sectors) {
+            lock.lock();
+            try {
+                Device d = c.resource().devices.get(volume);
+                LocalDisk l = d == null ? null : d.ldev();
+                if (l != null) {
+                    l.diskConf(l.diskConf().with("disk_size", sectors));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void deviceResized(int volume, long sectors) {
+            lock.lock();
+            try {
+                Device d = c.resource().devices.get(volume);
+                if (d != null) {
+                    applyDeviceSize(d, sectors);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override

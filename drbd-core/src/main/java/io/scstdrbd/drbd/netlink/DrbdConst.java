@@ -120,6 +120,7 @@ public final class DrbdConst {
     public static final int ERR_MINOR_CONFIGURED = 160;
     public static final int ERR_MINOR_OR_VOLUME_EXISTS = 161;
     public static final int ERR_INVALID_REQUEST = 162;
+    public static final int ERR_NEED_APV_93 = 153;
     public static final int ERR_NEED_APV_100 = 163;
     public static final int ERR_NEED_ALLOW_TWO_PRI = 164;
     public static final int ERR_MD_UNCLEAN = 165;

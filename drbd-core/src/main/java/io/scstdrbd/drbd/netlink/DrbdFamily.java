@@ -104,7 +104,7 @@ public final class DrbdFamily {
             return node.newCurrentUuidCommand(t, p.flag("clear_bm"), p.flag("force_resync"));
         });
         doit(b, CMD_RESIZE, AdmTarget.NEED_MINOR,
-                (r, t) -> node.resize(t, r.parms(Tlas.RESIZE_PARMS).num("resize_size")));
+                (r, t) -> node.resize(t, r.tla(Tlas.RESIZE_PARMS, false)));
         doit(b, CMD_SUSPEND_IO, AdmTarget.NEED_MINOR, (r, t) -> node.suspendIo(t, true));
         doit(b, CMD_RESUME_IO, AdmTarget.NEED_MINOR, (r, t) -> node.suspendIo(t, false));
         doit(b, CMD_PAUSE_SYNC, AdmTarget.NEED_PEER_DEVICE, (r, t) -> node.pauseSync(t, true));

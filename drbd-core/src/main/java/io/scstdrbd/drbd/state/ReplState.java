@@ -131,9 +131,9 @@ public enum ReplState {
         switch (this) {
             case OFF:
                 return EnumSet.of(ESTABLISHED, WF_BITMAP_S, WF_BITMAP_T, STARTING_SYNC_S, STARTING_SYNC_T);
-            case ESTABLISHED:
+            case ESTABLISHED: // straight to a resync (or WFSyncUUID): the new part after an online grow
                 return EnumSet.of(WF_BITMAP_S, WF_BITMAP_T, STARTING_SYNC_S, STARTING_SYNC_T, VERIFY_S, VERIFY_T,
-                        AHEAD, BEHIND);
+                        AHEAD, BEHIND, SYNC_SOURCE, PAUSED_SYNC_S, SYNC_TARGET, PAUSED_SYNC_T, WF_SYNC_UUID);
             case STARTING_SYNC_S: // a full resync (invalidate) starts without a bitmap exchange
                 return EnumSet.of(WF_BITMAP_S, SYNC_SOURCE, PAUSED_SYNC_S, ESTABLISHED);
             case STARTING_SYNC_T:

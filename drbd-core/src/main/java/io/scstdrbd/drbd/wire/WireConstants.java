@@ -41,6 +41,11 @@ public final class WireConstants {
     public static final long UUID_FLAG_CRASHED_PRIMARY = 2;
     public static final long UUID_FLAG_INCONSISTENT = 4;
     public static final long UUID_FLAG_SKIP_INITIAL_SYNC = 8;
+
+    /** P_SIZES dds_flags: resize --assume-peer-has-space (DDSF_FORCED in 8.4). */
+    public static final int DDSF_ASSUME_PEER_HAS_SPACE = 1;
+    /** P_SIZES dds_flags: resize --assume-clean, the grown area needs no resync. */
+    public static final int DDSF_NO_RESYNC = 2;
     public static final long UUID_FLAG_NEW_DATAGEN = 16;
     public static final long UUID_FLAG_STABLE = 32;
     public static final long UUID_FLAG_GOT_STABLE = 64;

@@ -25,9 +25,15 @@ final class MemoryVolume implements LocalVolume {
     volatile int maxBio = WireConstants.MAX_BIO_SIZE;
     final AtomicInteger largestRead = new AtomicInteger();
 
+    private volatile long user;
+    private volatile long exposed;
+    private volatile long lastAgreed;
+
     MemoryVolume(DeviceHandle backing) {
         this.backing = backing;
         this.sectors = backing.device().capacity() >>> Bio.SECTOR_SHIFT;
+        this.exposed = sectors;
+        this.lastAgreed = sectors;
     }
 
     @Override
@@ -43,6 +49,55 @@ final class MemoryVolume implements LocalVolume {
     @Override
     public long dataSectors() {
         return sectors;
+    }
+
+    /**
+     * Starts the device at {@code userSectors} (a disk-size cap) instead of the whole backing
+     * device, as if agreed before; a later resize may grow it.
+     */
+    MemoryVolume capped(long userSectors) {
+        user = userSectors;
+        exposed = userSectors;
+        lastAgreed = userSectors;
+        return this;
+    }
+
+    @Override
+    public long exposedSectors() {
+        return exposed;
+    }
+
+    @Override
+    public long lastAgreedSectors() {
+        return lastAgreed;
+    }
+
+    @Override
+    public long userSectors() {
+        return user;
+    }
+
+    @Override
+    public void setUserSectors(long s) {
+        user = s;
+    }
+
+    @Override
+    public CompletableFuture<Void> resize(long oldSectors, long newSectors, boolean newBlocksOutOfSync) {
+        long oldBits = PeerBitmap.bitsFor(oldSectors);
+        long newBits = PeerBitmap.bitsFor(newSectors);
+        for (PeerBitmap b : bitmaps.values()) {
+            if (newBits > oldBits && newBlocksOutOfSync) {
+                b.setRange(oldBits, newBits);
+            } else if (newBits > oldBits) {
+                b.clearRange(oldBits, newBits);
+            } else {
+                b.clearRange(newBits, oldBits);
+            }
+        }
+        exposed = newSectors;
+        lastAgreed = newSectors;
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -219,6 +219,58 @@ class ResyncScenariosTest {
         }
     }
 
+    /**
+     * drbdadm resize while connected: the size is agreed with the peer whichever side asks, a grow
+     * resyncs exactly the new part from the Primary, a shrink moves nothing, and --assume-clean
+     * grows without a resync.
+     */
+    @ParameterizedTest(name = "max protocol {0}")
+    @ValueSource(ints = {121, 101})
+    void anOnlineResizeIsAgreedWithThePeerAndResyncsOnlyTheNewPart(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(17778, SIZE)) {
+            long all = SIZE >> 9;
+            p.a.volume.capped(all / 2);
+            p.b.volume.capped(all / 2);
+            p.initialSync(maxProtocol);
+            assertEquals(all / 2, p.b.vol.agreedSectors());
+            assertEquals(all / 2 * 8, p.b.pd().resyncTotalSectors() * 8, "the initial sync covers the device only");
+            // A's disk holds data beyond the device B has never seen: only a resync can bring it over
+            byte[] beyond = EnginePair.random(new Random(21), (int) (SIZE / 2));
+            io.scstdrbd.kernel.block.BlockIo.writeFully(p.a.backing, SIZE / 2, ByteBuffer.wrap(beyond), 0);
+            assertNotEquals(p.a.md5(), p.b.md5());
+
+            // the Secondary asks for 3/4: the Primary is the sync source of the new quarter
+            assertEquals(all * 3 / 4, p.b.engine.resize(0, all * 3 / 4, false, false).get(10, TimeUnit.SECONDS));
+            await("A took B's size", 10_000, () -> p.a.vol.agreedSectors() == all * 3 / 4);
+            assertEquals(all * 3 / 4, p.a.volume.userSectors(), "the peer's u_size is taken");
+            await("the new quarter resynced", 30_000, () -> p.b.pd().resyncTotalSectors() == all / 4
+                    && p.a.pd().repl() == ReplState.ESTABLISHED && p.b.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.disk() == DiskState.UP_TO_DATE && p.a.pd().bitmap().cardinality() == 0);
+
+            // the Primary asks for everything its disk holds (no user size)
+            assertEquals(all, p.a.engine.resize(0, 0, false, false).get(10, TimeUnit.SECONDS));
+            await("the last quarter resynced", 30_000, () -> p.b.vol.agreedSectors() == all
+                    && p.b.pd().resyncTotalSectors() == all / 4 && p.b.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.disk() == DiskState.UP_TO_DATE && p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(p.a.md5(), p.b.md5(), "B has all of A's disk now");
+            p.a.write(all - 8, EnginePair.random(new Random(22), 4096)); // the new end replicates
+            p.awaitInSync();
+            assertEquals(p.a.md5(), p.b.md5());
+
+            // a shrink moves nothing; a grow --assume-clean neither
+            assertEquals(all / 2, p.b.engine.resize(0, all / 2, false, false).get(10, TimeUnit.SECONDS));
+            await("A shrank", 10_000, () -> p.a.vol.agreedSectors() == all / 2);
+            assertEquals(all, p.a.engine.resize(0, 0, false, true).get(10, TimeUnit.SECONDS));
+            await("B grew", 10_000, () -> p.b.vol.agreedSectors() == all);
+            Thread.sleep(300);
+            assertEquals(ReplState.ESTABLISHED, p.b.pd().repl());
+            assertEquals(all / 4, p.b.pd().resyncTotalSectors(), "no resync after --assume-clean");
+            assertEquals(0, p.a.pd().bitmap().cardinality());
+            assertEquals(0, p.b.pd().bitmap().cardinality());
+            assertEquals(ConnState.CONNECTED, p.a.peer().connState());
+        }
+    }
+
     @Test
     void resyncRequestsStayWithinTheSourcesMaxBioSize() throws Exception {
         try (EnginePair p = new EnginePair(17773, SIZE)) {

@@ -90,8 +90,9 @@ class StateEnumsTest {
     @Test
     void modelAndEngineRulesStayApart() {
         // the model accepts what the engine never does itself, and the other way round
-        assertTrue(ReplState.ESTABLISHED.checkTransition(ReplState.SYNC_SOURCE).isSuccess());
-        assertFalse(ReplState.ESTABLISHED.engineAllows(ReplState.SYNC_SOURCE));
+        assertTrue(ReplState.OFF.checkTransition(ReplState.SYNC_SOURCE).isSuccess());
+        assertFalse(ReplState.OFF.engineAllows(ReplState.SYNC_SOURCE));
+        assertTrue(ReplState.ESTABLISHED.engineAllows(ReplState.SYNC_SOURCE), "the resync after an online grow");
         assertSame(StateResult.RESYNC_RUNNING, ReplState.SYNC_SOURCE.checkTransition(ReplState.WF_BITMAP_S));
         assertTrue(ReplState.SYNC_SOURCE.engineAllows(ReplState.WF_BITMAP_S));
         assertSame(StateResult.IN_TRANSIENT_STATE, ConnState.TIMEOUT.checkTransition(ConnState.STANDALONE));
