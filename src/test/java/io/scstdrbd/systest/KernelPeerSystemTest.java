@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * drbd84-peer.sh): full sync with the guest as Primary (we are the sync target) and with us as
  * Primary (we are the sync source), protocol C writes, then a full resync agreed with the kernel
  * (P_STATE_CHG_REQ): drbdadm invalidate on our Secondary, invalidate-remote on our Primary, then
- * invalidate on our Primary (a Primary SyncTarget of the kernel, written to meanwhile); the md5
+ * invalidate on our Primary (a Primary SyncTarget of the kernel, written to meanwhile); an online
+ * shrink and grow agreed with the kernel (the new part resynced from the Primary); the md5
  * of the whole volume equal on both sides. About 30 s (software emulation); SCSTDRBD_KERNEL_PEER=0 leaves it out, and it skips
  * itself without the harness. The guest image is built by the harness into VM_CACHE_DIR (default
  * DaemonProcess.VM_CACHE, shared with the iSCSI kernel-initiator test).
@@ -126,6 +127,14 @@ class KernelPeerSystemTest {
                             && !s.contains("replication:"), guest, work);
                     assertEquals(1, d.countLog("began resync as SyncTarget"), "the Primary's own resync:\n" + d.tail());
                 }
+                // online resize agreed with the kernel: a shrink moves nothing, the grow back resyncs the new part
+                long full = Files.size(d.dev("drbd1"));
+                setup(env, "resize", "1", "--size=48M").ok();
+                awaitSize(d, 48L << 20, guest, work, env, conf);
+                setup(env, "resize", "1").ok();
+                awaitSize(d, full, guest, work, env, conf);
+                awaitStatus(env, conf, s -> s.contains("peer-disk:UpToDate") && s.contains("  disk:UpToDate")
+                        && !s.contains("replication:"), guest, work);
                 Files.writeString(share.resolve("release"), "go\n");
                 assertTrue(guest.waitFor(5, TimeUnit.MINUTES), "the guest did not finish");
                 String log = Files.exists(work.resolve("guest.log")) ? Files.readString(work.resolve("guest.log")) : "";
@@ -137,13 +146,30 @@ class KernelPeerSystemTest {
                 assertEquals(m.group(1), host, "guest and host data differ; host status:\n" + status);
                 assertTrue(d.countLog("agreed network protocol version 101") > 0, d.tail());
                 String side = guestRole.equals("primary") ? "SyncTarget" : "SyncSource";
-                assertEquals(2, d.countLog("began resync as " + side), "the initial sync and the invalidate one:\n"
-                        + d.tail());
+                assertEquals(3, d.countLog("began resync as " + side), "the initial sync, the invalidate one and the "
+                        + "new part after the grow:\n" + d.tail());
+                assertEquals(1, d.countLog("resync of new storage after online grow"), d.tail());
             } finally {
                 guest.destroyForcibly();
                 adm(env, conf, "down", "r0");
             }
         }
+    }
+
+    private static Cmd.Result setup(Map<String, String> env, String... args) {
+        List<String> argv = new ArrayList<>(List.of("/usr/sbin/drbdsetup"));
+        argv.addAll(List.of(args));
+        return Cmd.run(Duration.ofMinutes(2), env, argv.toArray(new String[0]));
+    }
+
+    /** Waits until our drbd1 has {@code bytes}: the size agreed with the kernel. */
+    private static void awaitSize(DaemonProcess d, long bytes, Process guest, Path work, Map<String, String> env,
+            Path conf) throws Exception {
+        for (int i = 0; i < 150 && Files.size(d.dev("drbd1")) != bytes; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(bytes, Files.size(d.dev("drbd1")), "drbd1's size; status:\n"
+                + adm(env, conf, "status", "r0").output() + d.tail() + (guest.isAlive() ? "" : "guest gone"));
     }
 
     private static Cmd.Result adm(Map<String, String> env, Path conf, String... args) {

@@ -37,8 +37,33 @@ final class ResyncSource {
         return pd.volume().local();
     }
 
-    /** The bitmaps are exchanged (or a full resync agreed): the resync runs, unless paused. */
+    /**
+     * The bitmaps are exchanged (or a full resync agreed, or a grow added blocks): before-resync-source
+     * runs first, as in the kernel's drbd_start_resync, with nothing from the data socket processed
+     * meanwhile; exit 0 (or 3, which old tools return) starts the resync, any other drops the
+     * connection here (the peer keeps trying).
+     */
     void start() {
+        final int gen = conn.generation();
+        final ReplState waiting = pd.repl();
+        conn.incoming().holdForHandler(true);
+        conn.resource().handlers().run("before-resync-source", peerId, pd.volume().volume()).whenComplete((code, e) ->
+                conn.resource().onLoop(() -> {
+                    if (gen != conn.generation() || pd.repl() != waiting) {
+                        return; // the connection went while the handler ran (its end released the hold)
+                    }
+                    conn.incoming().holdForHandler(false);
+                    int exit = e != null || code == null ? -1 : code;
+                    if (exit > 0 && exit != 3) {
+                        conn.dropHard("before-resync-source handler returned " + exit + ", dropping connection");
+                        return;
+                    }
+                    begin();
+                }));
+    }
+
+    /** The resync runs, unless paused. */
+    private void begin() {
         UuidStore g = local().uuids();
         if (conn.dialect84()) {
             long syncUuid = g.change(u -> u.newSyncUuid(peerId, conn.resource().random()));

@@ -196,6 +196,39 @@ class ResyncScenariosTest {
         }
     }
 
+    /** before-resync-source runs on the source before its resync starts; a non-zero exit other than 3 drops the connection. */
+    @ParameterizedTest(name = "max protocol {0}")
+    @ValueSource(ints = {121, 101})
+    void beforeResyncSourceRunsFirstAndCanRefuse(int maxProtocol) throws Exception {
+        try (EnginePair p = new EnginePair(17775, SIZE)) {
+            p.initialSync(maxProtocol);
+            CompletableFuture<Integer> handler = new CompletableFuture<>();
+            p.a.handlerExit = h -> h.equals("before-resync-source") ? handler : CompletableFuture.completedFuture(0);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            p.a.write(64, EnginePair.random(new Random(15), 4096));
+            p.a.handlers.clear();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            await("A runs the handler", 10_000, () -> p.a.handlers.contains("before-resync-source"));
+            Thread.sleep(300);
+            assertFalse(p.a.pd().repl().isSyncSource(), "the resync waits for the handler: " + p.a.pd().repl());
+            assertEquals(1, p.a.pd().bitmap().cardinality());
+            handler.complete(3); // what old tools return: the kernel goes on
+            p.awaitInSync();
+            assertEquals(p.a.md5(), p.b.md5());
+
+            p.a.handlerExit = h -> CompletableFuture.completedFuture(h.equals("before-resync-source") ? 1 : 0);
+            p.b.engine.disconnect(0, false).get(10, TimeUnit.SECONDS);
+            await("A notices", 10_000, () -> p.a.peer().connState() != ConnState.CONNECTED);
+            p.a.write(128, EnginePair.random(new Random(16), 4096));
+            p.a.events.clear();
+            p.b.engine.connect(0, false).get(10, TimeUnit.SECONDS);
+            await("A drops the connection", 10_000, () -> p.a.peer().connState() == ConnState.STANDALONE);
+            assertFalse(p.a.events.contains("repl SyncSource"), p.a.events.toString());
+            assertEquals(1, p.a.pd().bitmap().cardinality(), "the block stays out of sync");
+        }
+    }
+
     /** net-options while connected reach the peer (P_PROTOCOL_UPDATE, P_SYNC_PARAM), which takes them. */
     @ParameterizedTest
     @ValueSource(ints = {121, 101})
