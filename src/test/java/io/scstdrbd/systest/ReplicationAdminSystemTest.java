@@ -103,12 +103,22 @@ class ReplicationAdminSystemTest {
 
             n.b.scribble(10, 4);
             b.adm("invalidate", "r0").ok();
+            java.nio.file.Path events = n.work().resolve("pause-events");
+            Process live = b.spawn(events, "drbdsetup", "events2", "r0");
+            Thread.sleep(300);
             b.adm("pause-sync", "r0").ok();
             assertPaused(b, a, "PausedSyncT", "PausedSyncS");
             Cmd.Result again = b.adm("pause-sync", "r0");
             assertNotEquals(0, again.exit(), "a second pause-sync is refused: " + again.output());
             b.adm("resume-sync", "r0").ok();
             n.awaitInSync(Duration.ofSeconds(30));
+            live.destroy();
+            // one state change each, as the kernel prints them
+            List<String> ev = java.nio.file.Files.readAllLines(events);
+            assertTrue(ev.stream().anyMatch(l -> l.contains("replication:PausedSyncT resync-suspended:user")), ev.toString());
+            assertTrue(ev.stream().anyMatch(l -> l.contains("replication:SyncTarget resync-suspended:no")), ev.toString());
+            assertTrue(ev.stream().noneMatch(l -> l.contains("resync-suspended:user") && !l.contains("replication:")),
+                    ev.toString());
             n.assertSameData("after pause-sync and resume-sync on the target");
             List<Long> five = List.of(fullBits, fullBits, fullBits, fullBits, fullBits);
             assertEquals(five, a.resyncBits());
@@ -209,6 +219,15 @@ class ReplicationAdminSystemTest {
             assertTrue(bits.subList(2, bits.size()).stream().allMatch(b -> b == 0), "nothing moved after the shrink: "
                     + bits);
             n.assertSameData("after the shrink and a reconnect");
+            // beta's configuration has no size, but a restarted beta keeps the size last agreed
+            n.b.kill();
+            n.b.start();
+            n.b.up();
+            assertEquals(48L << 20, n.b.dataBytes(), "after the restart");
+            n.awaitConnected();
+            n.awaitInSync(Duration.ofSeconds(30));
+            assertEquals(48L << 20, n.b.dataBytes());
+            n.assertSameData("after a restart of beta");
 
             // a resize during a resync is refused
             n.b.adm("disconnect", "r0").ok();

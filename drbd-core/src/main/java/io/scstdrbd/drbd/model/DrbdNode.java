@@ -2244,7 +2244,22 @@ public final class DrbdNode {
             if (pause == pd.resyncSuspUser) {
                 throw new AdmException(pause ? DrbdConst.ERR_PAUSE_IS_SET : DrbdConst.ERR_PAUSE_IS_CLEAR, null);
             }
-            change(pd.device().resource(), false, false, () -> pd.resyncSuspUser = pause);
+            // one state change, as the kernel's: the flag and the paused (or running) resync together,
+            // so events2 prints one line; the engine's own report of it then changes nothing
+            change(pd.device().resource(), false, false, () -> {
+                pd.resyncSuspUser = pause;
+                boolean suspended = pause || pd.resyncSuspPeer || pd.resyncSuspDependency;
+                ReplState cur = pd.repl();
+                if (suspended && cur == ReplState.SYNC_SOURCE) {
+                    pd.repl(ReplState.PAUSED_SYNC_S);
+                } else if (suspended && cur == ReplState.SYNC_TARGET) {
+                    pd.repl(ReplState.PAUSED_SYNC_T);
+                } else if (!suspended && cur == ReplState.PAUSED_SYNC_S) {
+                    pd.repl(ReplState.SYNC_SOURCE);
+                } else if (!suspended && cur == ReplState.PAUSED_SYNC_T) {
+                    pd.repl(ReplState.SYNC_TARGET);
+                }
+            });
             ConnectionDriver drv = pd.connection().driver;
             if (drv != null) {
                 defer(() -> drv.resyncPausedByUser(pd, pause));
