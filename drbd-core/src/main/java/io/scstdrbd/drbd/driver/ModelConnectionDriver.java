@@ -109,8 +109,9 @@ final class ModelConnectionDriver implements ConnectionDriver {
 
     @Override
     public java.util.concurrent.CompletableFuture<Long> resize(Device device, long userSectors,
-            boolean assumePeerHasSpace, boolean noResync) {
-        return binding.engine().resize(device.volume(), userSectors, assumePeerHasSpace, noResync);
+            boolean assumePeerHasSpace, boolean noResync, boolean unconnectedPeersHadNoDisk) {
+        return binding.engine().resize(device.volume(), userSectors, assumePeerHasSpace, noResync,
+                unconnectedPeersHadNoDisk).thenApply(o -> o.resyncRunning() ? -1L : o.sectors());
     }
 
     @Override

@@ -31,7 +31,8 @@ final class IncomingWrites {
     private final PeerConnection conn;
     private final ResourceEngine res;
     private final ArrayDeque<Packet> gated = new ArrayDeque<>();
-    private boolean handlerHold;
+    /** Handlers running that hold the data socket (before-resync-target/-source, per volume). */
+    private int handlerHolds;
     private final ArrayDeque<Long> peerAckPending = new ArrayDeque<>();
     private ReceiverEpochs epochs;
     private long receivedUnwritten;
@@ -51,7 +52,7 @@ final class IncomingWrites {
 
     /** The connection is gone: held packets are released. */
     void connectionLost() {
-        handlerHold = false;
+        handlerHolds = 0;
         for (Packet p : gated) {
             p.release();
         }
@@ -73,7 +74,7 @@ final class IncomingWrites {
     }
 
     private boolean isGated(Packet p) {
-        if (handlerHold) {
+        if (handlerHolds > 0) {
             return true; // everything from the data socket waits, in order, as behind a kernel's busy receiver
         }
         if (gated.isEmpty() && (epochs == null || !epochs.hasClosedUnfinished()
@@ -84,13 +85,19 @@ final class IncomingWrites {
     }
 
     /**
-     * While before-resync-target runs, nothing from the data socket is processed (the kernel runs
+     * While before-resync-target or -source runs (one hold each), nothing from the data socket is processed (the kernel runs
      * the handler in its receiver thread): no peer write reaches the disk before the handler has
      * taken its snapshot. The meta socket (pings, acks) goes on.
      */
     void holdForHandler(boolean hold) {
-        handlerHold = hold;
-        if (!hold) {
+        if (hold) {
+            handlerHolds++;
+            return;
+        }
+        if (handlerHolds > 0) {
+            handlerHolds--;
+        }
+        if (handlerHolds == 0) {
             releaseGate();
         }
     }
@@ -215,7 +222,7 @@ final class IncomingWrites {
     /** Dispatches the held packets once no unfinished epoch holds them any more. */
     private void releaseGate() {
         while (!gated.isEmpty()) {
-            if (handlerHold) {
+            if (handlerHolds > 0) {
                 return;
             }
             if (epochs != null && epochs.hasClosedUnfinished() && res.writeOrdering() != WriteOrdering.NONE) {

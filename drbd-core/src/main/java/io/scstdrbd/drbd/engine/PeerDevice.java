@@ -694,23 +694,28 @@ public final class PeerDevice {
         conn.incoming().holdForHandler(true);
         conn.resource().handlers().run("before-resync-target", peerId, vnr()).whenComplete((code, e) ->
                 conn.resource().onLoop(() -> {
-                    if (gen != conn.generation() || attempt != resyncAttempts || repl != waiting) {
+                    if (gen != conn.generation()) {
                         return; // the connection went while the handler ran (its end released the hold)
                     }
-                    conn.incoming().holdForHandler(false);
-                    int exit = e != null || code == null ? -1 : code;
-                    if (exit > 0) {
-                        // the kernel's change_cstate(C_DISCONNECTING, CS_HARD): local, the peer keeps trying
-                        conn.dropHard("before-resync-target handler returned " + exit + ", dropping connection");
-                        return;
+                    try {
+                        int exit = e != null || code == null ? -1 : code;
+                        if (attempt != resyncAttempts || repl != waiting) {
+                            LOG.info("{}: the resync did not start: the state changed while before-resync-target ran",
+                                    tag);
+                        } else if (exit > 0) {
+                            // the kernel's change_cstate(C_DISCONNECTING, CS_HARD): local, the peer keeps trying
+                            conn.dropHard("before-resync-target handler returned " + exit + ", dropping connection");
+                        } else if (!local().hasDisk() || peerDisk() != DiskState.UP_TO_DATE) {
+                            // the disks changed while the handler ran: a new handshake decides again
+                            conn.connectionLost(ConnState.NETWORK_FAILURE, "the sync source is no longer UpToDate, or "
+                                    + "the disk is gone, after before-resync-target");
+                        } else {
+                            beginResyncAsTarget();
+                        }
+                    } finally {
+                        // the held packets are handled in the new state
+                        conn.incoming().holdForHandler(false);
                     }
-                    if (!local().hasDisk() || peerDisk() != DiskState.UP_TO_DATE) {
-                        // the disks changed while the handler ran: a new handshake decides again
-                        conn.connectionLost(ConnState.NETWORK_FAILURE, "the sync source is no longer UpToDate, or the "
-                                + "disk is gone, after before-resync-target");
-                        return;
-                    }
-                    beginResyncAsTarget();
                 }));
     }
 

@@ -225,15 +225,22 @@ public final class ResourceEngine {
 
     // ------------------------------------------------------------------ size
 
+    /** What a resize did: the device's size now, or that a resync (or verify) refused it. */
+    public record ResizeOutcome(long sectors, boolean resyncRunning) {
+    }
+
     /**
      * drbdadm resize of one volume: the device takes the size the user asks for ({@code userSectors},
-     * 0 for as big as the data areas allow), within this node's data area and the sizes connected
-     * peers told; every Established peer gets this node's UUIDs and sizes and resizes too. A grow
-     * is followed by a resync of the new part, unless {@code noResync} (--assume-clean).
-     * Completes with the new size once the device and its metadata have it.
+     * 0 for as big as the data areas allow), within this node's data area and the sizes Established
+     * peers told; a peer that is not connected bounds it to the size last agreed unless
+     * {@code unconnectedPeersHadNoDisk} (none ever had a disk here) or {@code assumePeerHasSpace}.
+     * Every Established peer gets this node's UUIDs and sizes and resizes too; a grow is followed by a
+     * resync of the new part unless {@code noResync} (--assume-clean). Refused while a peer resyncs
+     * or verifies. Completes once the device and its metadata have the new size.
      */
-    public CompletableFuture<Long> resize(int vnr, long userSectors, boolean assumePeerHasSpace, boolean noResync) {
-        CompletableFuture<Long> out = new CompletableFuture<>();
+    public CompletableFuture<ResizeOutcome> resize(int vnr, long userSectors, boolean assumePeerHasSpace,
+            boolean noResync, boolean unconnectedPeersHadNoDisk) {
+        CompletableFuture<ResizeOutcome> out = new CompletableFuture<>();
         loop.execute(() -> {
             VolumeEngine v = volumes.get(vnr);
             if (v == null) {
@@ -248,21 +255,27 @@ public final class ResourceEngine {
                 if (pd == null) {
                     continue;
                 }
-                long p = pd.handshake().peerDataSectors();
-                if (c.isConnected() && pd.repl().compareTo(ReplState.ESTABLISHED) >= 0) {
+                if (c.isConnected() && pd.repl().compareTo(ReplState.ESTABLISHED) > 0) {
+                    out.complete(new ResizeOutcome(v.agreedSectors(), true));
+                    return;
+                }
+                if (c.isConnected() && pd.repl() == ReplState.ESTABLISHED) {
                     established.add(pd);
-                    peersMax = DeviceSizeRule.minNotZero(peersMax, p);
-                } else {
+                    peersMax = DeviceSizeRule.minNotZero(peersMax, pd.handshake().peerDataSectors());
+                } else if (!unconnectedPeersHadNoDisk) {
                     allKnown = false;
                 }
             }
             LocalVolume l = v.local();
             l.setUserSectors(userSectors);
-            var dec = DeviceSizeRule.decide(l.dataSectors(), peersMax, allKnown,
-                    l.lastAgreedSectors(), userSectors, assumePeerHasSpace);
+            var dec = DeviceSizeRule.decide(l.dataSectors(), peersMax, allKnown, l.lastAgreedSectors(), userSectors,
+                    assumePeerHasSpace);
             if (dec.userSizeTooBig()) {
                 LOG.error("{}/{}: requested disk size is too big ({} > {} KiB)", name, vnr, userSectors >> 1,
                         dec.sectors() >> 1);
+            }
+            if (assumePeerHasSpace && !allKnown && dec.sectors() > l.lastAgreedSectors()) {
+                LOG.warn("{}/{}: resize forced while not fully connected", name, vnr);
             }
             VolumeEngine.SizeChange change = v.applySize(dec.sectors(), !noResync);
             int ddsf = (assumePeerHasSpace ? WireConstants.DDSF_ASSUME_PEER_HAS_SPACE : 0)
@@ -274,7 +287,7 @@ public final class ResourceEngine {
                 pd.handshake().sendUuids();
                 pd.handshake().sendSizes(ddsf, true);
             }
-            v.lastResize().whenComplete((x, e) -> out.complete(v.agreedSectors()));
+            v.lastResize().whenComplete((x, e) -> out.complete(new ResizeOutcome(v.agreedSectors(), false)));
         });
         return out;
     }

@@ -49,16 +49,23 @@ final class ResyncSource {
         conn.incoming().holdForHandler(true);
         conn.resource().handlers().run("before-resync-source", peerId, pd.volume().volume()).whenComplete((code, e) ->
                 conn.resource().onLoop(() -> {
-                    if (gen != conn.generation() || pd.repl() != waiting) {
+                    if (gen != conn.generation()) {
                         return; // the connection went while the handler ran (its end released the hold)
                     }
-                    conn.incoming().holdForHandler(false);
-                    int exit = e != null || code == null ? -1 : code;
-                    if (exit > 0 && exit != 3) {
-                        conn.dropHard("before-resync-source handler returned " + exit + ", dropping connection");
-                        return;
+                    try {
+                        int exit = e != null || code == null ? -1 : code;
+                        if (pd.repl() != waiting) {
+                            LOG.info("{}: the resync did not start: the state changed while before-resync-source ran",
+                                    pd.tagName());
+                        } else if (exit > 0 && exit != 3) {
+                            conn.dropHard("before-resync-source handler returned " + exit + ", dropping connection");
+                        } else {
+                            begin();
+                        }
+                    } finally {
+                        // the held packets are handled in the new state
+                        conn.incoming().holdForHandler(false);
                     }
-                    begin();
                 }));
     }
 

@@ -99,6 +99,11 @@ public final class VolumeEngine {
         agreedSectors = local.exposedSectors();
     }
 
+    /** A disk was attached while connected: the device's size is what attach gave it. */
+    void resetSize() {
+        agreedSectors = local.exposedSectors();
+    }
+
     /**
      * The device takes {@code sectors} as its size (on the resource loop): requests are checked
      * against it at once; the local volume marks the blocks a grow adds (out of sync, or in sync

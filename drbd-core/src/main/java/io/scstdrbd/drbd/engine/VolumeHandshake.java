@@ -283,16 +283,27 @@ final class VolumeHandshake {
             // a size never agreed before (new metadata): nothing beyond it was ever written
             boolean noResync = (s.ddsFlags() & WireConstants.DDSF_NO_RESYNC) != 0 || lastAgreed == 0;
             change = vol.applySize(newSize, !noResync);
+        } else {
+            // no disk here: the peer's current size is the device's (it knows what was agreed last)
+            long n = DeviceSizeRule.minNotZero(DeviceSizeRule.minNotZero(pCur, pUser), pSize);
+            if (n != 0 && n != cur && !(cur != 0 && pSize == 0)) {
+                if (n < cur && conn.resource().role() == Role.PRIMARY) {
+                    conn.fatal("the peer's device size is too small (" + n + " < " + cur
+                            + " sectors); demote this node first");
+                    return;
+                }
+                change = vol.applySize(n, false);
+            }
         }
         if (change != VolumeEngine.SizeChange.UNCHANGED) {
             LOG.info("{}: size {} with the peer: {} sectors (was {})", tag,
                     change == VolumeEngine.SizeChange.GREW ? "grew" : "shrank", vol.agreedSectors(), cur);
         }
+        if (change != VolumeEngine.SizeChange.UNCHANGED && conn.isConnected()) {
+            sendSizes(s.ddsFlags(), false); // the peer needs this node's new size, as the 9.2 kernel's answer
+        }
         if (handshake) {
             return;
-        }
-        if (change != VolumeEngine.SizeChange.UNCHANGED || pCur != vol.agreedSectors()) {
-            sendSizes(s.ddsFlags(), false); // the peer needs this node's new size (an 8.4 peer asked with 0)
         }
         boolean pending = resizePending;
         resizePending = false;

@@ -130,13 +130,16 @@ public interface ConnectionDriver {
     }
 
     /**
-     * {@code drbdadm resize} of {@code device} while the peer is Established: the size is agreed
-     * with the peer (it resizes too; a grow resyncs the new part unless {@code noResync}).
-     * {@code userSectors} is the requested size, 0 for as big as possible. Completes with the new
-     * size once the device has it; the default cannot resize.
+     * {@code drbdadm resize} of {@code device} through the replication engine, which knows the
+     * sizes connected peers told: an Established peer resizes too (a grow resyncs the new part
+     * unless {@code noResync}); a peer that is not connected bounds the size to the one last agreed
+     * unless {@code unconnectedPeersHadNoDisk} or {@code assumePeerHasSpace}. {@code userSectors}
+     * is the requested size, 0 for as big as possible. Completes with the new size once the device
+     * has it, or -1 when a running resync or verify refuses the resize; fails when the engine has
+     * no such volume (the default: no engine).
      */
     default java.util.concurrent.CompletableFuture<Long> resize(Device device, long userSectors,
-            boolean assumePeerHasSpace, boolean noResync) {
+            boolean assumePeerHasSpace, boolean noResync, boolean unconnectedPeersHadNoDisk) {
         return java.util.concurrent.CompletableFuture.failedFuture(
                 new UnsupportedOperationException("resize while connected"));
     }

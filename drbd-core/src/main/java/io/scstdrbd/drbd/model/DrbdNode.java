@@ -2109,12 +2109,16 @@ public final class DrbdNode {
                 throw new AdmException(ERR_MD_LAYOUT_NO_FIT, "changing the activity log layout is not supported");
             }
             List<PeerDevice> established = new ArrayList<>();
+            ConnectionDriver engine = null;
             for (PeerDevice pd : d.peerDevices.values()) {
                 if (pd.repl().code() > ReplState.ESTABLISHED.code()) {
                     throw new AdmException(ERR_RESIZE_RESYNC, null);
                 }
                 if (pd.repl() == ReplState.ESTABLISHED && pd.connection().driver != null) {
                     established.add(pd);
+                }
+                if (pd.connection().driver != null) {
+                    engine = pd.connection().driver;
                 }
             }
             long usable = l.md().layout().usableSectors();
@@ -2140,10 +2144,17 @@ public final class DrbdNode {
                 throw new AdmException(ERR_NO_PRIMARY, null);
             }
             l.diskConf(l.diskConf().with("disk_size", requested));
-            if (!established.isEmpty()) {
-                return agreedResize(d, established.get(0), requested, assumeSpace, noResync);
-            }
             MetaData md = l.md();
+            if (engine != null) {
+                // the engine knows what the peers told and decides on its own states (the model's lag)
+                long size = engineResize(d, engine, requested, assumeSpace, noResync, DeviceSizing.noPeerDiskSeen(d, md));
+                if (size == -1) {
+                    throw new AdmException(ERR_RESIZE_RESYNC, null);
+                }
+                if (size >= 0) {
+                    return AdmResult.OK;
+                }
+            }
             DeviceSizeRule.Decision dec = DeviceSizeRule.decide(usable, 0, DeviceSizing.noPeerDiskSeen(d, md),
                     md.superblock().effectiveSize(), requested, assumeSpace);
             if (dec.userSizeTooBig()) {
@@ -2158,22 +2169,33 @@ public final class DrbdNode {
         });
     }
 
-    /** A resize while connected: the engine agrees it with the peer; waits without the node lock. */
-    private AdmResult agreedResize(Device d, PeerDevice pd, long requested, boolean assumeSpace, boolean noResync) {
-        ConnectionDriver drv = pd.connection().driver;
-        long[] size = {-1};
+    /**
+     * A resize through the engine, which agrees it with Established peers; waits without the node
+     * lock. Returns the new size, -1 when a resync refused it, -2 when the engine has no volume for
+     * the device (the model resizes alone then).
+     */
+    private long engineResize(Device d, ConnectionDriver drv, long requested, boolean assumeSpace, boolean noResync,
+            boolean noPeerDisk) throws AdmException {
+        long[] size = {-2};
+        boolean[] timedOut = {false};
         withoutLock(() -> {
             try {
-                size[0] = drv.resize(d, requested, assumeSpace, noResync).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                size[0] = drv.resize(d, requested, assumeSpace, noResync, noPeerDisk)
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                LOG.error("{}: resize timed out", d);
+                timedOut[0] = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                timedOut[0] = true;
             } catch (java.util.concurrent.ExecutionException e) {
-                LOG.error("{}: resize failed", d, e.getCause());
+                LOG.debug("{}: no engine volume to resize ({})", d, e.getCause().toString());
             }
         });
-        return size[0] < 0 ? AdmResult.of(StateResult.TIMEOUT) : AdmResult.OK;
+        if (timedOut[0]) {
+            LOG.error("{}: resize did not complete within 30 s", d);
+            throw new AdmException(StateResult.TIMEOUT.code(), null);
+        }
+        return size[0];
     }
 
     /**

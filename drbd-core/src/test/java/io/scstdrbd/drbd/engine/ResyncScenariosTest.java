@@ -273,7 +273,7 @@ class ResyncScenariosTest {
             assertNotEquals(p.a.md5(), p.b.md5());
 
             // the Secondary asks for 3/4: the Primary is the sync source of the new quarter
-            assertEquals(all * 3 / 4, p.b.engine.resize(0, all * 3 / 4, false, false).get(10, TimeUnit.SECONDS));
+            assertEquals(all * 3 / 4, resize(p.b, all * 3 / 4, false));
             await("A took B's size", 10_000, () -> p.a.vol.agreedSectors() == all * 3 / 4);
             assertEquals(all * 3 / 4, p.a.volume.userSectors(), "the peer's u_size is taken");
             await("the new quarter resynced", 30_000, () -> p.b.pd().resyncTotalSectors() == all / 4
@@ -281,7 +281,7 @@ class ResyncScenariosTest {
                     && p.b.disk() == DiskState.UP_TO_DATE && p.a.pd().bitmap().cardinality() == 0);
 
             // the Primary asks for everything its disk holds (no user size)
-            assertEquals(all, p.a.engine.resize(0, 0, false, false).get(10, TimeUnit.SECONDS));
+            assertEquals(all, resize(p.a, 0, false));
             await("the last quarter resynced", 30_000, () -> p.b.vol.agreedSectors() == all
                     && p.b.pd().resyncTotalSectors() == all / 4 && p.b.pd().repl() == ReplState.ESTABLISHED
                     && p.b.disk() == DiskState.UP_TO_DATE && p.a.pd().bitmap().cardinality() == 0);
@@ -291,9 +291,9 @@ class ResyncScenariosTest {
             assertEquals(p.a.md5(), p.b.md5());
 
             // a shrink moves nothing; a grow --assume-clean neither
-            assertEquals(all / 2, p.b.engine.resize(0, all / 2, false, false).get(10, TimeUnit.SECONDS));
+            assertEquals(all / 2, resize(p.b, all / 2, false));
             await("A shrank", 10_000, () -> p.a.vol.agreedSectors() == all / 2);
-            assertEquals(all, p.a.engine.resize(0, 0, false, true).get(10, TimeUnit.SECONDS));
+            assertEquals(all, resize(p.a, 0, true));
             await("B grew", 10_000, () -> p.b.vol.agreedSectors() == all);
             Thread.sleep(300);
             assertEquals(ReplState.ESTABLISHED, p.b.pd().repl());
@@ -302,6 +302,13 @@ class ResyncScenariosTest {
             assertEquals(0, p.b.pd().bitmap().cardinality());
             assertEquals(ConnState.CONNECTED, p.a.peer().connState());
         }
+    }
+
+    /** drbdadm resize on {@code n} (0: as big as possible); the device's size afterwards. */
+    private static long resize(TestNode n, long sectors, boolean assumeClean) throws Exception {
+        ResourceEngine.ResizeOutcome o = n.engine.resize(0, sectors, false, assumeClean, false).get(10, TimeUnit.SECONDS);
+        assertFalse(o.resyncRunning());
+        return o.sectors();
     }
 
     @Test
