@@ -247,6 +247,7 @@ public final class ResourceEngine {
                 out.completeExceptionally(new IllegalStateException("no volume " + vnr));
                 return;
             }
+            v.refreshSize(); // an attach or a resize while no peer was connected
             long peersMax = 0;
             boolean allKnown = true;
             List<PeerDevice> established = new ArrayList<>();

@@ -98,7 +98,7 @@ final class StateChangeRequests {
             if (pd.announcedDisk().compareTo(DiskState.INCONSISTENT) < 0
                     && pd.volume().local().diskState().compareTo(DiskState.INCONSISTENT) >= 0) {
                 // attached while connected: the peer needs the disk's size before it reconsiders a resync
-                pd.volume().resetSize();
+                pd.volume().sizeAfterAttach();
                 pd.handshake().sendSizes();
             }
             pd.handshake().sendUuids();

@@ -99,9 +99,25 @@ public final class VolumeEngine {
         agreedSectors = local.exposedSectors();
     }
 
-    /** A disk was attached while connected: the device's size is what attach gave it. */
-    void resetSize() {
+    /**
+     * A disk was attached while connected: the device starts from the size attach gave it, which
+     * knew nothing of the peers, and takes the smaller of that and what the connected peers told
+     * (the kernel's attach bounds the size by them), before P_SIZES tells the peers.
+     */
+    void sizeAfterAttach() {
         agreedSectors = local.exposedSectors();
+        long peers = 0;
+        for (PeerConnection c : res.peers()) {
+            PeerDevice pd = c.device(volume());
+            if (pd != null && c.isConnected() && pd.repl() != ReplState.OFF) {
+                peers = io.scstdrbd.drbd.size.DeviceSizeRule.minNotZero(peers, pd.handshake().peerDataSectors());
+            }
+        }
+        long size = io.scstdrbd.drbd.size.DeviceSizeRule.decide(local.dataSectors(), peers, true,
+                local.lastAgreedSectors(), local.userSectors(), false).sectors();
+        if (size < agreedSectors) {
+            applySize(size, false);
+        }
     }
 
     /**

@@ -286,9 +286,12 @@ final class VolumeHandshake {
         } else {
             // no disk here: the peer's current size is the device's (it knows what was agreed last)
             long n = DeviceSizeRule.minNotZero(DeviceSizeRule.minNotZero(pCur, pUser), pSize);
-            if (n != 0 && n != cur && !(cur != 0 && pSize == 0)) {
+            if (pCur == 0 && cur != 0 && !handshake) {
+                // an 8.4 peer's resize asks with a current size of 0: it answers with its real one
+                sendSizes(0, false);
+            } else if (n != 0 && n != cur && !(cur != 0 && pSize == 0)) {
                 if (n < cur && conn.resource().role() == Role.PRIMARY) {
-                    conn.fatal("the peer's device size is too small (" + n + " < " + cur
+                    conn.protocolError("the peer's device size is too small (" + n + " < " + cur
                             + " sectors); demote this node first");
                     return;
                 }

@@ -2143,13 +2143,20 @@ public final class DrbdNode {
             if (!upToDatePrimary && !byNodeId) {
                 throw new AdmException(ERR_NO_PRIMARY, null);
             }
-            l.diskConf(l.diskConf().with("disk_size", requested));
+            NlStruct confBefore = l.diskConf();
+            l.diskConf(confBefore.with("disk_size", requested));
             MetaData md = l.md();
             if (engine != null) {
                 // the engine knows what the peers told and decides on its own states (the model's lag)
                 long size = engineResize(d, engine, requested, assumeSpace, noResync, DeviceSizing.noPeerDiskSeen(d, md));
                 if (size == -1) {
+                    if (d.ldev() == l) {
+                        l.diskConf(confBefore); // refused: the disk options stay as they were
+                    }
                     throw new AdmException(ERR_RESIZE_RESYNC, null);
+                }
+                if (d.ldev() != l) {
+                    throw new AdmException(ERR_NO_DISK, null); // detached while the engine worked
                 }
                 if (size >= 0) {
                     return AdmResult.OK;
