@@ -649,16 +649,7 @@ public final class PeerDevice {
 
     /** A running resync follows the suspension flags: SyncSource/SyncTarget and their Paused forms. */
     private void applyPause() {
-        boolean s = resyncSuspended();
-        if (s && repl == ReplState.SYNC_SOURCE) {
-            setRepl(ReplState.PAUSED_SYNC_S);
-        } else if (s && repl == ReplState.SYNC_TARGET) {
-            setRepl(ReplState.PAUSED_SYNC_T);
-        } else if (!s && repl == ReplState.PAUSED_SYNC_S) {
-            setRepl(ReplState.SYNC_SOURCE);
-        } else if (!s && repl == ReplState.PAUSED_SYNC_T) {
-            setRepl(ReplState.SYNC_TARGET);
-        }
+        setRepl(repl.withResyncSuspended(resyncSuspended()));
     }
 
     // ================================================================== resync as source or target

@@ -248,7 +248,6 @@ public final class ResourceEngine {
                 return;
             }
             v.refreshSize(); // an attach or a resize while no peer was connected
-            long peersMax = 0;
             boolean allKnown = true;
             List<PeerDevice> established = new ArrayList<>();
             for (PeerConnection c : peers.values()) {
@@ -262,14 +261,13 @@ public final class ResourceEngine {
                 }
                 if (c.isConnected() && pd.repl() == ReplState.ESTABLISHED) {
                     established.add(pd);
-                    peersMax = DeviceSizeRule.minNotZero(peersMax, pd.handshake().peerDataSectors());
                 } else if (!unconnectedPeersHadNoDisk) {
                     allKnown = false;
                 }
             }
             LocalVolume l = v.local();
             l.setUserSectors(userSectors);
-            var dec = DeviceSizeRule.decide(l.dataSectors(), peersMax, allKnown, l.lastAgreedSectors(), userSectors,
+            var dec = DeviceSizeRule.decide(l.dataSectors(), v.connectedPeersMax(), allKnown, l.lastAgreedSectors(), userSectors,
                     assumePeerHasSpace);
             if (dec.userSizeTooBig()) {
                 LOG.error("{}/{}: requested disk size is too big ({} > {} KiB)", name, vnr, userSectors >> 1,

@@ -1,6 +1,7 @@
 package io.scstdrbd.drbd.engine;
 
 import io.scstdrbd.drbd.replication.RangeLock;
+import io.scstdrbd.drbd.size.DeviceSizeRule;
 import io.scstdrbd.drbd.state.DiskState;
 import io.scstdrbd.drbd.state.ReplState;
 import io.scstdrbd.drbd.sync.bitmap.PeerBitmap;
@@ -9,6 +10,7 @@ import io.scstdrbd.kernel.errno.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,8 +32,7 @@ public final class VolumeEngine {
     /** Replicated writes whose local part may already be issued but whose range is not yet held. */
     private final AtomicInteger unorderedWrites = new AtomicInteger();
     private volatile long agreedSectors;
-    private volatile java.util.concurrent.CompletableFuture<Void> lastResize =
-            java.util.concurrent.CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> lastResize = CompletableFuture.completedFuture(null);
 
     VolumeEngine(ResourceEngine res, LocalVolume local) {
         this.res = res;
@@ -106,18 +107,23 @@ public final class VolumeEngine {
      */
     void sizeAfterAttach() {
         agreedSectors = local.exposedSectors();
-        long peers = 0;
-        for (PeerConnection c : res.peers()) {
-            PeerDevice pd = c.device(volume());
-            if (pd != null && c.isConnected() && pd.repl() != ReplState.OFF) {
-                peers = io.scstdrbd.drbd.size.DeviceSizeRule.minNotZero(peers, pd.handshake().peerDataSectors());
-            }
-        }
-        long size = io.scstdrbd.drbd.size.DeviceSizeRule.decide(local.dataSectors(), peers, true,
-                local.lastAgreedSectors(), local.userSectors(), false).sectors();
+        long size = DeviceSizeRule.decide(local.dataSectors(), connectedPeersMax(), true, local.lastAgreedSectors(),
+                local.userSectors(), false).sectors();
         if (size < agreedSectors) {
             applySize(size, false);
         }
+    }
+
+    /** The smallest data area the peers past their handshake told (0: none told one). */
+    long connectedPeersMax() {
+        long max = 0;
+        for (PeerConnection c : res.peers()) {
+            PeerDevice pd = c.device(volume());
+            if (pd != null && c.isConnected() && pd.repl() != ReplState.OFF) {
+                max = DeviceSizeRule.minNotZero(max, pd.handshake().peerDataSectors());
+            }
+        }
+        return max;
     }
 
     /**
@@ -136,7 +142,7 @@ public final class VolumeEngine {
     }
 
     /** Completes once the last size change reached the device and its metadata. */
-    java.util.concurrent.CompletableFuture<Void> lastResize() {
+    CompletableFuture<Void> lastResize() {
         return lastResize;
     }
 

@@ -1,10 +1,9 @@
 package io.scstdrbd.drbd.model;
 
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_APV_TOO_LOW;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_93;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NO_PRIMARY;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESIZE_RESYNC;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MD_LAYOUT_NO_FIT;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONG_NOT_PROTO_A;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONNECTED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CSUMS_RESYNC_RUNNING;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DATA_NOT_CURRENT;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISCARD_IMPOSSIBLE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_DISK_CONFIGURED;
@@ -16,24 +15,25 @@ import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_LOCAL_ADDR;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_LOCAL_AND_PEER_ADDR;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MANDATORY_TAG;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MD_IDX_INVALID;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MD_LAYOUT_NO_FIT;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MINOR_CONFIGURED;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MINOR_INVALID;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_MINOR_OR_VOLUME_EXISTS;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_ALLOW_TWO_PRI;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_100;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_93;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NET_CONFIGURED;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NOT_PROTO_C;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NO_DISK;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NO_PRIMARY;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_OPEN_DISK;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_OPEN_MD_DISK;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_PEER_ADDR;
+import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESIZE_RESYNC;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RESYNC_AFTER;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_IN_USE;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_RES_NOT_KNOWN;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONNECTED;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CONG_NOT_PROTO_A;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_ALLOW_TWO_PRI;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NEED_APV_100;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_NOT_PROTO_C;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_STONITH_AND_PROT_A;
-import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_CSUMS_RESYNC_RUNNING;
 import static io.scstdrbd.drbd.netlink.DrbdConst.ERR_VERIFY_RUNNING;
 import static io.scstdrbd.drbd.netlink.DrbdConst.NO_ERROR;
 
@@ -2277,17 +2277,7 @@ public final class DrbdNode {
             // so events2 prints one line; the engine's own report of it then changes nothing
             change(pd.device().resource(), false, false, () -> {
                 pd.resyncSuspUser = pause;
-                boolean suspended = pause || pd.resyncSuspPeer || pd.resyncSuspDependency;
-                ReplState cur = pd.repl();
-                if (suspended && cur == ReplState.SYNC_SOURCE) {
-                    pd.repl(ReplState.PAUSED_SYNC_S);
-                } else if (suspended && cur == ReplState.SYNC_TARGET) {
-                    pd.repl(ReplState.PAUSED_SYNC_T);
-                } else if (!suspended && cur == ReplState.PAUSED_SYNC_S) {
-                    pd.repl(ReplState.SYNC_SOURCE);
-                } else if (!suspended && cur == ReplState.PAUSED_SYNC_T) {
-                    pd.repl(ReplState.SYNC_TARGET);
-                }
+                pd.repl(pd.repl().withResyncSuspended(pause || pd.resyncSuspPeer || pd.resyncSuspDependency));
             });
             ConnectionDriver drv = pd.connection().driver;
             if (drv != null) {

@@ -116,12 +116,23 @@ public enum ReplState {
     }
 
     /**
+     * This state with the resync suspended or not (pause-sync, the peer's pause, a resync-after
+     * dependency): SyncSource and SyncTarget and their Paused forms swap; any other state stays.
+     */
+    public ReplState withResyncSuspended(boolean suspended) {
+        if (suspended) {
+            return this == SYNC_SOURCE ? PAUSED_SYNC_S : this == SYNC_TARGET ? PAUSED_SYNC_T : this;
+        }
+        return this == PAUSED_SYNC_S ? SYNC_SOURCE : this == PAUSED_SYNC_T ? SYNC_TARGET : this;
+    }
+
+    /**
      * The replication engine's guard on its own steps (PeerDevice checks every change with it): the
      * explicit successor sets of the handshake, resync and verify flows; Off is reachable from
      * anywhere (the connection went away). It differs from {@link #checkTransition} both ways: it
-     * refuses Established → SyncSource (the engine reaches SyncSource only from StartingSyncS,
-     * WFBitMapS or PausedSyncS), which the model accepts, and allows SyncSource → WFBitMapS, which
-     * the model refuses with RESYNC_RUNNING.
+     * refuses Off → SyncSource (the engine reaches SyncSource only through the handshake's or a
+     * resync's own steps), which the model accepts, and allows SyncSource → WFBitMapS, which the
+     * model refuses with RESYNC_RUNNING.
      */
     public boolean engineAllows(ReplState next) {
         return next == this || next == OFF || engineSuccessors().contains(next);

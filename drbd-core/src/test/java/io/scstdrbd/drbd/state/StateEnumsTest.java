@@ -88,6 +88,14 @@ class StateEnumsTest {
     }
 
     @Test
+    void aSuspendedResyncIsItsPausedForm() {
+        assertSame(ReplState.PAUSED_SYNC_T, ReplState.SYNC_TARGET.withResyncSuspended(true));
+        assertSame(ReplState.SYNC_SOURCE, ReplState.PAUSED_SYNC_S.withResyncSuspended(false));
+        assertSame(ReplState.PAUSED_SYNC_S, ReplState.PAUSED_SYNC_S.withResyncSuspended(true));
+        assertSame(ReplState.ESTABLISHED, ReplState.ESTABLISHED.withResyncSuspended(true));
+    }
+
+    @Test
     void modelAndEngineRulesStayApart() {
         // the model accepts what the engine never does itself, and the other way round
         assertTrue(ReplState.OFF.checkTransition(ReplState.SYNC_SOURCE).isSuccess());
