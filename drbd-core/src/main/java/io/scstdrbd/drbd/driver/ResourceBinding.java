@@ -245,6 +245,16 @@ final class ResourceBinding implements EngineObserver, HandlerRunner {
     }
 
     @Override
+    public void resyncProgressed(int peer, int volume) {
+        modelQueue.execute(() -> {
+            ConnectionControl c = control(peer);
+            if (c != null) {
+                c.resyncProgressed(volume);
+            }
+        });
+    }
+
+    @Override
     public void netOptionsAdopted(int peer, java.util.Map<String, Object> values) {
         modelQueue.execute(() -> {
             ConnectionControl c = control(peer);

@@ -51,7 +51,6 @@ public interface EngineObserver {
     default void sizeAgreed(int volume, long sectors) {
     }
 
-    /** Path (socket pair) to the peer established or lost. */
     /**
      * The peer changed net options both sides share while connected (P_PROTOCOL_UPDATE, or a
      * verify-alg/csums-alg in P_SYNC_PARAM) and this node now uses them, as the kernel's does; the
@@ -60,6 +59,14 @@ public interface EngineObserver {
     default void netOptionsAdopted(int peerNodeId, java.util.Map<String, Object> values) {
     }
 
+    /**
+     * A resync or online verify of a volume made progress, reported at most every 3 seconds (the
+     * kernel's RS_PROGRESS): events2 shows the peer device's figures (done:) again.
+     */
+    default void resyncProgressed(int peerNodeId, int volume) {
+    }
+
+    /** Path (socket pair) to the peer established or lost. */
     default void pathEstablished(int peerNodeId, boolean established) {
     }
 

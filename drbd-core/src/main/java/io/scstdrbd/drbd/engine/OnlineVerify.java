@@ -110,7 +110,7 @@ final class OnlineVerify {
             conn.metaWriter().send(PacketType.OV_RESULT, pd.volume().volume(), new BlockAck(r.sector(),
                     same ? WireConstants.ID_IN_SYNC : WireConstants.ID_OUT_OF_SYNC, r.blksize(), conn.nextSeq()));
             ctl.answered(r.blksize() >>> 9);
-            pd.progress().verifyBlockDone();
+            pd.verifyProgressed();
             if (alive()) {
                 issue();
             }

@@ -161,10 +161,22 @@ public final class PeerDevice {
         return progress;
     }
 
-    /** A resync step is done: a progress mark when one is due (the rate status shows). */
+    /**
+     * A resync step is done (on the loop): a progress mark when one is due (the rate status shows),
+     * and then events2 hears of the progress, as from the kernel's RS_PROGRESS.
+     */
     void resyncProgressed() {
-        progress.resyncProgressed(this::outOfSyncSectors,
-                repl == ReplState.PAUSED_SYNC_S || repl == ReplState.PAUSED_SYNC_T);
+        if (progress.resyncProgressed(this::outOfSyncSectors,
+                repl == ReplState.PAUSED_SYNC_S || repl == ReplState.PAUSED_SYNC_T)) {
+            conn.resource().observer().resyncProgressed(peerId, vnr());
+        }
+    }
+
+    /** One block of an online verify compared or answered (on the loop); reported as a resync step is. */
+    void verifyProgressed() {
+        if (progress.verifyBlockDone()) {
+            conn.resource().observer().resyncProgressed(peerId, vnr());
+        }
     }
 
     public boolean userPaused() {

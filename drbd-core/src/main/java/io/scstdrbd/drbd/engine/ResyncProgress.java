@@ -143,13 +143,11 @@ final class ResyncProgress {
 
     /**
      * The resync moved on: a new progress mark when one is due ({@code outOfSync}, in sectors, is
-     * asked only then; it counts the bitmap).
+     * asked only then; it counts the bitmap). True when the progress is to be reported.
      */
-    void resyncProgressed(LongSupplier outOfSync, boolean paused) {
+    boolean resyncProgressed(LongSupplier outOfSync, boolean paused) {
         long now = millis(System.nanoTime());
-        if (marks.due(now)) {
-            marks.advance(outOfSync.getAsLong(), now, paused);
-        }
+        return marks.due(now) && marks.advance(outOfSync.getAsLong(), now, paused);
     }
 
     /**
@@ -182,12 +180,12 @@ final class ResyncProgress {
         ovPosition = sector;
     }
 
-    /** One block compared (source) or answered (target). */
-    void verifyBlockDone() {
+    /** One block compared (source) or answered (target). True when the progress is to be reported. */
+    boolean verifyBlockDone() {
         long left = Math.max(0, ovLeftBits - 1);
         ovLeftBits = left;
         long now = millis(System.nanoTime());
-        marks.advance(left * PeerBitmap.SECTORS_PER_BIT, now, false);
+        return marks.advance(left * PeerBitmap.SECTORS_PER_BIT, now, false);
     }
 
     /**

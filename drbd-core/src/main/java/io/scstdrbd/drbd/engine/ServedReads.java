@@ -158,7 +158,7 @@ final class ServedReads {
             }
             conn.dataWriter().send(PacketType.OV_REPLY, vnr(),
                     new BlockRequest(r.sector(), r.blockId(), r.blksize(), io.scstdrbd.drbd.wire.Bytes.of(d)));
-            progress.verifyBlockDone();
+            pd.verifyProgressed();
         });
     }
 }

@@ -54,6 +54,13 @@ public interface ConnectionControl {
         return setPeerDeviceState(volume, repl, peerDisk);
     }
 
+    /**
+     * The resync or online verify of a volume made progress (at most every 3 seconds): events2
+     * reports the peer device again, with its figures, as the kernel's RS_PROGRESS broadcast does.
+     */
+    default void resyncProgressed(int volume) {
+    }
+
     /** The local disk state of a volume (e.g. UpToDate when a resync as target ended). */
     StateResult setLocalDiskState(int volume, DiskState disk);
 

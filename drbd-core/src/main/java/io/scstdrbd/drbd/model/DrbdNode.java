@@ -2672,6 +2672,19 @@ public final class DrbdNode {
         }
 
         @Override
+        public void resyncProgressed(int volume) {
+            lock.lock();
+            try {
+                PeerDevice pd = c.peerDevices.get(volume);
+                if (pd != null && c.resource().connections.containsValue(c)) {
+                    events.peerDevice(pd, Notify.CHANGE, false);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
         public void setUserSize(int volume, long sectors) {
             lock.lock();
             try {

@@ -33,10 +33,14 @@ public final class ResyncMarks {
         return nowMs - lastReportMs >= STEP_MS;
     }
 
-    /** Takes a new mark if one is due and {@code left} went down since the newest; none while paused. */
-    public synchronized void advance(long left, long nowMs, boolean paused) {
+    /**
+     * Takes a new mark if one is due and {@code left} changed since the newest; none while paused.
+     * Returns whether progress is to be reported (the kernel's RS_PROGRESS: at most every
+     * {@value #STEP_MS} ms, also while paused).
+     */
+    public synchronized boolean advance(long left, long nowMs, boolean paused) {
         if (leftSectors[last] == left || !due(nowMs)) {
-            return;
+            return false;
         }
         if (!paused) {
             last = (last + 1) % MARKS;
@@ -44,6 +48,7 @@ public final class ResyncMarks {
             atMs[last] = nowMs;
         }
         lastReportMs = nowMs;
+        return true;
     }
 
     /** The recent window (rs_dt1_ms / rs_db1_sectors): from the mark before the newest to now. */

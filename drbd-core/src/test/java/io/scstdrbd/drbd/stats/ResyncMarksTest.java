@@ -15,11 +15,12 @@ class ResyncMarksTest {
         // before any mark the window is the whole run so far
         assertEquals(new ResyncMarks.Window(2_000, 10_000), m.recent(90_000, 3_000));
         assertFalse(m.due(3_999));
-        m.advance(88_000, 3_999, false); // too early: no mark
+        assertFalse(m.advance(88_000, 3_999, false)); // too early: no mark, nothing reported
         assertEquals(new ResyncMarks.Window(3_000, 12_000), m.recent(88_000, 4_000));
         assertTrue(m.due(4_000));
-        m.advance(80_000, 4_000, false); // mark 1 at 4 s, 80000 left
-        m.advance(60_000, 7_000, false); // mark 2 at 7 s, 60000 left
+        assertTrue(m.advance(80_000, 4_000, false)); // mark 1 at 4 s, 80000 left: reported
+        assertFalse(m.advance(70_000, 6_999, false)); // within 3 s of the last report
+        assertTrue(m.advance(60_000, 7_000, false)); // mark 2 at 7 s, 60000 left
         // window from mark 1 to now: 40000 sectors in 4 s (drbdsetup: 40000/4000*1000/2048 = 4.88 MiB/s)
         assertEquals(new ResyncMarks.Window(4_000, 40_000), m.recent(40_000, 8_000));
         // the long window still starts at the start (marks 3..7 are the reset ones)
@@ -30,9 +31,10 @@ class ResyncMarksTest {
     void noMarkWithoutProgressNorWhilePaused() {
         ResyncMarks m = new ResyncMarks();
         m.reset(1_000, 0);
-        m.advance(1_000, 5_000, false); // nothing moved: no mark, and the step clock does not restart
+        // nothing moved: no mark, nothing reported, and the step clock does not restart
+        assertFalse(m.advance(1_000, 5_000, false));
         assertTrue(m.due(5_001));
-        m.advance(900, 6_000, true); // paused: reported but no mark
+        assertTrue(m.advance(900, 6_000, true)); // paused: reported but no mark
         assertFalse(m.due(8_000));
         assertEquals(new ResyncMarks.Window(9_000, 200), m.recent(800, 9_000));
     }
