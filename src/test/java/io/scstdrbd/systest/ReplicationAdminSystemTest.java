@@ -134,6 +134,15 @@ class ReplicationAdminSystemTest {
             Process liveB = b.spawn(progressB, "drbdsetup", "events2", "r0");
             Thread.sleep(300);
             a.adm("invalidate-remote", "r0").ok();
+            // drbdsetup -vv --statistics: the target shows the rate it asks for (want:, MiB/s) and the
+            // counters of what is in flight
+            String vv = "";
+            for (int i = 0; i < 40 && !vv.contains(" want:"); i++) {
+                Thread.sleep(100);
+                vv = b.setup("status", "r0", "--verbose", "--verbose", "--statistics").ok().output();
+            }
+            assertTrue(vv.contains("replication:SyncTarget") && vv.contains(" want:8.00") && vv.contains(" pending:")
+                    && vv.contains(" unacked:") && vv.contains(" ap-in-flight:0") && vv.contains(" rs-in-flight:"), vv);
             n.awaitInSync(Duration.ofSeconds(30));
             liveA.destroy();
             liveB.destroy();

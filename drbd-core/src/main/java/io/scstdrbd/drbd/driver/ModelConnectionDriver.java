@@ -248,6 +248,18 @@ final class ModelConnectionDriver implements ConnectionDriver {
     }
 
     @Override
+    public long apInFlightSectors() {
+        PeerConnection c = pc;
+        return c == null ? 0 : c.apInFlightSectors();
+    }
+
+    @Override
+    public long rsInFlightSectors() {
+        PeerConnection c = pc;
+        return c == null ? 0 : c.rsInFlightSectors();
+    }
+
+    @Override
     public PeerDeviceStatistics statistics(io.scstdrbd.drbd.model.PeerDevice mpd) {
         PeerConnection c = pc;
         PeerDevice pd = c == null ? null : c.device(mpd.device().volume());

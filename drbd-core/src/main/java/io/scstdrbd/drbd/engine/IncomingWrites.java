@@ -138,6 +138,10 @@ final class IncomingWrites {
                     new BlockAck(h.sector(), h.blockId(), size, conn.nextSeq()));
         }
         receivedUnwritten += size;
+        boolean writeAck = h.hasFlag(WireConstants.DP_SEND_WRITE_ACK);
+        if (writeAck) {
+            pd.inFlight().received(); // until P_WRITE_ACK (or P_RS_WRITE_ACK, P_NEG_ACK) is sent
+        }
         if (receivedUnwritten > RECEIVE_HIGH_WATER && conn.dataChannel().config().isAutoRead()) {
             conn.dataChannel().config().setAutoRead(false);
         }
@@ -146,6 +150,9 @@ final class IncomingWrites {
             receivedUnwritten -= size;
             if (gen != conn.generation()) {
                 return;
+            }
+            if (writeAck) {
+                pd.inFlight().replied();
             }
             Channel dataCh = conn.dataChannel();
             if (receivedUnwritten < RECEIVE_HIGH_WATER / 2 && dataCh != null && !dataCh.config().isAutoRead()) {

@@ -55,10 +55,19 @@ final class OnlineVerify {
     }
 
     void stop() {
+        if (!stopped && gen == conn.generation()) {
+            // a late answer is still taken, but no longer counted as pending
+            inflight.forEach(s -> pd.inFlight().answered());
+        }
         stopped = true;
         if (ticker != null) {
             ticker.cancel(false);
         }
+    }
+
+    /** The rate this verify asks for as its source, in KiB/s (want:); any thread. */
+    long syncRateKiBs() {
+        return ctl.syncRateKiBs();
     }
 
     private boolean alive() {
@@ -83,6 +92,7 @@ final class OnlineVerify {
             budget -= size >>> 9;
             ctl.requested(size >>> 9);
             inflight.add(sector);
+            pd.inFlight().sent();
             conn.dataWriter().send(PacketType.OV_REQUEST, pd.volume().volume(),
                     new BlockRequest(sector, WireConstants.ID_SYNCER, size));
         }
@@ -97,6 +107,10 @@ final class OnlineVerify {
         if (!inflight.remove(r.sector())) {
             throw new ProtocolException("P_OV_REPLY for sector " + r.sector() + " that was not requested");
         }
+        if (!stopped) {
+            pd.inFlight().answered();
+        }
+        pd.inFlight().received(); // until P_OV_RESULT is sent
         pd.readLocal(r.sector(), r.blksize(), (buf, errno) -> {
             boolean same = false;
             if (errno == 0) {
@@ -109,6 +123,7 @@ final class OnlineVerify {
             }
             conn.metaWriter().send(PacketType.OV_RESULT, pd.volume().volume(), new BlockAck(r.sector(),
                     same ? WireConstants.ID_IN_SYNC : WireConstants.ID_OUT_OF_SYNC, r.blksize(), conn.nextSeq()));
+            pd.inFlight().replied();
             ctl.answered(r.blksize() >>> 9);
             pd.verifyProgressed();
             if (alive()) {

@@ -47,7 +47,8 @@ final class OutgoingWrites {
     /** Completion bookkeeping of one write toward this peer. */
     private final Map<Long, PeerPart> parts = new HashMap<>();
     private final TreeMap<Integer, List<Runnable>> flushWaiters = new TreeMap<>();
-    private TransferLog tl;
+    /** Read by status readers through {@link #unacknowledgedSectors}. */
+    private volatile TransferLog tl;
     private boolean epochCloseScheduled;
     private long lastSentDagtagEnd = -1;
     private long pendingPeerAckDagtag = -1;
@@ -265,6 +266,12 @@ final class OutgoingWrites {
             part.check();
             // if the data has not left the socket yet, the part finishes when Netty fails that write
         }
+    }
+
+    /** Sectors of the writes in {@link #unacknowledgedWrites} (ap-in-flight); any thread. */
+    long unacknowledgedSectors() {
+        TransferLog t = tl;
+        return t == null ? 0 : t.sectors();
     }
 
     /** Writes sent to the peer whose epoch it has not acknowledged yet (0 when not connected). */

@@ -99,6 +99,8 @@ public final class PeerConnection {
     private ScheduledFuture<?> handshakeTimer;
 
     private int seq;
+    /** Resync data this node sent as source that the peer has not acknowledged (loop-written). */
+    private volatile long rsInFlightSectors;
 
     // the parts of the connection, each owning its own state
     private final ConnectionHandshake handshake;
@@ -629,6 +631,7 @@ public final class PeerConnection {
         outgoing.connectionLost(later);
         incoming.connectionLost();
         remoteReads.connectionLost(later);
+        rsInFlightSectors = 0;
         twoPhaseCommit.connectionLost(later);
         legacyStateChanges.connectionLost(later);
         if (!later.isEmpty()) {
@@ -1116,6 +1119,26 @@ public final class PeerConnection {
 
     int generation() {
         return generation;
+    }
+
+    /** Sectors of application writes the peer has not confirmed stable yet (ap-in-flight); any thread. */
+    public long apInFlightSectors() {
+        return outgoing.unacknowledgedSectors();
+    }
+
+    /** Sectors of resync data sent as source and not acknowledged yet (rs-in-flight); any thread. */
+    public long rsInFlightSectors() {
+        return rsInFlightSectors;
+    }
+
+    /** Resync data of {@code bytes} went to the peer (on the loop). */
+    void resyncDataSent(int bytes) {
+        rsInFlightSectors += bytes >>> 9;
+    }
+
+    /** The peer acknowledged (or refused) resync data of {@code bytes} (on the loop). */
+    void resyncDataAnswered(int bytes) {
+        rsInFlightSectors = Math.max(0, rsInFlightSectors - (bytes >>> 9));
     }
 
     boolean isRunning() {

@@ -65,8 +65,9 @@ public final class PeerDevice {
     private int resyncAttempts;
     /** What the peer's disk is known to be once the connection is gone (null: unknown). */
     private DiskState peerDiskAfterLoss;
-    private ResyncTarget resync;
-    private OnlineVerify verify;
+    /** Read by status readers too (the rate they ask for). */
+    private volatile ResyncTarget resync;
+    private volatile OnlineVerify verify;
     private volatile boolean userPaused;
     /** The peer's P_STATE says it suspended the resync (its user_isp or aftr_isp: our peer_isp). */
     private volatile boolean peerPaused;
@@ -83,6 +84,7 @@ public final class PeerDevice {
     private final BitmapExchange bitmaps;
     private final ResyncSource resyncSource;
     private final LinkedHashMap<Long, Long> unacked = new LinkedHashMap<>();
+    private final InFlight inFlight = new InFlight();
 
     PeerDevice(PeerConnection conn, VolumeEngine vol) {
         this.conn = conn;
@@ -153,7 +155,18 @@ public final class PeerDevice {
 
     /** What status --statistics shows for this peer device (any thread; counts the bitmap). */
     public PeerDeviceStatistics statistics() {
-        return progress.statistics(repl, outOfSyncSectors());
+        ReplState r = repl;
+        ResyncTarget rt = resync;
+        OnlineVerify ov = verify;
+        // the rate asked for, as the kernel's c_sync_rate: shown for a SyncTarget and a VerifyS
+        long want = r == ReplState.SYNC_TARGET && rt != null ? rt.syncRateKiBs()
+                : r == ReplState.VERIFY_S && ov != null ? ov.syncRateKiBs() : 0;
+        return progress.statistics(r, outOfSyncSectors()).withInFlight(inFlight.pending(), inFlight.unacked(), want);
+    }
+
+    /** Requests in flight toward and from the peer, for status (written on the loop). */
+    InFlight inFlight() {
+        return inFlight;
     }
 
     /** The figures, for the parts of the resync and verify that live in their own classes. */
@@ -192,11 +205,6 @@ public final class PeerDevice {
         return userPaused || peerPaused;
     }
 
-    /** Requests in flight (resync or verify) for statistics. */
-    public int resyncInFlight() {
-        return resync == null ? 0 : resync.inFlight();
-    }
-
     /** The per-volume handshake: P_SIZES, P_UUIDS and the sync-handshake decision. */
     VolumeHandshake handshake() {
         return handshake;
@@ -216,14 +224,18 @@ public final class PeerDevice {
         progress.countSent(bytes);
     }
 
+    /** An application write went to the peer: under protocol B or C it waits for the peer's ack. */
     void trackUnacked(long blockId, long nanos) {
         if (conn.net().protocol() != WireProtocol.A) {
             unacked.put(blockId, nanos);
+            inFlight.sent();
         }
     }
 
     void untrackUnacked(long blockId) {
-        unacked.remove(blockId);
+        if (unacked.remove(blockId) != null) {
+            inFlight.answered();
+        }
     }
 
     long oldestUnackedAge(long now) {
@@ -318,6 +330,7 @@ public final class PeerDevice {
             verify = null;
         }
         unacked.clear();
+        inFlight.reset();
         announcedRole = Role.UNKNOWN;
         announcedDisk = DiskState.UNKNOWN;
         bitmaps.connectionLost();
@@ -421,6 +434,7 @@ public final class PeerDevice {
                 return;
             case OV_RESULT: {
                 BlockAck a = (BlockAck) p.payload();
+                inFlight.answered();
                 if (a.blockId() == WireConstants.ID_OUT_OF_SYNC) {
                     bitmap().setRange(PeerBitmap.firstBit(a.sector()), PeerBitmap.endBit(a.sector(), a.blksize() >>> 9));
                 }

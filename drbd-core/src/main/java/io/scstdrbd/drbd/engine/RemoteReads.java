@@ -22,8 +22,12 @@ import java.util.Map;
  */
 final class RemoteReads {
     private final PeerConnection conn;
-    private final Map<Long, Bio> remoteReads = new HashMap<>();
+    private final Map<Long, Read> remoteReads = new HashMap<>();
     private long nextReadId = 0x2000_0000L;
+
+    /** A read waiting for the peer's answer, pending on its peer device. */
+    private record Read(PeerDevice pd, Bio bio) {
+    }
 
     RemoteReads(PeerConnection conn) {
         this.conn = conn;
@@ -31,26 +35,29 @@ final class RemoteReads {
 
     /** The connection is gone: reads still waiting fail with EIO (in {@code later}). */
     void connectionLost(List<Runnable> later) {
-        for (Bio b : remoteReads.values()) {
-            later.add(() -> b.complete(Errno.EIO));
+        for (Read r : remoteReads.values()) {
+            later.add(() -> r.bio.complete(Errno.EIO));
         }
         remoteReads.clear();
     }
 
     void remoteRead(PeerDevice pd, Bio bio) {
         long id = nextReadId++;
-        remoteReads.put(id, bio);
+        remoteReads.put(id, new Read(pd, bio));
+        pd.inFlight().sent();
         conn.dataWriter().send(PacketType.DATA_REQUEST, pd.volume().volume(),
                 new BlockRequest(bio.sector(), id, (int) bio.size()));
     }
 
     void onDataReply(Packet p) throws ProtocolException {
         DataHeader h = (DataHeader) p.payload();
-        Bio bio = remoteReads.remove(h.blockId());
-        if (bio == null) {
+        Read read = remoteReads.remove(h.blockId());
+        if (read == null) {
             p.release();
             throw new ProtocolException("P_DATA_REPLY for unknown request 0x" + Long.toHexString(h.blockId()));
         }
+        read.pd.inFlight().answered();
+        Bio bio = read.bio;
         ByteBuf d = p.data();
         try {
             conn.checkIntegrity(h, d);
@@ -75,9 +82,10 @@ final class RemoteReads {
     }
 
     void onNegDataReply(BlockAck a) {
-        Bio bio = remoteReads.remove(a.blockId());
-        if (bio != null) {
-            bio.complete(Errno.EIO);
+        Read read = remoteReads.remove(a.blockId());
+        if (read != null) {
+            read.pd.inFlight().answered();
+            read.bio.complete(Errno.EIO);
         }
     }
 

@@ -121,6 +121,8 @@ final class ResyncSource {
 
     /** P_RS_WRITE_ACK / P_NEG_ACK for resync data (block id ID_SYNCER) on the source. */
     void onAck(PacketType t, BlockAck a) {
+        pd.inFlight().answered();
+        pd.connection().resyncDataAnswered(a.blksize());
         long from = PeerBitmap.firstBit(a.sector());
         long to = PeerBitmap.endBit(a.sector(), a.blksize() >>> 9);
         if (t == PacketType.RS_WRITE_ACK) {

@@ -76,8 +76,9 @@ final class ResyncTarget {
         this.gen = conn.generation();
     }
 
-    int inFlight() {
-        return inflight.size();
+    /** The rate this resync asks for, in KiB/s (want:); any thread. */
+    long syncRateKiBs() {
+        return ctl.syncRateKiBs();
     }
 
     void settingsChanged(ResyncSettings s) {
@@ -108,6 +109,9 @@ final class ResyncTarget {
         for (Req r : inflight.values()) {
             if (r.range != null) {
                 r.range.release();
+            }
+            if (gen == conn.generation()) {
+                pd.inFlight().answered(); // no answer will come for this resync
             }
         }
         inflight.clear();
@@ -177,6 +181,7 @@ final class ResyncTarget {
         inflightSectors += size >>> 9;
         ctl.requested(size >>> 9);
         inflight.put(sector, r);
+        pd.inFlight().sent();
         pd.volume().rangeLock().acquire(sector, size >>> 9, range -> conn.resource().onLoop(() -> {
             r.range = range;
             if (!alive() || inflight.get(sector) != r) {
@@ -224,6 +229,8 @@ final class ResyncTarget {
                     throw e;
                 }
                 pd.countReceived(r.size);
+                pd.inFlight().answered();
+                pd.inFlight().received(); // until P_RS_WRITE_ACK is sent
                 write(r, p.data());
                 return;
             }
@@ -255,6 +262,7 @@ final class ResyncTarget {
             }
             throw new ProtocolException("resync answer for sector " + a.sector() + " that was not requested");
         }
+        pd.inFlight().answered();
         return r;
     }
 
@@ -262,6 +270,9 @@ final class ResyncTarget {
         pd.volume().local().submitUntracked(Bio.write(r.sector, data.nioBuffers(), 0,
                 (bio, errno) -> conn.resource().onLoopOr(() -> {
                     data.release();
+                    if (gen == conn.generation()) {
+                        pd.inFlight().replied();
+                    }
                     if (!alive()) {
                         r.range.release();
                         return;

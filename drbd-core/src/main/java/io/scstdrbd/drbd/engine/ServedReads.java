@@ -49,7 +49,9 @@ final class ServedReads {
             conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
             return;
         }
+        pd.inFlight().received();
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            pd.inFlight().replied();
             if (errno != 0) {
                 conn.metaWriter().send(neg, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
                 return;
@@ -57,7 +59,16 @@ final class ServedReads {
             conn.dataWriter().send(reply, vnr(), new DataHeader(r.sector(), echoId, 0, 0, conn.integrityDigest(buf)), buf,
                     conn.dataWriter().channel().voidPromise());
             progress.countSent(r.blksize());
+            if (reply == PacketType.RS_DATA_REPLY) {
+                resyncDataSent(r.blksize());
+            }
         });
+    }
+
+    /** Resync data went to the peer: pending until its P_RS_WRITE_ACK (or P_NEG_ACK), as the kernel counts. */
+    private void resyncDataSent(int bytes) {
+        pd.inFlight().sent();
+        conn.resyncDataSent(bytes);
     }
 
     private void checkRequest(BlockRequest r) throws ProtocolException {
@@ -117,7 +128,9 @@ final class ServedReads {
         if (alg == null || !local().hasDisk()) {
             throw new ProtocolException("P_CSUM_RS_REQUEST without csums-alg");
         }
+        pd.inFlight().received();
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            pd.inFlight().replied();
             if (errno != 0) {
                 conn.metaWriter().send(PacketType.NEG_RS_DREPLY, vnr(),
                         new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
@@ -137,6 +150,7 @@ final class ServedReads {
                         conn.dataWriter().channel().voidPromise());
                 progress.countSent(r.blksize());
                 progress.countResyncSent(r.blksize());
+                resyncDataSent(r.blksize());
             }
         });
     }
@@ -148,7 +162,9 @@ final class ServedReads {
             throw new ProtocolException("P_OV_REQUEST without verify-alg");
         }
         progress.verifyRequestSeen(r.sector(), PeerBitmap.bitsFor(vol.agreedSectors()));
+        pd.inFlight().received();
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            pd.inFlight().replied();
             byte[] d;
             if (errno != 0) {
                 d = new byte[alg.length()];
@@ -158,6 +174,7 @@ final class ServedReads {
             }
             conn.dataWriter().send(PacketType.OV_REPLY, vnr(),
                     new BlockRequest(r.sector(), r.blockId(), r.blksize(), io.scstdrbd.drbd.wire.Bytes.of(d)));
+            pd.inFlight().sent(); // until the source's P_OV_RESULT
             pd.verifyProgressed();
         });
     }

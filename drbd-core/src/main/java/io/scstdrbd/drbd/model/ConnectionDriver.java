@@ -122,6 +122,19 @@ public interface ConnectionDriver {
     }
 
     /**
+     * Sectors of application writes sent to the peer that it has not confirmed stable yet (its
+     * barrier ack), the kernel's ap_in_flight; any thread, must not block.
+     */
+    default long apInFlightSectors() {
+        return 0;
+    }
+
+    /** Sectors of resync data sent to the peer that it has not acknowledged yet (rs_in_flight); any thread. */
+    default long rsInFlightSectors() {
+        return 0;
+    }
+
+    /**
      * The data counters and resync/verify figures of {@code peerDevice} (status --statistics);
      * any thread, with the node lock held: must not block. The default: nothing moves.
      */

@@ -101,9 +101,13 @@ public final class ObjectInfo {
                 .with("conn_role", (long) c.peerRole().code());
     }
 
+    /** In flight on the connection, in sectors (the kernel's ap_in_flight and rs_in_flight). */
     public static NlStruct connectionStatistics(Connection c) {
-        return Tlas.CONNECTION_STATISTICS.empty().with("conn_congested", false).with("ap_in_flight", 0L)
-                .with("rs_in_flight", 0L);
+        ConnectionDriver drv = c.driver();
+        long ap = drv == null ? 0 : drv.apInFlightSectors();
+        long rs = drv == null ? 0 : drv.rsInFlightSectors();
+        return Tlas.CONNECTION_STATISTICS.empty().with("conn_congested", false).with("ap_in_flight", ap)
+                .with("rs_in_flight", rs);
     }
 
     public static NlStruct peerDeviceInfo(PeerDevice pd) {
@@ -127,7 +131,8 @@ public final class ObjectInfo {
         long bmUuid = 0;
         long flags = 0;
         if (l == null) {
-            st = PeerDeviceStatistics.traffic(st.receivedSectors(), st.sentSectors());
+            st = PeerDeviceStatistics.traffic(st.receivedSectors(), st.sentSectors())
+                    .withInFlight(st.pending(), st.unacked(), 0);
         } else {
             int slot = pd.bitmapIndex();
             if (slot >= 0) {
@@ -139,8 +144,8 @@ public final class ObjectInfo {
         return Tlas.PEER_DEVICE_STATISTICS.empty()
                 .with("peer_dev_received", st.receivedSectors())
                 .with("peer_dev_sent", st.sentSectors())
-                .with("peer_dev_pending", 0L)
-                .with("peer_dev_unacked", 0L)
+                .with("peer_dev_pending", (long) st.pending())
+                .with("peer_dev_unacked", (long) st.unacked())
                 .with("peer_dev_out_of_sync", oos)
                 .with("peer_dev_resync_failed", st.rsFailedSectors())
                 .with("peer_dev_bitmap_uuid", bmUuid)
@@ -158,7 +163,7 @@ public final class ObjectInfo {
                 .with("peer_dev_rs_db0_sectors", st.older().dbSectors())
                 .with("peer_dev_rs_dt1_ms", st.recent().dtMs())
                 .with("peer_dev_rs_db1_sectors", st.recent().dbSectors())
-                .with("peer_dev_rs_c_sync_rate", 0L)
+                .with("peer_dev_rs_c_sync_rate", st.syncRateKiBs())
                 .with("peer_dev_uuid_flags", 0L);
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  * stays here until the barrier ack of its epoch says it is on the peer's stable storage; if the
  * connection is lost first, everything still here must be resynced.
  *
- * <p>Not thread-safe: owned by the connection's executor.
+ * <p>Not thread-safe: owned by the connection's executor; only {@link #sectors} may be read from
+ * any thread.
  */
 public final class TransferLog {
     /** One replicated write. */
@@ -54,6 +55,8 @@ public final class TransferLog {
     private final Map<Long, Entry> byId = new HashMap<>();
     private Epoch current;
     private long nextBlockId = 0x1000_0000L;
+    /** Sectors of all writes here (written by the owner, read by status readers). */
+    private volatile long sectors;
 
     public TransferLog(int firstEpoch) {
         current = new Epoch(firstEpoch);
@@ -64,6 +67,7 @@ public final class TransferLog {
         Entry e = new Entry(sector, size, nextBlockId++, current.number, dagtag, owner);
         current.writes.add(e);
         byId.put(e.blockId, e);
+        sectors += size >>> 9;
         return e;
     }
 
@@ -118,9 +122,12 @@ public final class TransferLog {
                     + " writes, the epoch had " + e.writes.size());
         }
         closed.poll();
+        long done = 0;
         for (Entry w : e.writes) {
             byId.remove(w.blockId);
+            done += w.size >>> 9;
         }
+        sectors -= done;
         return e.writes;
     }
 
@@ -134,6 +141,7 @@ public final class TransferLog {
         closed.clear();
         current = new Epoch(current.number + 1);
         byId.clear();
+        sectors = 0;
         return all;
     }
 
@@ -143,5 +151,10 @@ public final class TransferLog {
 
     public int size() {
         return byId.size();
+    }
+
+    /** Sectors of the writes not yet stable on the peer (the kernel's ap_in_flight); any thread. */
+    public long sectors() {
+        return sectors;
     }
 }

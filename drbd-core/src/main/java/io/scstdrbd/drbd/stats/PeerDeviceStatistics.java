@@ -21,10 +21,32 @@ package io.scstdrbd.drbd.stats;
  * @param ovPosition      the sector it has reached
  * @param ovLeftSectors   what it still has to compare
  * @param ovSkippedSectors what it skipped
+ * @param pending         requests sent to the peer that wait for its answer (ap_pending + rs_pending)
+ * @param unacked         the peer's requests not answered yet
+ * @param syncRateKiBs    the rate the running resync (as target) or verify (as source) asks for,
+ *                        in KiB/s (c_sync_rate, shown as want:); 0 otherwise
  */
 public record PeerDeviceStatistics(long receivedSectors, long sentSectors, long rsTotalSectors, long rsFailedSectors,
         long rsSameCsumSectors, long rsDtStartMs, long rsPausedMs, ResyncMarks.Window older, ResyncMarks.Window recent,
-        long ovStartSector, long ovStopSector, long ovPosition, long ovLeftSectors, long ovSkippedSectors) {
+        long ovStartSector, long ovStopSector, long ovPosition, long ovLeftSectors, long ovSkippedSectors,
+        int pending, int unacked, long syncRateKiBs) {
+
+    /** The figures without anything in flight. */
+    public PeerDeviceStatistics(long receivedSectors, long sentSectors, long rsTotalSectors, long rsFailedSectors,
+            long rsSameCsumSectors, long rsDtStartMs, long rsPausedMs, ResyncMarks.Window older,
+            ResyncMarks.Window recent, long ovStartSector, long ovStopSector, long ovPosition, long ovLeftSectors,
+            long ovSkippedSectors) {
+        this(receivedSectors, sentSectors, rsTotalSectors, rsFailedSectors, rsSameCsumSectors, rsDtStartMs,
+                rsPausedMs, older, recent, ovStartSector, ovStopSector, ovPosition, ovLeftSectors, ovSkippedSectors,
+                0, 0, 0);
+    }
+
+    /** These figures with what is in flight and the rate asked for. */
+    public PeerDeviceStatistics withInFlight(int pendingNow, int unackedNow, long syncRateKiBsNow) {
+        return new PeerDeviceStatistics(receivedSectors, sentSectors, rsTotalSectors, rsFailedSectors,
+                rsSameCsumSectors, rsDtStartMs, rsPausedMs, older, recent, ovStartSector, ovStopSector, ovPosition,
+                ovLeftSectors, ovSkippedSectors, pendingNow, unackedNow, syncRateKiBsNow);
+    }
 
     /** No traffic and nothing running (a peer device without replication behind it). */
     public static final PeerDeviceStatistics NONE = traffic(0, 0);

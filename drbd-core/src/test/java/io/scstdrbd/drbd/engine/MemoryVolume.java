@@ -25,6 +25,10 @@ final class MemoryVolume implements LocalVolume {
     volatile int maxBio = WireConstants.MAX_BIO_SIZE;
     final AtomicInteger largestRead = new AtomicInteger();
 
+    /** Writes held back while {@link #holdWrites} is on (a slow disk, for what is in flight). */
+    private final java.util.List<Bio> heldWrites = new java.util.ArrayList<>();
+    private boolean holding;
+
     private volatile long user;
     private volatile long exposed;
     private volatile long lastAgreed;
@@ -114,8 +118,33 @@ final class MemoryVolume implements LocalVolume {
     public void submitLocal(Bio bio) {
         if (bio.op() == io.scstdrbd.kernel.block.BioOp.READ) {
             largestRead.accumulateAndGet((int) bio.size(), Math::max);
+        } else {
+            synchronized (heldWrites) {
+                if (holding) {
+                    heldWrites.add(bio);
+                    return;
+                }
+            }
         }
         backing.submit(bio);
+    }
+
+    /** From now on writes wait until {@link #releaseWrites}. */
+    void holdWrites() {
+        synchronized (heldWrites) {
+            holding = true;
+        }
+    }
+
+    /** The held writes go to the disk, in order; new ones go at once again. */
+    void releaseWrites() {
+        java.util.List<Bio> held;
+        synchronized (heldWrites) {
+            holding = false;
+            held = new java.util.ArrayList<>(heldWrites);
+            heldWrites.clear();
+        }
+        held.forEach(backing::submit);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.scstdrbd.drbd.engine;
 
 import static io.scstdrbd.drbd.engine.TestNode.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scstdrbd.drbd.state.ConnState;
@@ -10,6 +11,10 @@ import io.scstdrbd.drbd.state.StateResult;
 import io.scstdrbd.drbd.stats.PeerDeviceStatistics;
 import io.scstdrbd.drbd.sync.resync.ResyncSettings;
 import io.scstdrbd.drbd.testutil.LeakCheck;
+import io.scstdrbd.kernel.block.Bio;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,6 +63,8 @@ class ResyncStatisticsTest {
             t = p.b.pd().statistics();
             assertEquals(ReplState.SYNC_TARGET, p.b.pd().repl(), "still running (else the rate is too high)");
             assertRecentWindow(t);
+            assertEquals(512, t.syncRateKiBs(), "the target asks for its fixed resync-rate (want:)");
+            assertEquals(0, p.a.pd().statistics().syncRateKiBs(), "the source asks for nothing");
             await("the source's recent window", 5_000, () -> {
                 PeerDeviceStatistics x = p.a.pd().statistics();
                 return x.recent().dtMs() < x.rsDtStartMs() - 2_000;
@@ -82,6 +89,8 @@ class ResyncStatisticsTest {
             });
             PeerDeviceStatistics vs = p.a.pd().statistics();
             PeerDeviceStatistics vt = p.b.pd().statistics();
+            assertEquals(2048, vs.syncRateKiBs(), "the verify source asks for its resync-rate (want:)");
+            assertEquals(0, vt.syncRateKiBs(), "a verify target asks for nothing");
             assertEquals(SECTORS, vs.rsTotalSectors(), "the source verifies from sector 0 to the end");
             assertEquals(0, vs.ovStartSector());
             assertEquals(-1L, vs.ovStopSector(), "no stop sector (ULLONG_MAX)");
@@ -95,6 +104,59 @@ class ResyncStatisticsTest {
             assertEquals(0, p.a.pd().statistics().rsTotalSectors());
             assertEquals(SECTORS, p.a.pd().statistics().sentSectors(), "verify sends digests, not data");
         }
+    }
+
+    /**
+     * pending, unacked, ap-in-flight and rs-in-flight count what waits for an answer, as the kernel's
+     * counters: B's disk holds its writes, so A's write (protocol C) and the resync data wait for B.
+     */
+    @Test
+    void requestsWaitingForThePeerAreInFlightUntilItAnswers() throws Exception {
+        try (EnginePair p = new EnginePair(PORT, SIZE)) {
+            p.initialSync(121);
+            await("nothing in flight after the initial sync", 10_000, () -> quiet(p));
+
+            p.b.volume.holdWrites();
+            CompletableFuture<Integer> written = new CompletableFuture<>();
+            p.a.vol.submit(Bio.write(64, ByteBuffer.wrap(EnginePair.random(new Random(3), 8192)), 0,
+                    (b, e) -> written.complete(e)));
+            await("the write in flight", 10_000, () -> p.a.pd().statistics().pending() == 1
+                    && p.b.pd().statistics().unacked() == 1);
+            assertEquals(16, p.a.peer().apInFlightSectors(), "8 KiB not yet stable on B");
+            assertEquals(0, p.a.pd().statistics().unacked());
+            assertEquals(0, p.b.pd().statistics().pending());
+            assertEquals(0, p.a.peer().rsInFlightSectors());
+            assertFalse(written.isDone(), "protocol C: the write completes with B's ack only");
+            p.b.volume.releaseWrites();
+            assertEquals(0, written.get(10, TimeUnit.SECONDS));
+            await("nothing in flight after the ack and the barrier ack", 10_000, () -> quiet(p));
+
+            // a full resync A -> B while B's disk holds: resync data waits for B's P_RS_WRITE_ACK
+            p.b.peer().setResyncSettings(rate(102400));
+            p.b.volume.holdWrites();
+            assertEquals(StateResult.SUCCESS, p.a.peer().startResync(0, false, true).get(10, TimeUnit.SECONDS));
+            await("resync data in flight", 10_000, () -> p.a.peer().rsInFlightSectors() > 0
+                    && p.b.pd().statistics().unacked() > 0
+                    && p.a.pd().statistics().pending() == p.b.pd().statistics().unacked()
+                    && p.b.pd().statistics().pending() == 0 && p.a.pd().statistics().unacked() == 0);
+            assertEquals(ReplState.SYNC_TARGET, p.b.pd().repl());
+            assertEquals(102400, p.b.pd().statistics().syncRateKiBs(), "want: the target's resync-rate");
+            p.b.volume.releaseWrites();
+            p.awaitInSync();
+            await("nothing in flight after the resync", 10_000, () -> quiet(p));
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
+    private static boolean quiet(EnginePair p) {
+        for (TestNode n : new TestNode[] {p.a, p.b}) {
+            PeerDeviceStatistics s = n.pd().statistics();
+            if (s.pending() != 0 || s.unacked() != 0 || n.peer().apInFlightSectors() != 0
+                    || n.peer().rsInFlightSectors() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

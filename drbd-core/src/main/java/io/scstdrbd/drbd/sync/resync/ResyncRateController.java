@@ -21,6 +21,8 @@ public final class ResyncRateController {
     private long planTotal;
     private long inFlight;
     private long arrived;
+    /** The rate the last tick asked for, in KiB/s (read by status readers). */
+    private volatile long rateKiBs;
 
     public ResyncRateController(ResyncSettings settings) {
         update(settings);
@@ -59,6 +61,21 @@ public final class ResyncRateController {
 
     /** Sectors to request during the next tick. */
     public long nextTick() {
+        long next = decideTick();
+        rateKiBs = plan.length == 0 ? settings.resyncRate() : next * TICKS_PER_SECOND / 2;
+        return next;
+    }
+
+    /**
+     * The rate the controller asks for, in KiB/s, as the kernel reports it (c_sync_rate, shown as
+     * want:): resync-rate when fixed, else what the last tick allowed; 0 before the first tick.
+     * Any thread.
+     */
+    public long syncRateKiBs() {
+        return rateKiBs;
+    }
+
+    private long decideTick() {
         long in = arrived;
         arrived = 0;
         if (plan.length == 0) {
