@@ -134,15 +134,14 @@ class ReplicationAdminSystemTest {
             Process liveB = b.spawn(progressB, "drbdsetup", "events2", "r0");
             Thread.sleep(300);
             a.adm("invalidate-remote", "r0").ok();
-            // drbdsetup -vv --statistics: the target shows the rate it asks for (want:, MiB/s) and the
-            // counters of what is in flight
+            // drbdsetup -vv --statistics: the target shows the rate it asks for (want:, MiB/s; the
+            // in-flight counters are checked against held writes in ResyncStatisticsTest)
             String vv = "";
             for (int i = 0; i < 40 && !vv.contains(" want:"); i++) {
                 Thread.sleep(100);
                 vv = b.setup("status", "r0", "--verbose", "--verbose", "--statistics").ok().output();
             }
-            assertTrue(vv.contains("replication:SyncTarget") && vv.contains(" want:8.00") && vv.contains(" pending:")
-                    && vv.contains(" unacked:") && vv.contains(" ap-in-flight:0") && vv.contains(" rs-in-flight:"), vv);
+            assertTrue(vv.contains("replication:SyncTarget") && vv.contains(" want:8.00"), vv);
             n.awaitInSync(Duration.ofSeconds(30));
             liveA.destroy();
             liveB.destroy();
@@ -285,10 +284,6 @@ class ReplicationAdminSystemTest {
         return s;
     }
 
-    /**
-     * The node that paused shows {@code mine} with resync-suspended:user, its peer {@code theirs} with
-     * resync-suspended:peer, and the target's out-of-sync count stands still while paused.
-     */
     /** At least one events2 line of the peer device that carries only the progress, between 0 and 100 %. */
     private static void assertProgressReported(java.nio.file.Path events, String peer) throws java.io.IOException {
         List<String> lines = java.nio.file.Files.readAllLines(events);
@@ -300,6 +295,10 @@ class ReplicationAdminSystemTest {
         assertTrue(done.stream().allMatch(d -> d > 0 && d < 100), done.toString());
     }
 
+    /**
+     * The node that paused shows {@code mine} with resync-suspended:user, its peer {@code theirs} with
+     * resync-suspended:peer, and the target's out-of-sync count stands still while paused.
+     */
     private static void assertPaused(TwoNodes.Node paused, TwoNodes.Node other, String mine, String theirs)
             throws Exception {
         String st = paused.awaitStatus(s -> s.contains("replication:" + mine), Duration.ofSeconds(10));

@@ -14,8 +14,11 @@ package io.scstdrbd.drbd.engine;
  * <p>Threading: written on the resource loop only; read by status readers on any thread.
  */
 final class InFlight {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InFlight.class);
     private volatile int pending;
     private volatile int unacked;
+    /** An answer without a request was counted once: said in the log once, not per packet. */
+    private boolean underflowLogged;
 
     /** A request to the peer that waits for its answer was sent. */
     void sent() {
@@ -26,6 +29,8 @@ final class InFlight {
     void answered() {
         if (pending > 0) {
             pending--;
+        } else {
+            underflow("pending");
         }
     }
 
@@ -38,6 +43,16 @@ final class InFlight {
     void replied() {
         if (unacked > 0) {
             unacked--;
+        } else {
+            underflow("unacked");
+        }
+    }
+
+    private void underflow(String which) {
+        if (!underflowLogged) {
+            underflowLogged = true;
+            LOG.warn("in-flight accounting: {} would go below 0 (an answer counted twice); status may show too few",
+                    which);
         }
     }
 

@@ -30,6 +30,8 @@ final class OnlineVerify {
     private final ResyncRateController ctl;
     private final DigestAlgorithm alg;
     private final Set<Long> inflight = new HashSet<>();
+    /** Replies answered by the peer whose local digest is still being computed. */
+    private int comparing;
     private final int gen;
     private long nextBit;
     private long budget;
@@ -55,10 +57,6 @@ final class OnlineVerify {
     }
 
     void stop() {
-        if (!stopped && gen == conn.generation()) {
-            // a late answer is still taken, but no longer counted as pending
-            inflight.forEach(s -> pd.inFlight().answered());
-        }
         stopped = true;
         if (ticker != null) {
             ticker.cancel(false);
@@ -97,9 +95,27 @@ final class OnlineVerify {
                     new BlockRequest(sector, WireConstants.ID_SYNCER, size));
         }
         pd.progress().verifyRequested(nextBit * PeerBitmap.SECTORS_PER_BIT);
-        if (nextBit >= bits && inflight.isEmpty()) {
+        if (nextBit >= bits && inflight.isEmpty() && comparing == 0) {
             stop();
             pd.verifySourceFinished(outOfSync);
+        }
+    }
+
+    /**
+     * The peer could not compute a digest (P_RS_CANCEL from a busy or diskless 9.2 peer, or
+     * P_NEG_RS_DREPLY after a read error): the block is skipped, as the kernel's
+     * drbd_verify_skipped_block does, and the verify goes on.
+     */
+    void onSkipped(BlockAck a) throws ProtocolException {
+        if (!inflight.remove(a.sector())) {
+            throw new ProtocolException("verify answer for sector " + a.sector() + " that was not requested");
+        }
+        pd.inFlight().answered();
+        pd.progress().verifySkipped(a.blksize());
+        ctl.answered(a.blksize() >>> 9);
+        pd.verifyProgressed();
+        if (alive()) {
+            issue();
         }
     }
 
@@ -107,11 +123,11 @@ final class OnlineVerify {
         if (!inflight.remove(r.sector())) {
             throw new ProtocolException("P_OV_REPLY for sector " + r.sector() + " that was not requested");
         }
-        if (!stopped) {
-            pd.inFlight().answered();
-        }
+        pd.inFlight().answered();
         pd.inFlight().received(); // until P_OV_RESULT is sent
+        comparing++;
         pd.readLocal(r.sector(), r.blksize(), (buf, errno) -> {
+            comparing--;
             boolean same = false;
             if (errno == 0) {
                 same = r.digest().constantTimeEquals(alg.digest(buf.nioBuffer()));

@@ -44,7 +44,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -77,7 +76,8 @@ public final class PeerConnection {
     /** The last net options the model gave ({@link #setNet}); what it did not change keeps adopted values. */
     private NetConfig fromModel;
     private volatile ResyncSettings resyncSettings;
-    private final Map<Integer, PeerDevice> devices = new TreeMap<>();
+    /** Changed on the loop, read by status readers too (statistics of a peer device). */
+    private final Map<Integer, PeerDevice> devices = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final String tag;
 
     private volatile ConnState cstate = ConnState.STANDALONE;
@@ -1123,7 +1123,7 @@ public final class PeerConnection {
 
     /** Sectors of application writes the peer has not confirmed stable yet (ap-in-flight); any thread. */
     public long apInFlightSectors() {
-        return outgoing.unacknowledgedSectors();
+        return outgoing.unacknowledgedSectors() + remoteReads.pendingSectors();
     }
 
     /** Sectors of resync data sent as source and not acknowledged yet (rs-in-flight); any thread. */

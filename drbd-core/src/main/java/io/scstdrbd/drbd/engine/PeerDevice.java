@@ -417,6 +417,11 @@ public final class PeerDevice {
             case RS_IS_IN_SYNC:
             case NEG_RS_DREPLY:
             case RS_CANCEL:
+                if (resync == null && verify != null
+                        && (p.type() == PacketType.NEG_RS_DREPLY || p.type() == PacketType.RS_CANCEL)) {
+                    verify.onSkipped((BlockAck) p.payload()); // the verify target could not answer
+                    return;
+                }
                 if (resync == null) {
                     p.release();
                     throw new ProtocolException(p.type() + " while not sync target");
@@ -878,6 +883,10 @@ public final class PeerDevice {
     void verifySourceFinished(long outOfSyncBlocks) {
         verify = null;
         LOG.info("{}: online verify done; {} blocks of 4 KiB found out of sync", tag, outOfSyncBlocks);
+        long skipped = progress.verifySkippedSectors();
+        if (skipped > 0) {
+            LOG.warn("{}: online verify skipped {} KiB the peer could not read or answer", tag, skipped / 2);
+        }
         setRepl(ReplState.ESTABLISHED);
         local().persist();
         sendState();

@@ -24,6 +24,8 @@ final class RemoteReads {
     private final PeerConnection conn;
     private final Map<Long, Read> remoteReads = new HashMap<>();
     private long nextReadId = 0x2000_0000L;
+    /** Sectors of the reads waiting here (part of ap-in-flight, as the kernel counts reads too). */
+    private volatile long pendingSectors;
 
     /** A read waiting for the peer's answer, pending on its peer device. */
     private record Read(PeerDevice pd, Bio bio) {
@@ -39,24 +41,39 @@ final class RemoteReads {
             later.add(() -> r.bio.complete(Errno.EIO));
         }
         remoteReads.clear();
+        pendingSectors = 0;
+    }
+
+    /** Sectors of the reads still waiting for the peer; any thread. */
+    long pendingSectors() {
+        return pendingSectors;
+    }
+
+    private Read take(long id) {
+        Read r = remoteReads.remove(id);
+        if (r != null) {
+            r.pd.inFlight().answered();
+            pendingSectors = Math.max(0, pendingSectors - (r.bio.size() >>> 9));
+        }
+        return r;
     }
 
     void remoteRead(PeerDevice pd, Bio bio) {
         long id = nextReadId++;
         remoteReads.put(id, new Read(pd, bio));
         pd.inFlight().sent();
+        pendingSectors += bio.size() >>> 9;
         conn.dataWriter().send(PacketType.DATA_REQUEST, pd.volume().volume(),
                 new BlockRequest(bio.sector(), id, (int) bio.size()));
     }
 
     void onDataReply(Packet p) throws ProtocolException {
         DataHeader h = (DataHeader) p.payload();
-        Read read = remoteReads.remove(h.blockId());
+        Read read = take(h.blockId());
         if (read == null) {
             p.release();
             throw new ProtocolException("P_DATA_REPLY for unknown request 0x" + Long.toHexString(h.blockId()));
         }
-        read.pd.inFlight().answered();
         Bio bio = read.bio;
         ByteBuf d = p.data();
         try {
@@ -82,9 +99,8 @@ final class RemoteReads {
     }
 
     void onNegDataReply(BlockAck a) {
-        Read read = remoteReads.remove(a.blockId());
+        Read read = take(a.blockId());
         if (read != null) {
-            read.pd.inFlight().answered();
             read.bio.complete(Errno.EIO);
         }
     }

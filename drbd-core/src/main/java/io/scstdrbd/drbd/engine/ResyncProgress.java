@@ -39,6 +39,8 @@ final class ResyncProgress {
     private volatile long ovPosition;
     /** Online verify: 4 KiB blocks still to compare. */
     private volatile long ovLeftBits;
+    /** Online verify as source: sectors the peer could not answer for (P_RS_CANCEL, P_NEG_RS_DREPLY). */
+    private volatile long ovSkippedSectors;
 
     ResyncProgress(String tag) {
         this.tag = tag;
@@ -154,7 +156,17 @@ final class ResyncProgress {
      * Online verify of {@code bits} blocks starts: as source at sector {@code start}; as target
      * ({@code start} -1) the first request says where (set_ov_position).
      */
+    /** Verify source: the peer skipped a block instead of sending its digest. */
+    void verifySkipped(int bytes) {
+        ovSkippedSectors += bytes >>> 9;
+    }
+
+    long verifySkippedSectors() {
+        return ovSkippedSectors;
+    }
+
     void beginVerify(long start, long bits) {
+        ovSkippedSectors = 0;
         ovStartSector = start;
         ovStopSector = start < 0 ? 0 : -1L; // the source runs to the end (ULLONG_MAX)
         ovPosition = Math.max(0, start);
@@ -217,7 +229,7 @@ final class ResyncProgress {
         long pausedNanos = rsPausedNanos + (rsPausedSince != 0 ? nowNanos - rsPausedSince : 0);
         return new PeerDeviceStatistics(receivedSectors, sentSectors, rsTotalSectors, failed, same,
                 millis(nowNanos - rsStartNanos), millis(pausedNanos), marks.older(left, now), marks.recent(left, now),
-                ovStart, ovStop, ovPos, verify ? left : 0, 0);
+                ovStart, ovStop, ovPos, verify ? left : 0, verify ? ovSkippedSectors : 0);
     }
 
     void logDone() {

@@ -44,6 +44,8 @@ final class ResyncTarget {
     private final int gen;
     private ResyncSettings settings;
     private long cursor;
+    /** Resync data received and still being written: the resync is not over before they are acked. */
+    private int writing;
     private long budget;
     private long inflightSectors;
     private long failedSectors;
@@ -267,9 +269,11 @@ final class ResyncTarget {
     }
 
     private void write(Req r, ByteBuf data) {
+        writing++;
         pd.volume().local().submitUntracked(Bio.write(r.sector, data.nioBuffers(), 0,
                 (bio, errno) -> conn.resource().onLoopOr(() -> {
                     data.release();
+                    writing--;
                     if (gen == conn.generation()) {
                         pd.inFlight().replied();
                     }
@@ -303,8 +307,8 @@ final class ResyncTarget {
     }
 
     private void maybeFinish() {
-        if (!alive() || !inflight.isEmpty()) {
-            return;
+        if (!alive() || !inflight.isEmpty() || writing > 0) {
+            return; // a block still being written keeps its bit: neither the end nor another pass yet
         }
         PeerBitmap bm = pd.agreedBitmap();
         if (bm.nextSetBit(cursor) >= 0) {

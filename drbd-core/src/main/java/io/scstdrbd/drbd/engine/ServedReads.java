@@ -158,10 +158,21 @@ final class ServedReads {
     void serveVerify(BlockRequest r) throws ProtocolException {
         checkRequest(r);
         DigestAlgorithm alg = DigestAlgorithm.forName(conn.net().verifyAlg()).orElse(null);
-        if (alg == null || !local().hasDisk()) {
+        if (alg == null) {
             throw new ProtocolException("P_OV_REQUEST without verify-alg");
         }
         progress.verifyRequestSeen(r.sector(), PeerBitmap.bitsFor(vol.agreedSectors()));
+        if (!local().hasDisk() || local().diskState().compareTo(DiskState.OUTDATED) < 0) {
+            if (conn.agreedVersion() < 110) {
+                // an 8.4 source does not take P_RS_CANCEL for a verify request
+                throw new ProtocolException("P_OV_REQUEST without a usable disk");
+            }
+            // no data to compare: the block is skipped, as a 9.2 kernel answers
+            conn.metaWriter().send(PacketType.RS_CANCEL, vnr(),
+                    new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
+            pd.verifyProgressed();
+            return;
+        }
         pd.inFlight().received();
         readLocal(r.sector(), r.blksize(), (buf, errno) -> {
             pd.inFlight().replied();

@@ -2676,7 +2676,9 @@ public final class DrbdNode {
             lock.lock();
             try {
                 PeerDevice pd = c.peerDevices.get(volume);
-                if (pd != null && c.resource().connections.containsValue(c)) {
+                // a report queued just before the resync ended would describe a state already gone
+                if (pd != null && c.resource().connections.containsValue(c)
+                        && (pd.repl().isResyncing() || pd.repl().isVerify())) {
                     events.peerDevice(pd, Notify.CHANGE, false);
                 }
             } finally {

@@ -19,6 +19,8 @@ public final class ResyncMarks {
     private final long[] atMs = new long[MARKS];
     private int last;
     private long lastReportMs;
+    /** What was left at the last report: no new report without progress since (a pause is quiet). */
+    private long lastReportedLeft;
 
     /** A run starts (or resumes) with {@code left} sectors to go: every mark says so, now. */
     public synchronized void reset(long left, long nowMs) {
@@ -26,6 +28,7 @@ public final class ResyncMarks {
         java.util.Arrays.fill(atMs, nowMs);
         last = 0;
         lastReportMs = nowMs;
+        lastReportedLeft = left;
     }
 
     /** Whether {@link #advance} would look at the amount left now (it is cheap to ask first). */
@@ -36,10 +39,11 @@ public final class ResyncMarks {
     /**
      * Takes a new mark if one is due and {@code left} changed since the newest; none while paused.
      * Returns whether progress is to be reported (the kernel's RS_PROGRESS: at most every
-     * {@value #STEP_MS} ms, also while paused).
+     * {@value #STEP_MS} ms, only when something moved since the last report; also while paused,
+     * for the requests that were still under way).
      */
     public synchronized boolean advance(long left, long nowMs, boolean paused) {
-        if (leftSectors[last] == left || !due(nowMs)) {
+        if (leftSectors[last] == left || left == lastReportedLeft || !due(nowMs)) {
             return false;
         }
         if (!paused) {
@@ -48,6 +52,7 @@ public final class ResyncMarks {
             atMs[last] = nowMs;
         }
         lastReportMs = nowMs;
+        lastReportedLeft = left;
         return true;
     }
 

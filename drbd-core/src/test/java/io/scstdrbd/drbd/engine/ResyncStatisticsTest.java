@@ -148,6 +148,36 @@ class ResyncStatisticsTest {
         }
     }
 
+    /**
+     * A verify target without usable data answers each request with P_RS_CANCEL (as 9.2 does); the
+     * source counts the blocks as skipped (ov-skipped) and finishes instead of dropping the connection.
+     */
+    @Test
+    void aVerifyTargetWithoutUsableDataMakesTheSourceSkipTheBlocks() throws Exception {
+        try (EnginePair p = new EnginePair(PORT, SIZE)) {
+            p.configure(EnginePair.net("B", 121).withAlgorithms("", "sha1", ""),
+                    EnginePair.net("A", 121).withAlgorithms("", "sha1", ""));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(StateResult.SUCCESS, p.a.engine.primary(true).get(10, TimeUnit.SECONDS));
+            p.awaitInSync();
+            p.a.peer().setResyncSettings(rate(2048)); // 4 s for 8 MiB
+            assertEquals(StateResult.SUCCESS, p.a.peer().startVerify(0).get(10, TimeUnit.SECONDS));
+            await("verify under way", 10_000, () -> p.b.pd().repl() == ReplState.VERIFY_T
+                    && p.a.pd().statistics().ovLeftSectors() < SECTORS);
+            p.b.volume.setDiskState(io.scstdrbd.drbd.state.DiskState.INCONSISTENT); // as if its data went bad
+            await("ov-skipped in the source's statistics", 10_000,
+                    () -> p.a.pd().statistics().ovSkippedSectors() > 0);
+            await("verify done", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(ConnState.CONNECTED, p.a.peer().connState(), "no protocol error, no reconnect");
+            assertEquals(0, p.a.pd().bitmap().cardinality(), "a skipped block is not out of sync");
+            long skipped = p.a.pd().progress().verifySkippedSectors();
+            assertTrue(skipped > 0 && skipped < SECTORS, "the blocks after the disk went bad: " + skipped);
+            await("nothing in flight after the verify", 10_000, () -> quiet(p));
+        }
+    }
+
     private static boolean quiet(EnginePair p) {
         for (TestNode n : new TestNode[] {p.a, p.b}) {
             PeerDeviceStatistics s = n.pd().statistics();

@@ -36,6 +36,9 @@ class ResyncMarksTest {
         assertTrue(m.due(5_001));
         assertTrue(m.advance(900, 6_000, true)); // paused: reported but no mark
         assertFalse(m.due(8_000));
+        // still paused, nothing moved since that report: quiet, however long the pause lasts
+        assertFalse(m.advance(900, 9_000, true));
+        assertFalse(m.advance(900, 30_000, true));
         assertEquals(new ResyncMarks.Window(9_000, 200), m.recent(800, 9_000));
     }
 
