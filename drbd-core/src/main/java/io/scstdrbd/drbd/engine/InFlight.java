@@ -1,5 +1,8 @@
 package io.scstdrbd.drbd.engine;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * What {@code drbdsetup status --verbose --statistics} shows in flight for one peer device, counted
  * as the kernel counts them. {@code pending} (ap_pending_cnt + rs_pending_cnt): requests sent to
@@ -14,7 +17,7 @@ package io.scstdrbd.drbd.engine;
  * <p>Threading: written on the resource loop only; read by status readers on any thread.
  */
 final class InFlight {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InFlight.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InFlight.class);
     private volatile int pending;
     private volatile int unacked;
     /** An answer without a request was counted once: said in the log once, not per packet. */

@@ -10,8 +10,8 @@ import io.scstdrbd.drbd.wire.BlockRequest;
 import io.scstdrbd.drbd.wire.PacketType;
 import io.scstdrbd.drbd.wire.ProtocolException;
 import io.scstdrbd.drbd.wire.WireConstants;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +29,8 @@ final class OnlineVerify {
     private final boolean source;
     private final ResyncRateController ctl;
     private final DigestAlgorithm alg;
-    private final Set<Long> inflight = new HashSet<>();
+    /** Requests in flight: sector to size. */
+    private final Map<Long, Integer> inflight = new HashMap<>();
     /** Replies answered by the peer whose local digest is still being computed. */
     private int comparing;
     private final int gen;
@@ -89,7 +90,7 @@ final class OnlineVerify {
             nextBit++;
             budget -= size >>> 9;
             ctl.requested(size >>> 9);
-            inflight.add(sector);
+            inflight.put(sector, size);
             pd.inFlight().sent();
             conn.dataWriter().send(PacketType.OV_REQUEST, pd.volume().volume(),
                     new BlockRequest(sector, WireConstants.ID_SYNCER, size));
@@ -102,14 +103,18 @@ final class OnlineVerify {
     }
 
     /**
-     * The peer could not compute a digest (P_RS_CANCEL from a busy or diskless 9.2 peer, or
-     * P_NEG_RS_DREPLY after a read error): the block is skipped, as the kernel's
-     * drbd_verify_skipped_block does, and the verify goes on.
+     * The peer did not compute a digest: P_RS_CANCEL from a 9.2 peer without usable data (or one
+     * busy with writes in the block's activity-log extent), P_NEG_RS_DREPLY from an 8.4 peer whose
+     * disk is not UpToDate. The block is skipped, as the kernel's drbd_verify_skipped_block does
+     * (a 9.2 source counts the 8.4 answer as failed instead), and the verify goes on.
      */
     void onSkipped(BlockAck a) throws ProtocolException {
-        if (!inflight.remove(a.sector())) {
-            throw new ProtocolException("verify answer for sector " + a.sector() + " that was not requested");
+        Integer size = inflight.get(a.sector());
+        if (size == null || size != a.blksize()) {
+            throw new ProtocolException("verify answer for sector " + a.sector() + " (" + a.blksize()
+                    + " bytes) that was not requested");
         }
+        inflight.remove(a.sector());
         pd.inFlight().answered();
         pd.progress().verifySkipped(a.blksize());
         ctl.answered(a.blksize() >>> 9);
@@ -120,7 +125,7 @@ final class OnlineVerify {
     }
 
     void onReply(BlockRequest r) throws ProtocolException {
-        if (!inflight.remove(r.sector())) {
+        if (inflight.remove(r.sector()) == null) {
             throw new ProtocolException("P_OV_REPLY for sector " + r.sector() + " that was not requested");
         }
         pd.inFlight().answered();

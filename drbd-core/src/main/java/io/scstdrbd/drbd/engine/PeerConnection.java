@@ -45,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,7 @@ public final class PeerConnection {
     private NetConfig fromModel;
     private volatile ResyncSettings resyncSettings;
     /** Changed on the loop, read by status readers too (statistics of a peer device). */
-    private final Map<Integer, PeerDevice> devices = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<Integer, PeerDevice> devices = new ConcurrentSkipListMap<>();
     private final String tag;
 
     private volatile ConnState cstate = ConnState.STANDALONE;

@@ -898,6 +898,9 @@ public final class PeerDevice {
             verify = null;
         }
         LOG.info("{}: online verify done (as target)", tag);
+        if (progress.verifySkippedSectors() > 0) {
+            LOG.warn("{}: online verify skipped {} KiB without usable data here", tag, progress.verifySkippedSectors() / 2);
+        }
         setRepl(ReplState.ESTABLISHED);
         local().persist();
         sendState();

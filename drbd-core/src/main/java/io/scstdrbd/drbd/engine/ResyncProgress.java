@@ -39,7 +39,7 @@ final class ResyncProgress {
     private volatile long ovPosition;
     /** Online verify: 4 KiB blocks still to compare. */
     private volatile long ovLeftBits;
-    /** Online verify as source: sectors the peer could not answer for (P_RS_CANCEL, P_NEG_RS_DREPLY). */
+    /** Online verify: sectors skipped for want of usable data on the target (P_RS_CANCEL, P_NEG_RS_DREPLY). */
     private volatile long ovSkippedSectors;
 
     ResyncProgress(String tag) {
@@ -152,11 +152,7 @@ final class ResyncProgress {
         return marks.due(now) && marks.advance(outOfSync.getAsLong(), now, paused);
     }
 
-    /**
-     * Online verify of {@code bits} blocks starts: as source at sector {@code start}; as target
-     * ({@code start} -1) the first request says where (set_ov_position).
-     */
-    /** Verify source: the peer skipped a block instead of sending its digest. */
+    /** Online verify: a block was skipped (no usable data on the target to compare). */
     void verifySkipped(int bytes) {
         ovSkippedSectors += bytes >>> 9;
     }
@@ -165,6 +161,10 @@ final class ResyncProgress {
         return ovSkippedSectors;
     }
 
+    /**
+     * Online verify of {@code bits} blocks starts: as source at sector {@code start}; as target
+     * ({@code start} -1) the first request says where (set_ov_position).
+     */
     void beginVerify(long start, long bits) {
         ovSkippedSectors = 0;
         ovStartSector = start;

@@ -163,13 +163,11 @@ final class ServedReads {
         }
         progress.verifyRequestSeen(r.sector(), PeerBitmap.bitsFor(vol.agreedSectors()));
         if (!local().hasDisk() || local().diskState().compareTo(DiskState.OUTDATED) < 0) {
-            if (conn.agreedVersion() < 110) {
-                // an 8.4 source does not take P_RS_CANCEL for a verify request
-                throw new ProtocolException("P_OV_REQUEST without a usable disk");
-            }
-            // no data to compare: the block is skipped, as a 9.2 kernel answers
-            conn.metaWriter().send(PacketType.RS_CANCEL, vnr(),
-                    new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
+            // no data to compare: the block is skipped, answered as the peer's kernel answers it
+            // (9.2: P_RS_CANCEL; 8.4: P_NEG_RS_DREPLY, as for a disk that is not UpToDate)
+            PacketType answer = conn.agreedVersion() < 110 ? PacketType.NEG_RS_DREPLY : PacketType.RS_CANCEL;
+            conn.metaWriter().send(answer, vnr(), new BlockAck(r.sector(), r.blockId(), r.blksize(), conn.nextSeq()));
+            progress.verifySkipped(r.blksize());
             pd.verifyProgressed();
             return;
         }

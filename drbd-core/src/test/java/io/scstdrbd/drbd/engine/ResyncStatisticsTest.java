@@ -174,6 +174,7 @@ class ResyncStatisticsTest {
             assertEquals(0, p.a.pd().bitmap().cardinality(), "a skipped block is not out of sync");
             long skipped = p.a.pd().progress().verifySkippedSectors();
             assertTrue(skipped > 0 && skipped < SECTORS, "the blocks after the disk went bad: " + skipped);
+            assertEquals(skipped, p.b.pd().progress().verifySkippedSectors(), "the target counted the same blocks");
             await("nothing in flight after the verify", 10_000, () -> quiet(p));
         }
     }
