@@ -112,8 +112,12 @@ final class KeepAlive {
         }
         long koNs = (long) conn.net().timeout() * conn.net().koCount() * 100_000_000L;
         for (PeerDevice pd : conn.devicesView()) {
-            if (pd.oldestUnackedAge(now) > koNs && koNs > 0) {
-                conn.connectionLost(ConnState.TIMEOUT, "peer did not acknowledge a write within timeout x ko-count");
+            long age = pd.oldestUnackedAge(now);
+            if (age > koNs && koNs > 0) {
+                // the kernel's words, with its figures
+                conn.connectionLost(ConnState.TIMEOUT, "remote failed to finish a request within " + age / 1_000_000
+                        + "ms > ko-count (" + conn.net().koCount() + ") * timeout (" + conn.net().timeout()
+                        + " * 0.1s)");
                 return;
             }
         }

@@ -126,6 +126,39 @@ class ConnectionFailureTest {
         }
     }
 
+    /**
+     * A peer whose disk stops completing writes is dropped after timeout x ko-count (here 1 s x 2),
+     * as the kernel's ko-count does: the Primary's write completes, the block is marked out of
+     * sync, and once the peer's disk works again the reconnect resyncs it.
+     */
+    @Test
+    void aPeerThatDoesNotCompleteWritesIsDroppedAfterKoCount() throws Exception {
+        try (EnginePair p = new EnginePair(17781, 4 << 20)) {
+            p.configure(EnginePair.net("B", 121).withTimers(1, 10, 5, 10, 2),
+                    EnginePair.net("A", 121).withTimers(1, 10, 5, 10, 2));
+            p.connectBoth();
+            await("Established", 20_000, () -> p.a.pd().repl() == ReplState.ESTABLISHED
+                    && p.b.pd().repl() == ReplState.ESTABLISHED);
+            assertEquals(StateResult.SUCCESS, p.a.engine.primary(true).get(10, TimeUnit.SECONDS));
+            p.awaitInSync();
+            p.b.volume.holdWrites();
+            long start = System.nanoTime();
+            java.util.concurrent.CompletableFuture<Integer> written = new java.util.concurrent.CompletableFuture<>();
+            p.a.vol.submit(io.scstdrbd.kernel.block.Bio.write(80, java.nio.ByteBuffer.wrap(
+                    EnginePair.random(new Random(9), 4096)), 0, (b, e) -> written.complete(e)));
+            assertEquals(0, written.get(15, TimeUnit.SECONDS), "the write completes once the peer is dropped");
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMs >= 1_800, "not before timeout x ko-count (2 s): " + waitedMs + " ms");
+            await("the connection went through Timeout", 5_000, () -> p.a.events.contains("conn Timeout"));
+            assertTrue(p.a.pd().bitmap().cardinality() > 0 || p.a.pd().repl().isSyncSource(),
+                    "the unacknowledged block is out of sync toward B");
+            p.b.volume.releaseWrites();
+            p.awaitInSync();
+            await("resynced", 20_000, () -> p.a.pd().bitmap().cardinality() == 0);
+            assertEquals(p.a.md5(), p.b.md5());
+        }
+    }
+
     @Test
     void hostileStreamOnTheReplicationPortDropsOnlyThatConnection() throws Exception {
         try (EnginePair p = new EnginePair(17746, 4 << 20)) {
