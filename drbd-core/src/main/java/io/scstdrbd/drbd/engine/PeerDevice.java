@@ -265,8 +265,17 @@ public final class PeerDevice {
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
         progress.replChanging(s, this::outOfSyncSectors);
+        DiskState sane = sanePeerDisk(s, peerDisk);
+        boolean peerDiskChanged = sane != peerDisk;
+        if (peerDiskChanged) {
+            LOG.info("{}: peer disk {} -> {}", tag, peerDisk.displayName(), sane.displayName());
+            peerDisk = sane; // in the same change, so status never shows e.g. SyncSource with an UpToDate peer
+        }
         repl = s;
         conn.resource().observer().replicationStateChanged(peerId, vnr(), s);
+        if (peerDiskChanged) {
+            conn.resource().observer().peerDiskStateChanged(peerId, vnr(), sane);
+        }
         if (!parkedWrites.isEmpty() && !holdsWrites(s)) {
             List<Runnable> go = new ArrayList<>(parkedWrites);
             parkedWrites.clear();
@@ -298,7 +307,22 @@ public final class PeerDevice {
         parkedWrites.add(w);
     }
 
+    /**
+     * The peer's disk as the replication state allows it (the kernel's sanitize_state): the target
+     * of a running resync is Inconsistent, and while a resync as source prepares or is paused (or
+     * this node is Ahead) the peer is at best Consistent.
+     */
+    static DiskState sanePeerDisk(ReplState r, DiskState d) {
+        DiskState max = switch (r) {
+            case SYNC_SOURCE -> DiskState.INCONSISTENT;
+            case WF_BITMAP_S, PAUSED_SYNC_S, STARTING_SYNC_S, AHEAD -> DiskState.CONSISTENT;
+            default -> null;
+        };
+        return max != null && d.compareTo(max) > 0 ? max : d;
+    }
+
     void setPeerDisk(DiskState d) {
+        d = sanePeerDisk(repl, d);
         if (peerDisk != d) {
             LOG.info("{}: peer disk {} -> {}", tag, peerDisk.displayName(), d.displayName());
             peerDisk = d;
