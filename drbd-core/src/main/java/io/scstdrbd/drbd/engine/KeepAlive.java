@@ -115,7 +115,7 @@ final class KeepAlive {
             long age = pd.oldestUnackedAge(now);
             if (age > koNs && koNs > 0) {
                 // the kernel's words, with its figures
-                conn.connectionLost(ConnState.TIMEOUT, "remote failed to finish a request within " + age / 1_000_000
+                conn.connectionLost(ConnState.TIMEOUT, "Remote failed to finish a request within " + age / 1_000_000
                         + "ms > ko-count (" + conn.net().koCount() + ") * timeout (" + conn.net().timeout()
                         + " * 0.1s)");
                 return;

@@ -257,7 +257,18 @@ public final class PeerDevice {
     // ================================================================== state
 
     void setRepl(ReplState s) {
+        setRepl(s, null);
+    }
+
+    /**
+     * The replication state becomes {@code s} and, in the same change, the peer's disk {@code
+     * newPeerDisk} (null: as it is), within what {@code s} allows.
+     */
+    void setRepl(ReplState s, DiskState newPeerDisk) {
         if (repl == s) {
+            if (newPeerDisk != null) {
+                setPeerDisk(newPeerDisk);
+            }
             return;
         }
         if (!repl.engineAllows(s)) {
@@ -265,7 +276,7 @@ public final class PeerDevice {
         }
         LOG.info("{}: replication {} -> {}", tag, repl.displayName(), s.displayName());
         progress.replChanging(s, this::outOfSyncSectors);
-        DiskState sane = sanePeerDisk(s, peerDisk);
+        DiskState sane = sanePeerDisk(s, newPeerDisk != null ? newPeerDisk : peerDisk);
         boolean peerDiskChanged = sane != peerDisk;
         if (peerDiskChanged) {
             LOG.info("{}: peer disk {} -> {}", tag, peerDisk.displayName(), sane.displayName());

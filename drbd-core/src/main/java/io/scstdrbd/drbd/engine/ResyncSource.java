@@ -112,8 +112,7 @@ final class ResyncSource {
             u.resyncFinishedAsSource(peerId);
             return null;
         });
-        pd.setRepl(ReplState.ESTABLISHED);
-        pd.setPeerDisk(DiskState.UP_TO_DATE);
+        pd.setRepl(ReplState.ESTABLISHED, DiskState.UP_TO_DATE); // one change, one events2 line
         local().persist();
         pd.handshake().sendUuids();
         pd.sendState();
