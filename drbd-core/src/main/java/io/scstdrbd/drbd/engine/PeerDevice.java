@@ -918,13 +918,18 @@ public final class PeerDevice {
     void verifySourceFinished(long outOfSyncBlocks) {
         verify = null;
         LOG.info("{}: online verify done; {} blocks of 4 KiB found out of sync", tag, outOfSyncBlocks);
-        long skipped = progress.verifySkippedSectors();
-        if (skipped > 0) {
-            LOG.warn("{}: online verify skipped {} KiB the peer could not read or answer", tag, skipped / 2);
-        }
+        logVerifySkipped("the peer had no usable data for them");
         setRepl(ReplState.ESTABLISHED);
         local().persist();
         sendState();
+    }
+
+    /** The kernel's "Online verify done but N 4k blocks skipped", on either side. */
+    private void logVerifySkipped(String why) {
+        long skipped = progress.verifySkippedSectors();
+        if (skipped > 0) {
+            LOG.warn("{}: online verify skipped {} KiB ({})", tag, skipped / 2, why);
+        }
     }
 
     private void finishVerify() {
@@ -933,9 +938,7 @@ public final class PeerDevice {
             verify = null;
         }
         LOG.info("{}: online verify done (as target)", tag);
-        if (progress.verifySkippedSectors() > 0) {
-            LOG.warn("{}: online verify skipped {} KiB without usable data here", tag, progress.verifySkippedSectors() / 2);
-        }
+        logVerifySkipped("no usable data here");
         setRepl(ReplState.ESTABLISHED);
         local().persist();
         sendState();

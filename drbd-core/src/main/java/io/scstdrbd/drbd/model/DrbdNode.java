@@ -2676,7 +2676,7 @@ public final class DrbdNode {
             lock.lock();
             try {
                 PeerDevice pd = c.peerDevices.get(volume);
-                // a report queued just before the resync ended would describe a state already gone
+                // progress of a resync or verify only: the engine's report is queued behind its state pushes
                 if (pd != null && c.resource().connections.containsValue(c)
                         && (pd.repl().isResyncing() || pd.repl().isVerify())) {
                     events.peerDevice(pd, Notify.CHANGE, false);
